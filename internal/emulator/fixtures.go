@@ -1,0 +1,117 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+)
+
+// Fixtures is what the emulator serves. The JSON form uses the API's own
+// field names for participants, so a real response can be pasted in.
+type Fixtures struct {
+	Credentials []Credential `json:"Credentials"`
+	Apps        []App        `json:"Apps"`
+}
+
+// Credential is an access key the emulator accepts. When SessionToken is
+// set, requests must carry it in X-Security-Token.
+type Credential struct {
+	AccessKey    string `json:"AccessKey"`
+	SecretKey    string `json:"SecretKey"`
+	SessionToken string `json:"SessionToken,omitempty"`
+}
+
+// App is one RTC application.
+type App struct {
+	AppID         int64          `json:"AppId"`
+	Conversations []Conversation `json:"Conversations"`
+}
+
+// Conversation holds its members in the order the emulator returns them.
+type Conversation struct {
+	ConversationShortID int64         `json:"ConversationShortId"`
+	Participants        []Participant `json:"Participants"`
+}
+
+// Participant mirrors the API's Participant. Pointer fields are optional
+// and left out of responses when nil.
+type Participant struct {
+	ConversationShortID int64             `json:"ConversationShortId"`
+	ParticipantUserID   int64             `json:"ParticipantUserId"`
+	Operator            int64             `json:"Operator"`
+	Role                int64             `json:"Role"`
+	BlockTime           *int64            `json:"BlockTime,omitempty"`
+	CreateTime          *int64            `json:"CreateTime,omitempty"`
+	Ext                 map[string]string `json:"Ext,omitempty"`
+	Level               *int32            `json:"Level,omitempty"`
+	NickName            *string           `json:"NickName,omitempty"`
+	Status              *int32            `json:"Status,omitempty"`
+}
+
+// LoadFixtures reads a fixture file; unknown fields are an error so that
+// typos do not silently drop data.
+func LoadFixtures(path string) (Fixtures, error) {
+	var f Fixtures
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return f, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		return f, fmt.Errorf("%s: %w", path, err)
+	}
+	return f, nil
+}
+
+type convKey struct {
+	app  int64
+	conv int64
+}
+
+// index validates f and indexes it for lookups.
+func (f Fixtures) index() (map[string]Credential, map[int64]bool, map[convKey]Conversation, error) {
+	creds := map[string]Credential{}
+	for _, c := range f.Credentials {
+		if c.AccessKey == "" || c.SecretKey == "" {
+			return nil, nil, nil, fmt.Errorf("credential with empty AccessKey or SecretKey")
+		}
+		if _, dup := creds[c.AccessKey]; dup {
+			return nil, nil, nil, fmt.Errorf("duplicate credential %q", c.AccessKey)
+		}
+		creds[c.AccessKey] = c
+	}
+	apps := map[int64]bool{}
+	convs := map[convKey]Conversation{}
+	for _, a := range f.Apps {
+		if apps[a.AppID] {
+			return nil, nil, nil, fmt.Errorf("duplicate app %d", a.AppID)
+		}
+		apps[a.AppID] = true
+		for _, c := range a.Conversations {
+			k := convKey{a.AppID, c.ConversationShortID}
+			if _, dup := convs[k]; dup {
+				return nil, nil, nil, fmt.Errorf("duplicate conversation %d in app %d", c.ConversationShortID, a.AppID)
+			}
+			seen := map[int64]bool{}
+			ps := make([]Participant, len(c.Participants))
+			for i, p := range c.Participants {
+				if seen[p.ParticipantUserID] {
+					return nil, nil, nil, fmt.Errorf("duplicate participant %d in conversation %d", p.ParticipantUserID, c.ConversationShortID)
+				}
+				seen[p.ParticipantUserID] = true
+				if p.ConversationShortID == 0 {
+					p.ConversationShortID = c.ConversationShortID
+				}
+				ps[i] = p
+			}
+			c.Participants = ps
+			convs[k] = c
+		}
+	}
+	return creds, apps, convs, nil
+}

@@ -1,0 +1,362 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+// Package emulator is an in-process fake of Volcengine RTC's IM OpenAPI
+// for BatchGetConversationParticipant. It verifies request signatures with
+// its own code, answers with the API's error shapes, and records every
+// request so tests can assert on exactly what was sent.
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+const (
+	actionBatchGet = "BatchGetConversationParticipant"
+	apiVersion     = "2020-12-01"
+	service        = "rtc"
+	maxSkew        = 900 * time.Second
+	maxRequestBody = 8 << 20
+)
+
+// Options tunes the emulator. The zero value is usable.
+type Options struct {
+	// Region, when set, is the only signing region accepted.
+	Region string
+	// Now is the emulator's clock; time.Now when nil.
+	Now func() time.Time
+	// BusinessErrorStatus is the HTTP status of IM business errors
+	// (AppNotFound, InvalidParam, ...); 400 when zero.
+	BusinessErrorStatus int
+}
+
+// Request is one request as the emulator saw it.
+type Request struct {
+	Method        string
+	Action        string
+	Version       string
+	Host          string
+	UserAgent     string
+	AccessKey     string
+	SigningRegion string
+	Service       string
+	SignedHeaders []string
+	SessionToken  string
+	Body          BatchGetBody
+	RawBody       string
+	// Outcome.
+	Status    int
+	Code      string
+	RequestID string
+}
+
+// BatchGetBody is the decoded request body.
+type BatchGetBody struct {
+	AppID               *int64  `json:"AppId"`
+	ConversationShortID *int64  `json:"ConversationShortId"`
+	ParticipantUserIDs  []int64 `json:"ParticipantUserIds"`
+}
+
+// Server is an http.Handler. Use it with httptest.NewServer or
+// http.ListenAndServe.
+type Server struct {
+	opts  Options
+	creds map[string]Credential
+	apps  map[int64]bool
+	convs map[convKey]Conversation
+
+	mu        sync.Mutex
+	seq       int
+	requests  []Request
+	errors200 bool
+	forced    *apiError
+}
+
+// New returns an emulator serving fx.
+func New(fx Fixtures, opts Options) (*Server, error) {
+	creds, apps, convs, err := fx.index()
+	if err != nil {
+		return nil, fmt.Errorf("invalid fixtures: %w", err)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.BusinessErrorStatus == 0 {
+		opts.BusinessErrorStatus = http.StatusBadRequest
+	}
+	return &Server{opts: opts, creds: creds, apps: apps, convs: convs}, nil
+}
+
+// SetErrorsAsHTTP200 makes every error answer carry HTTP 200, the case
+// volc-sdk-golang mistakes for an empty success.
+func (s *Server) SetErrorsAsHTTP200(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.errors200 = on
+}
+
+// ForceError makes every later authenticated request fail with the given
+// code, message and HTTP status (CodeN omitted when zero); an empty code
+// clears it.
+func (s *Server) ForceError(code string, codeN int, status int, message string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if code == "" {
+		s.forced = nil
+		return
+	}
+	s.forced = &apiError{status: status, code: code, codeN: codeN, message: message}
+}
+
+// Requests returns a copy of every request received so far.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// ResetRequests forgets the recorded requests.
+func (s *Server) ResetRequests() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+}
+
+type apiError struct {
+	status  int
+	code    string
+	codeN   int
+	message string
+}
+
+func gatewayError(code string, message string) *apiError {
+	g := gatewayCodes[code]
+	return &apiError{status: g.status, code: code, codeN: g.codeN, message: message}
+}
+
+var gatewayCodes = map[string]struct{ codeN, status int }{
+	"MissingParameter":           {100002, 400},
+	"MissingAuthenticationToken": {100003, 401},
+	"MissingSignature":           {100005, 401},
+	"InvalidTimestamp":           {100006, 400},
+	"InvalidActionOrVersion":     {100008, 404},
+	"InvalidAccessKey":           {100009, 401},
+	"SignatureDoesNotMatch":      {100010, 401},
+	"AccessDenied":               {100013, 403},
+	"InternalError":              {100014, 500},
+}
+
+func (s *Server) businessError(code, message string) *apiError {
+	return &apiError{status: s.opts.BusinessErrorStatus, code: code, message: message}
+}
+
+// ServeHTTP handles one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rec := Request{
+		Method: r.Method, Host: r.Host, UserAgent: r.UserAgent(),
+		Action: r.URL.Query().Get("Action"), Version: r.URL.Query().Get("Version"),
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
+	rec.RawBody = string(body)
+	var result any
+	aerr := s.authenticate(r, body, &rec)
+	if err != nil && aerr == nil {
+		aerr = s.businessError("InvalidParam", "cannot read body")
+	}
+	if aerr == nil {
+		result, aerr = s.handle(body, &rec)
+	}
+	s.respond(w, &rec, result, aerr)
+}
+
+// authenticate checks action, version and the signature, in that order.
+func (s *Server) authenticate(r *http.Request, body []byte, rec *Request) *apiError {
+	if r.Method != http.MethodPost && r.Method != http.MethodGet {
+		return gatewayError("InvalidActionOrVersion", "method "+r.Method+" is not allowed")
+	}
+	if rec.Action == "" || rec.Version == "" {
+		return gatewayError("MissingParameter", "Action and Version are required query parameters")
+	}
+	if rec.Action != actionBatchGet || rec.Version != apiVersion {
+		return gatewayError("InvalidActionOrVersion", fmt.Sprintf("action %s version %s is not served", rec.Action, rec.Version))
+	}
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return gatewayError("MissingAuthenticationToken", "the request carries no Authorization header")
+	}
+	auth, err := ParseAuthorization(h)
+	if err != nil {
+		return gatewayError("MissingSignature", err.Error())
+	}
+	rec.AccessKey, rec.SigningRegion, rec.Service, rec.SignedHeaders = auth.AccessKey, auth.Region, auth.Service, auth.SignedHeaders
+	rec.SessionToken = r.Header.Get("X-Security-Token")
+
+	xDate := r.Header.Get("X-Date")
+	t, err := time.Parse(dateLayout, xDate)
+	if err != nil {
+		return gatewayError("InvalidTimestamp", "X-Date is missing or not in the form 20060102T150405Z")
+	}
+	if d := s.opts.Now().Sub(t); d > maxSkew || d < -maxSkew {
+		return gatewayError("InvalidTimestamp", fmt.Sprintf("X-Date %s is more than 15 minutes away from the server's time", xDate))
+	}
+	cred, ok := s.creds[auth.AccessKey]
+	if !ok {
+		return gatewayError("InvalidAccessKey", "the access key is not known")
+	}
+	if cred.SessionToken != "" && rec.SessionToken == "" {
+		return gatewayError("MissingAuthenticationToken", "this access key is temporary and needs X-Security-Token")
+	}
+	if rec.SessionToken != "" && rec.SessionToken != cred.SessionToken {
+		return gatewayError("InvalidAccessKey", "the security token does not belong to this access key")
+	}
+	if auth.Service != service || auth.Date != xDate[:8] || (s.opts.Region != "" && auth.Region != s.opts.Region) {
+		return gatewayError("SignatureDoesNotMatch", "credential scope "+auth.Scope()+" does not match the request")
+	}
+	if !s.signatureOK(r, body, auth, xDate, cred.SecretKey) {
+		return gatewayError("SignatureDoesNotMatch", "the request signature we calculated does not match the signature you provided")
+	}
+	return nil
+}
+
+func (s *Server) signatureOK(r *http.Request, body []byte, auth Authorization, xDate, secret string) bool {
+	headers := map[string]string{}
+	signed := map[string]bool{}
+	for _, n := range auth.SignedHeaders {
+		signed[n] = true
+		if n == "host" {
+			headers[n] = canonicalHost(r.Host)
+			continue
+		}
+		v, present := r.Header[http.CanonicalHeaderKey(n)]
+		if !present || len(v) == 0 {
+			return false
+		}
+		headers[n] = v[0]
+	}
+	// These must be covered by the signature whatever the client chose.
+	for _, n := range []string{"host", "x-date"} {
+		if !signed[n] {
+			return false
+		}
+	}
+	if rec := r.Header.Get("X-Security-Token"); rec != "" && !signed["x-security-token"] {
+		return false
+	}
+	payloadHash := HexSHA256(body)
+	if h := r.Header.Get("X-Content-Sha256"); h != "" && h != payloadHash {
+		return false
+	}
+	creq := CanonicalRequest(r.Method, r.URL.Path, r.URL.Query(), headers, auth.SignedHeaders, payloadHash)
+	key := SigningKey(secret, auth.Date, auth.Region, auth.Service)
+	want := Signature(key, StringToSign(xDate, auth.Scope(), creq))
+	return want == auth.Signature
+}
+
+// canonicalHost drops a default port, keeps any other.
+func canonicalHost(h string) string {
+	if s, ok := strings.CutSuffix(h, ":80"); ok {
+		return s
+	}
+	if s, ok := strings.CutSuffix(h, ":443"); ok {
+		return s
+	}
+	return h
+}
+
+// handle serves an authenticated BatchGetConversationParticipant.
+func (s *Server) handle(body []byte, rec *Request) (any, *apiError) {
+	s.mu.Lock()
+	forced := s.forced
+	s.mu.Unlock()
+	if forced != nil {
+		return nil, forced
+	}
+	if err := json.Unmarshal(body, &rec.Body); err != nil {
+		return nil, s.businessError("JsonParsingError", "cannot parse request body: "+err.Error())
+	}
+	b := rec.Body
+	switch {
+	case b.AppID == nil || *b.AppID <= 0 || *b.AppID > 1<<31-1:
+		return nil, s.businessError("InvalidParam", "AppId is missing or out of range")
+	case b.ConversationShortID == nil || *b.ConversationShortID <= 0:
+		return nil, s.businessError("InvalidParam", "ConversationShortId is missing or not positive")
+	case len(b.ParticipantUserIDs) == 0:
+		return nil, s.businessError("InvalidParam", "ParticipantUserIds is empty")
+	}
+	if !s.apps[*b.AppID] {
+		return nil, s.businessError("AppNotFound", fmt.Sprintf("app %d not found", *b.AppID))
+	}
+	conv, ok := s.convs[convKey{*b.AppID, *b.ConversationShortID}]
+	if !ok {
+		return nil, s.businessError("ConversationNotFound", fmt.Sprintf("conversation %d not found", *b.ConversationShortID))
+	}
+	want := make(map[int64]bool, len(b.ParticipantUserIDs))
+	for _, id := range b.ParticipantUserIDs {
+		want[id] = true
+	}
+	// Members come back in the conversation's order, not the request's,
+	// and non-members are left out.
+	found := []Participant{}
+	for _, p := range conv.Participants {
+		if want[p.ParticipantUserID] {
+			found = append(found, p)
+		}
+	}
+	return map[string]any{"Participants": found}, nil
+}
+
+type errorBody struct {
+	CodeN   int    `json:"CodeN,omitempty"`
+	Code    string `json:"Code"`
+	Message string `json:"Message"`
+}
+
+type metadata struct {
+	RequestID string     `json:"RequestId"`
+	Action    string     `json:"Action"`
+	Version   string     `json:"Version"`
+	Service   string     `json:"Service"`
+	Region    string     `json:"Region"`
+	Error     *errorBody `json:"Error,omitempty"`
+}
+
+func (s *Server) respond(w http.ResponseWriter, rec *Request, result any, aerr *apiError) {
+	s.mu.Lock()
+	s.seq++
+	rec.RequestID = fmt.Sprintf("emu-%s-%06d", s.opts.Now().UTC().Format("20060102150405"), s.seq)
+	errors200 := s.errors200
+	s.mu.Unlock()
+
+	region := rec.SigningRegion
+	if region == "" {
+		region = s.opts.Region
+	}
+	out := struct {
+		ResponseMetadata metadata `json:"ResponseMetadata"`
+		Result           any      `json:"Result,omitempty"`
+	}{
+		ResponseMetadata: metadata{RequestID: rec.RequestID, Action: rec.Action, Version: rec.Version, Service: service, Region: region},
+		Result:           result,
+	}
+	rec.Status = http.StatusOK
+	if aerr != nil {
+		out.ResponseMetadata.Error = &errorBody{CodeN: aerr.codeN, Code: aerr.code, Message: aerr.message}
+		rec.Code = aerr.code
+		if !errors200 {
+			rec.Status = aerr.status
+		}
+	}
+	s.mu.Lock()
+	s.requests = append(s.requests, *rec)
+	s.mu.Unlock()
+
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(rec.Status)
+	_ = json.NewEncoder(w).Encode(out)
+}

@@ -1,0 +1,63 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package imclient
+
+import (
+	"fmt"
+	"strings"
+)
+
+// APIError is every failure the API answered: a non-2xx status, or a 2xx
+// body whose ResponseMetadata.Error is set.
+type APIError struct {
+	Action     string
+	HTTPStatus int
+	Code       string
+	CodeN      int64
+	Message    string
+	RequestID  string
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s failed", e.Action)
+	if e.Code != "" {
+		fmt.Fprintf(&b, ": %s", e.Code)
+		if e.CodeN != 0 {
+			fmt.Fprintf(&b, " (%d)", e.CodeN)
+		}
+	}
+	if e.Message != "" {
+		fmt.Fprintf(&b, ": %s", e.Message)
+	}
+	fmt.Fprintf(&b, " [HTTP %d", e.HTTPStatus)
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, ", RequestId %s", e.RequestID)
+	}
+	b.WriteString("]")
+	return b.String()
+}
+
+// Hint tells a user what to check for the common codes, or "".
+func (e *APIError) Hint() string {
+	switch e.Code {
+	case "InvalidAccessKey":
+		return "Check access_key (or VOLCENGINE_ACCESS_KEY): the key is unknown or disabled."
+	case "SignatureDoesNotMatch":
+		return "Check secret_key (or VOLCENGINE_SECRET_KEY) and region: the request was signed with a secret or region the API does not accept."
+	case "MissingAuthenticationToken", "MissingSignature":
+		return "Check that access_key and secret_key are set, and session_token when using STS credentials."
+	case "InvalidTimestamp":
+		return "Check this machine's clock: a signature is valid for 15 minutes and the clock seems to be off."
+	case "AccessDenied", "NoAuth":
+		return "The credentials are valid but lack permission for the RTC IM OpenAPI or for this app_id."
+	case "InvalidActionOrVersion":
+		return "The endpoint does not serve BatchGetConversationParticipant 2020-12-01: check endpoint and region."
+	case "AppNotFound":
+		return "Check app_id: no such RTC application for these credentials."
+	case "ConversationNotFound":
+		return "Check conversation_short_id: no such conversation in this application."
+	}
+	return ""
+}
