@@ -1,0 +1,308 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
+)
+
+var (
+	_ datasource.DataSource              = (*conversationParticipantsDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*conversationParticipantsDataSource)(nil)
+)
+
+func newConversationParticipantsDataSource() datasource.DataSource {
+	return &conversationParticipantsDataSource{}
+}
+
+type conversationParticipantsDataSource struct {
+	data *providerData
+}
+
+type conversationParticipantsModel struct {
+	AppID               types.Int64        `tfsdk:"app_id"`
+	ConversationShortID types.Int64        `tfsdk:"conversation_short_id"`
+	ParticipantUserIDs  []types.Int64      `tfsdk:"participant_user_ids"`
+	Participants        []participantModel `tfsdk:"participants"`
+	MissingUserIDs      []types.Int64      `tfsdk:"missing_user_ids"`
+}
+
+type participantModel struct {
+	ConversationShortID types.Int64  `tfsdk:"conversation_short_id"`
+	ParticipantUserID   types.Int64  `tfsdk:"participant_user_id"`
+	Operator            types.Int64  `tfsdk:"operator"`
+	Role                types.Int64  `tfsdk:"role"`
+	RoleName            types.String `tfsdk:"role_name"`
+	Level               types.Int64  `tfsdk:"level"`
+	NickName            types.String `tfsdk:"nick_name"`
+	Status              types.Int64  `tfsdk:"status"`
+	CreateTime          types.Int64  `tfsdk:"create_time"`
+	CreateTimeRFC3339   types.String `tfsdk:"create_time_rfc3339"`
+	BlockTime           types.Int64  `tfsdk:"block_time"`
+	BlockTimeRFC3339    types.String `tfsdk:"block_time_rfc3339"`
+	Ext                 types.Map    `tfsdk:"ext"`
+}
+
+func (d *conversationParticipantsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_conversation_participants"
+}
+
+func (d *conversationParticipantsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	computedInt := func(desc string) schema.Int64Attribute {
+		return schema.Int64Attribute{Computed: true, MarkdownDescription: desc}
+	}
+	computedString := func(desc string) schema.StringAttribute {
+		return schema.StringAttribute{Computed: true, MarkdownDescription: desc}
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads members of one IM conversation with the OpenAPI action " +
+			"`BatchGetConversationParticipant`. Members come back in the order of `participant_user_ids`; " +
+			"requested users who are not members are listed in `missing_user_ids` instead of failing the read.",
+		Attributes: map[string]schema.Attribute{
+			"app_id": schema.Int64Attribute{
+				MarkdownDescription: "ID of the RTC application that owns the conversation (1 to 2147483647).",
+				Required:            true,
+				Validators:          []validator.Int64{int64validator.Between(1, math.MaxInt32)},
+			},
+			"conversation_short_id": schema.Int64Attribute{
+				MarkdownDescription: "Short ID of the conversation (a positive 64-bit integer; large IDs are kept exact).",
+				Required:            true,
+				Validators:          []validator.Int64{int64validator.AtLeast(1)},
+			},
+			"participant_user_ids": schema.ListAttribute{
+				MarkdownDescription: "User IDs of the members to read: at least one, each positive, no duplicates. " +
+					"The order given here is the order of `participants`.",
+				Required:    true,
+				ElementType: types.Int64Type,
+				Validators: []validator.List{
+					listvalidator.SizeAtLeast(1),
+					listvalidator.NoNullValues(),
+					listvalidator.UniqueValues(),
+					listvalidator.ValueInt64sAre(int64validator.AtLeast(1)),
+				},
+			},
+			"participants": schema.ListNestedAttribute{
+				MarkdownDescription: "The members found, in the order of `participant_user_ids`. Fields the API " +
+					"leaves out are null, not zero.",
+				Computed: true,
+				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
+					"conversation_short_id": computedInt("Short ID of the conversation."),
+					"participant_user_id":   computedInt("User ID of the member."),
+					"operator":              computedInt("User ID of whoever added the member (or last changed it)."),
+					"role":                  computedInt("Role code: `0` member, `1` owner, `2` admin."),
+					"role_name":             computedString("Role as a word: `member`, `owner`, `admin`, or `unknown` for a code this provider does not know."),
+					"level":                 computedInt("Member level; null when the API does not return one."),
+					"nick_name":             computedString("Nickname in this conversation; null when the API does not return one."),
+					"status":                computedInt("Status code: `0` normal, `1` left the conversation; null when not returned."),
+					"create_time":           computedInt("When the member joined, in Unix seconds; null when not returned."),
+					"create_time_rfc3339":   computedString("`create_time` as an RFC 3339 timestamp in UTC; null when `create_time` is null."),
+					"block_time":            computedInt("Unix seconds until which the member is muted; `0` means not muted; null when not returned."),
+					"block_time_rfc3339":    computedString("`block_time` as an RFC 3339 timestamp in UTC; null when the member is not muted or `block_time` is null."),
+					"ext": schema.MapAttribute{
+						MarkdownDescription: "Extension fields of the member as string keys and values; null when not returned.",
+						Computed:            true,
+						ElementType:         types.StringType,
+					},
+				}},
+			},
+			"missing_user_ids": schema.ListAttribute{
+				MarkdownDescription: "Requested user IDs the API did not return (not members of the conversation), " +
+					"in request order. Empty when every requested user is a member.",
+				Computed:    true,
+				ElementType: types.Int64Type,
+			},
+		},
+	}
+}
+
+func (d *conversationParticipantsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	if req.ProviderData == nil {
+		return
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
+		return
+	}
+	d.data = data
+}
+
+func (d *conversationParticipantsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m conversationParticipantsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if d.data == nil {
+		resp.Diagnostics.AddError("Provider not configured", "The volcrtc provider was not configured before this data source was read.")
+		return
+	}
+	if len(d.data.unknown) > 0 && req.ClientCapabilities.DeferralAllowed {
+		resp.Deferred = &datasource.Deferred{Reason: datasource.DeferredReasonProviderConfigUnknown}
+		return
+	}
+	client, diags := d.data.clientOrDiags()
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	ctx = d.data.logContext(ctx)
+
+	in, diags := m.input()
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	found, err := client.BatchGetConversationParticipant(ctx, in)
+	if err != nil {
+		resp.Diagnostics.Append(errorDiagnostic(err))
+		return
+	}
+	byID := make(map[int64]imclient.Participant, len(found))
+	for _, p := range found {
+		if p.ConversationShortID != in.ConversationShortID && p.ConversationShortID != 0 {
+			tflog.Warn(ctx, "ignoring a participant of another conversation", map[string]any{
+				"participant_user_id": p.ParticipantUserID, "conversation_short_id": p.ConversationShortID,
+			})
+			continue
+		}
+		byID[p.ParticipantUserID] = p
+	}
+	m.Participants = make([]participantModel, 0, len(in.UserIDs))
+	m.MissingUserIDs = make([]types.Int64, 0)
+	for _, id := range in.UserIDs {
+		p, ok := byID[id]
+		if !ok {
+			m.MissingUserIDs = append(m.MissingUserIDs, types.Int64Value(id))
+			continue
+		}
+		pm, diags := flattenParticipant(ctx, p, in.ConversationShortID)
+		if resp.Diagnostics.Append(diags...); diags.HasError() {
+			return
+		}
+		m.Participants = append(m.Participants, pm)
+	}
+	tflog.Debug(ctx, "read conversation participants", map[string]any{
+		"requested": len(in.UserIDs), "found": len(m.Participants), "missing": len(m.MissingUserIDs),
+	})
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}
+
+// input converts the validated configuration into a client request.
+func (m conversationParticipantsModel) input() (imclient.BatchGetParticipantsInput, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	app := m.AppID.ValueInt64()
+	if app < 1 || app > math.MaxInt32 {
+		diags.AddAttributeError(path.Root("app_id"), "Invalid app_id", fmt.Sprintf("app_id must be between 1 and %d, got %d.", math.MaxInt32, app))
+	}
+	in := imclient.BatchGetParticipantsInput{
+		AppID:               int32(app),
+		ConversationShortID: m.ConversationShortID.ValueInt64(),
+		UserIDs:             make([]int64, len(m.ParticipantUserIDs)),
+	}
+	for i, v := range m.ParticipantUserIDs {
+		in.UserIDs[i] = v.ValueInt64()
+	}
+	return in, diags
+}
+
+func flattenParticipant(ctx context.Context, p imclient.Participant, conv int64) (participantModel, diag.Diagnostics) {
+	if p.ConversationShortID != 0 {
+		conv = p.ConversationShortID
+	}
+	out := participantModel{
+		ConversationShortID: types.Int64Value(conv),
+		ParticipantUserID:   types.Int64Value(p.ParticipantUserID),
+		Operator:            types.Int64Value(p.Operator),
+		Role:                types.Int64Value(p.Role),
+		RoleName:            types.StringValue(roleName(p.Role)),
+		Level:               types.Int64Null(),
+		NickName:            types.StringPointerValue(p.NickName),
+		Status:              types.Int64Null(),
+		CreateTime:          types.Int64PointerValue(p.CreateTime),
+		CreateTimeRFC3339:   rfc3339(p.CreateTime, false),
+		BlockTime:           types.Int64PointerValue(p.BlockTime),
+		BlockTimeRFC3339:    rfc3339(p.BlockTime, true),
+		Ext:                 types.MapNull(types.StringType),
+	}
+	if p.Level != nil {
+		out.Level = types.Int64Value(int64(*p.Level))
+	}
+	if p.Status != nil {
+		out.Status = types.Int64Value(int64(*p.Status))
+	}
+	var diags diag.Diagnostics
+	if p.Ext != nil {
+		elems := make(map[string]attr.Value, len(p.Ext))
+		for k, v := range p.Ext {
+			elems[k] = types.StringValue(v)
+		}
+		out.Ext, diags = types.MapValue(types.StringType, elems)
+	}
+	return out, diags
+}
+
+func roleName(role int64) string {
+	switch role {
+	case 0:
+		return "member"
+	case 1:
+		return "owner"
+	case 2:
+		return "admin"
+	}
+	return "unknown"
+}
+
+// rfc3339 formats Unix seconds; zeroIsNull treats 0 as "not set".
+func rfc3339(sec *int64, zeroIsNull bool) types.String {
+	if sec == nil || (zeroIsNull && *sec == 0) {
+		return types.StringNull()
+	}
+	return types.StringValue(time.Unix(*sec, 0).UTC().Format(time.RFC3339))
+}
+
+// errorDiagnostic explains a failed call to a user.
+func errorDiagnostic(err error) diag.Diagnostic {
+	var apiErr *imclient.APIError
+	if !errors.As(err, &apiErr) {
+		return diag.NewErrorDiagnostic("Cannot reach the Volcengine IM OpenAPI",
+			err.Error()+"\n\nCheck endpoint, region, network access and any HTTP(S) proxy settings.")
+	}
+	summary := "Volcengine IM OpenAPI error"
+	if apiErr.Code != "" {
+		summary += ": " + apiErr.Code
+	}
+	detail := fmt.Sprintf("BatchGetConversationParticipant was rejected.\n\nCode: %s\nMessage: %s\nHTTP status: %d\nRequestId: %s",
+		orNone(apiErr.Code), orNone(apiErr.Message), apiErr.HTTPStatus, orNone(apiErr.RequestID))
+	if apiErr.CodeN != 0 {
+		detail += fmt.Sprintf("\nCodeN: %d", apiErr.CodeN)
+	}
+	if hint := apiErr.Hint(); hint != "" {
+		detail += "\n\n" + hint
+	}
+	return diag.NewErrorDiagnostic(summary, detail)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}

@@ -1,0 +1,200 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+// Package provider implements the volcrtc Terraform provider.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
+)
+
+// Environment variables read when an attribute is not set in the block.
+const (
+	EnvAccessKey    = "VOLCENGINE_ACCESS_KEY"
+	EnvSecretKey    = "VOLCENGINE_SECRET_KEY"
+	EnvSessionToken = "VOLCENGINE_SESSION_TOKEN"
+	EnvRegion       = "VOLCENGINE_REGION"
+	EnvEndpoint     = "VOLCENGINE_ENDPOINT"
+)
+
+var _ provider.Provider = (*volcrtcProvider)(nil)
+
+type volcrtcProvider struct {
+	version string
+	getenv  func(string) string
+}
+
+// New returns a provider factory reading the process environment.
+func New(version string) func() provider.Provider {
+	return NewWithEnv(version, os.Getenv)
+}
+
+// NewWithEnv returns a provider factory reading the environment through
+// getenv, so tests control it exactly.
+func NewWithEnv(version string, getenv func(string) string) func() provider.Provider {
+	return func() provider.Provider {
+		return &volcrtcProvider{version: version, getenv: getenv}
+	}
+}
+
+type providerModel struct {
+	AccessKey    types.String `tfsdk:"access_key"`
+	SecretKey    types.String `tfsdk:"secret_key"`
+	SessionToken types.String `tfsdk:"session_token"`
+	Region       types.String `tfsdk:"region"`
+	Endpoint     types.String `tfsdk:"endpoint"`
+}
+
+func (p *volcrtcProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "volcrtc"
+	resp.Version = p.version
+}
+
+func (p *volcrtcProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads the state of Volcengine RTC instant-messaging (IM) conversations " +
+			"through the IM OpenAPI. Every argument falls back to an environment variable; a value in " +
+			"the provider block wins over the environment.",
+		Attributes: map[string]schema.Attribute{
+			"access_key": schema.StringAttribute{
+				MarkdownDescription: "Volcengine access key ID. Falls back to `" + EnvAccessKey + "`. " +
+					"Required before any data source is read, but may be unknown during `terraform validate`.",
+				Optional:   true,
+				Validators: nonEmpty,
+			},
+			"secret_key": schema.StringAttribute{
+				MarkdownDescription: "Volcengine secret access key. Falls back to `" + EnvSecretKey + "`. " +
+					"Never written to logs or state.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: nonEmpty,
+			},
+			"session_token": schema.StringAttribute{
+				MarkdownDescription: "Security token of temporary (STS) credentials, sent as `X-Security-Token`. " +
+					"Falls back to `" + EnvSessionToken + "`. Never written to logs or state.",
+				Optional:   true,
+				Sensitive:  true,
+				Validators: nonEmpty,
+			},
+			"region": schema.StringAttribute{
+				MarkdownDescription: "API region: `cn-north-1` (default) or `ap-southeast-1`. Chooses the API host " +
+					"and the signing region. Falls back to `" + EnvRegion + "`.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(imclient.Regions()...)},
+			},
+			"endpoint": schema.StringAttribute{
+				MarkdownDescription: "Full URL (`https://host[:port][/path]`) that replaces the region's API host, " +
+					"for a private endpoint, a proxy or the bundled emulator. Requests are still signed for " +
+					"`region`. Falls back to `" + EnvEndpoint + "`.",
+				Optional:   true,
+				Validators: []validator.String{endpointValidator{}},
+			},
+		},
+	}
+}
+
+func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var m providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	data := &providerData{}
+	pick := func(name string, v types.String, env string) string {
+		if v.IsUnknown() {
+			data.unknown = append(data.unknown, name)
+			return ""
+		}
+		if !v.IsNull() {
+			return v.ValueString()
+		}
+		return p.getenv(env)
+	}
+	cfg := imclient.Config{
+		AccessKey:    pick("access_key", m.AccessKey, EnvAccessKey),
+		SecretKey:    pick("secret_key", m.SecretKey, EnvSecretKey),
+		SessionToken: pick("session_token", m.SessionToken, EnvSessionToken),
+		Region:       pick("region", m.Region, EnvRegion),
+		Endpoint:     pick("endpoint", m.Endpoint, EnvEndpoint),
+		UserAgent:    userAgent(p.version, req.TerraformVersion),
+	}
+	data.secrets = []string{cfg.SecretKey, cfg.SessionToken}
+	ctx = data.logContext(ctx)
+
+	// Values from the environment skipped the schema validators.
+	if cfg.Region == "" {
+		cfg.Region = imclient.DefaultRegion
+	}
+	if !isOneOf(cfg.Region, imclient.Regions()) {
+		resp.Diagnostics.AddAttributeError(path.Root("region"), "Unsupported region",
+			fmt.Sprintf("Region %q (from %s) is not supported. Use one of: %s.", cfg.Region, EnvRegion, strings.Join(imclient.Regions(), ", ")))
+	}
+	if cfg.Endpoint != "" {
+		if _, err := imclient.ParseEndpoint(cfg.Endpoint); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid endpoint", err.Error()+" (from "+EnvEndpoint+")")
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if cfg.AccessKey == "" && !data.isUnknown("access_key") {
+		data.missing = append(data.missing, missingCredential{"access_key", EnvAccessKey})
+	}
+	if cfg.SecretKey == "" && !data.isUnknown("secret_key") {
+		data.missing = append(data.missing, missingCredential{"secret_key", EnvSecretKey})
+	}
+	if len(data.unknown) == 0 && len(data.missing) == 0 {
+		client, err := imclient.New(cfg)
+		if err != nil {
+			resp.Diagnostics.AddError("Cannot configure the volcrtc provider", err.Error())
+			return
+		}
+		data.client = client
+		tflog.Debug(ctx, "volcrtc provider configured", map[string]any{
+			"region": cfg.Region, "endpoint": client.Endpoint(), "access_key": cfg.AccessKey,
+			"session_token_set": cfg.SessionToken != "",
+		})
+	}
+	resp.DataSourceData = data
+}
+
+func (p *volcrtcProvider) DataSources(context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{newConversationParticipantsDataSource}
+}
+
+func (p *volcrtcProvider) Resources(context.Context) []func() resource.Resource {
+	return nil
+}
+
+func userAgent(version, terraformVersion string) string {
+	ua := "terraform-provider-volcrtc/" + version
+	if terraformVersion != "" {
+		ua += " Terraform/" + terraformVersion
+	}
+	return ua
+}
+
+func isOneOf(v string, set []string) bool {
+	for _, s := range set {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,75 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
+)
+
+// providerData is what Configure hands to data sources: a client, or the
+// reason there is none yet.
+type providerData struct {
+	client  *imclient.Client
+	unknown []string // attributes not known until apply
+	missing []missingCredential
+	secrets []string
+}
+
+type missingCredential struct{ attr, env string }
+
+func (d *providerData) isUnknown(attr string) bool {
+	for _, a := range d.unknown {
+		if a == attr {
+			return true
+		}
+	}
+	return false
+}
+
+// logContext masks the secret and the session token in every log line
+// written with the returned context.
+func (d *providerData) logContext(ctx context.Context) context.Context {
+	var s []string
+	for _, v := range d.secrets {
+		if v != "" {
+			s = append(s, v)
+		}
+	}
+	if len(s) == 0 {
+		return ctx
+	}
+	ctx = tflog.MaskMessageStrings(ctx, s...)
+	return tflog.MaskAllFieldValuesStrings(ctx, s...)
+}
+
+// clientOrDiags returns the client, or the errors that explain why a data
+// source cannot be read.
+func (d *providerData) clientOrDiags() (*imclient.Client, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	if d.client != nil {
+		return d.client, nil
+	}
+	for _, m := range d.missing {
+		diags.AddError("Missing Volcengine credential: "+m.attr,
+			fmt.Sprintf("The volcrtc provider needs %s to read data sources. Set %q in the provider \"volcrtc\" block "+
+				"or the %s environment variable.", m.attr, m.attr, m.env))
+	}
+	if len(d.unknown) > 0 {
+		diags.AddError("Provider configuration is not known yet",
+			fmt.Sprintf("The provider attributes %s depend on values that are only known after apply, so this data "+
+				"source cannot be read during plan. Apply the resources they come from first (for example with "+
+				"-target), or use a Terraform version that supports deferred actions.", strings.Join(d.unknown, ", ")))
+	}
+	if !diags.HasError() {
+		diags.AddError("Provider not configured", "The volcrtc provider has no API client. This is a bug in the provider; please report it.")
+	}
+	return nil, diags
+}
