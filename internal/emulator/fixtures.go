@@ -46,7 +46,7 @@ type Participant struct {
 	Role                int64             `json:"Role"`
 	BlockTime           *int64            `json:"BlockTime,omitempty"`
 	CreateTime          *int64            `json:"CreateTime,omitempty"`
-	Ext                 map[string]string `json:"Ext,omitempty"`
+	Ext                 map[string]string `json:"Ext"`
 	Level               *int32            `json:"Level,omitempty"`
 	NickName            *string           `json:"NickName,omitempty"`
 	Status              *int32            `json:"Status,omitempty"`

@@ -1,0 +1,109 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"fmt"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
+)
+
+const dsAddr = "data.volcrtc_conversation_participants.test"
+
+// newEmulator starts one emulator per test, closed when the test ends.
+func newEmulator(t *testing.T, opts emulator.Options) (*emulator.Server, string) {
+	t.Helper()
+	emu, err := emulator.New(emulator.Sample(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(emu)
+	t.Cleanup(ts.Close)
+	return emu, ts.URL
+}
+
+// factories serves the provider in-process with env as its whole
+// environment, so nothing from the test process leaks in.
+func factories(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
+	getenv := func(k string) string { return env[k] }
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"volcrtc": providerserver.NewProtocol6WithError(NewWithEnv("test", getenv)()),
+	}
+}
+
+// sampleEnv points the provider at the emulator with the sample key.
+func sampleEnv(url string) map[string]string {
+	return map[string]string{
+		EnvAccessKey: emulator.SampleAccessKey,
+		EnvSecretKey: emulator.SampleSecretKey,
+		EnvEndpoint:  url,
+	}
+}
+
+// dataSourceConfig renders the data source with the given user IDs.
+func dataSourceConfig(appID, conv string, ids ...int64) string {
+	strs := make([]string, len(ids))
+	for i, id := range ids {
+		strs[i] = fmt.Sprint(id)
+	}
+	return fmt.Sprintf(`
+data "volcrtc_conversation_participants" "test" {
+  app_id                = %s
+  conversation_short_id = %s
+  participant_user_ids  = [%s]
+}
+`, appID, conv, strings.Join(strs, ", "))
+}
+
+func sampleDataSource(ids ...int64) string {
+	return dataSourceConfig(fmt.Sprint(emulator.SampleAppID), fmt.Sprint(int64(emulator.SampleConversationID)), ids...)
+}
+
+// expectRequests checks that every request the emulator got in this step
+// was a successful call with exactly wantBody, and that there was one.
+func expectRequests(emu *emulator.Server, wantBody string) func(*terraform.State) error {
+	return func(*terraform.State) error {
+		reqs := emu.Requests()
+		if len(reqs) == 0 {
+			return fmt.Errorf("the emulator received no request")
+		}
+		for _, r := range reqs {
+			if r.RawBody != wantBody || r.Status != 200 || r.Action != "BatchGetConversationParticipant" || r.Version != "2020-12-01" {
+				return fmt.Errorf("unexpected request: %+v", r)
+			}
+		}
+		return nil
+	}
+}
+
+// expectNoRequest fails the test if the emulator was called.
+func expectNoRequest(t *testing.T, emu *emulator.Server) func() {
+	return func() {
+		if reqs := emu.Requests(); len(reqs) != 0 {
+			t.Errorf("validation errors must not reach the API, but the emulator got %d request(s): %+v", len(reqs), reqs[0])
+		}
+	}
+}
+
+func errUnexpected(r emulator.Request) error {
+	return fmt.Errorf("unexpected request: %+v", r)
+}
+
+func errNoRequestFor(ids string) error {
+	return fmt.Errorf("the emulator received no request for %s", ids)
+}
+
+// wrapped compiles pattern with each space matching any run of white
+// space, since the CLI wraps long diagnostic lines.
+func wrapped(pattern string) *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
+}

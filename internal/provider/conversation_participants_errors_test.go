@@ -1,0 +1,197 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
+)
+
+// lastGood is the final step of error tests: the post-test destroy reuses
+// the last step's config, so it must be valid.
+func lastGood() resource.TestStep {
+	return resource.TestStep{
+		Config: sampleDataSource(10001),
+		ConfigStateChecks: []statecheck.StateCheck{
+			statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("participants"), knownvalue.ListSizeExact(1)),
+		},
+	}
+}
+
+// Each bad argument is reported on its attribute before any request.
+func TestAccConversationParticipants_validation(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	app, conv := "100001", "7000000000000000001"
+	step := func(config, want string) resource.TestStep {
+		return resource.TestStep{Config: config, ExpectError: wrapped(want), PreConfig: expectNoRequest(t, emu)}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			step(dataSourceConfig("0", conv, 1), `(?s)with data.volcrtc_conversation_participants.test,.*app_id\s+= 0.*Attribute app_id value must be between 1 and 2147483647, got: 0`),
+			step(dataSourceConfig("-5", conv, 1), `Attribute app_id value must be between 1 and\s+2147483647, got: -5`),
+			step(dataSourceConfig("2147483648", conv, 1), `Attribute app_id value must be between 1 and\s+2147483647, got: 2147483648`),
+			step(dataSourceConfig(app, "0", 1), `Attribute conversation_short_id value must be at least 1, got: 0`),
+			step(dataSourceConfig(app, "-7000000000000000001", 1), `Attribute conversation_short_id value must be at least 1, got:\s+-7000000000000000001`),
+			step(dataSourceConfig(app, conv), `Attribute participant_user_ids list must contain at least 1 elements, got: 0`),
+			step(dataSourceConfig(app, conv, 5, 6, 5), `(?s)Duplicate List Value.*participant_user_ids = \[5, 6, 5\].*duplicate values of: 5`),
+			step(dataSourceConfig(app, conv, 5, 0), `Attribute participant_user_ids\[1\] value must be at least 1, got: 0`),
+			step(dataSourceConfig(app, conv, -9), `Attribute participant_user_ids\[0\] value must be at least 1, got: -9`),
+			step(dataSourceConfig(app, "1.5", 1), `conversation_short_id`),
+			step(`
+data "volcrtc_conversation_participants" "test" {
+  app_id                = 100001
+  conversation_short_id = 7000000000000000001
+  participant_user_ids  = [1, null]
+}`, `(?s)Null List Value.*participant_user_ids = \[1, null\].*contains a null value`),
+			step(`
+data "volcrtc_conversation_participants" "test" {
+  app_id                = 100001
+  conversation_short_id = 7000000000000000001
+}`, `The argument "participant_user_ids" is required`),
+			step(`provider "volcrtc" { region = "mars-1" }`+sampleDataSource(1), `(?s)region = "mars-1".*Attribute region value must be one of: \["cn-north-1" "ap-southeast-1"\], got:\s+"mars-1"`),
+			step(`provider "volcrtc" { endpoint = "ftp://127.0.0.1" }`+sampleDataSource(1), `(?s)Invalid endpoint.*must start with https:// or http://`),
+			step(`provider "volcrtc" { endpoint = "127.0.0.1:8080" }`+sampleDataSource(1), `Invalid endpoint`),
+			step(`provider "volcrtc" { access_key = "" }`+sampleDataSource(1), `Attribute access_key string length must be at least 1, got: 0`),
+			step(`provider "volcrtc" { secret_key = "" }`+sampleDataSource(1), `Attribute secret_key string length must be at least 1, got: 0`),
+			step(`provider "volcrtc" { session_token = "" }`+sampleDataSource(1), `Attribute session_token string length must be at least 1, got: 0`),
+			func() resource.TestStep { s := lastGood(); s.PreConfig = expectNoRequest(t, emu); return s }(),
+		},
+	})
+}
+
+// Without credentials, the error names the attribute and the variable.
+func TestAccConversationParticipants_missingCredentials(t *testing.T) {
+	_, url := newEmulator(t, emulator.Options{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(map[string]string{EnvEndpoint: url}),
+		Steps: []resource.TestStep{
+			{
+				Config:      sampleDataSource(1),
+				ExpectError: wrapped(`(?s)Missing Volcengine credential: access_key.*VOLCENGINE_ACCESS_KEY.*Missing Volcengine credential: secret_key.*VOLCENGINE_SECRET_KEY`),
+			},
+			{
+				Config:      `provider "volcrtc" { access_key = "` + emulator.SampleAccessKey + `" }` + sampleDataSource(1),
+				ExpectError: wrapped(`(?s)Missing Volcengine credential: secret_key.*Set "secret_key" in the provider "volcrtc" block or the\s+VOLCENGINE_SECRET_KEY environment variable`),
+			},
+			{
+				Config: `provider "volcrtc" {
+  access_key = "` + emulator.SampleAccessKey + `"
+  secret_key = "` + emulator.SampleSecretKey + `"
+}` + sampleDataSource(10001),
+			},
+		},
+	})
+}
+
+// Environment values are checked like the block's.
+func TestAccConversationParticipants_badEnvironment(t *testing.T) {
+	_, url := newEmulator(t, emulator.Options{})
+	badRegion := sampleEnv(url)
+	badRegion[EnvRegion] = "us-east-1"
+	badEndpoint := sampleEnv(url)
+	badEndpoint[EnvEndpoint] = "not a url"
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(badRegion),
+		Steps: []resource.TestStep{
+			{Config: sampleDataSource(1), ExpectError: wrapped(`(?s)Unsupported region.*"us-east-1" \(from VOLCENGINE_REGION\)`)},
+			// The block wins, so the bad environment value is never used.
+			{Config: `provider "volcrtc" { region = "cn-north-1" }` + sampleDataSource(10001)},
+		},
+	})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(badEndpoint),
+		Steps: []resource.TestStep{
+			{Config: sampleDataSource(1), ExpectError: wrapped(`(?s)Invalid endpoint.*VOLCENGINE_ENDPOINT`)},
+			{Config: `provider "volcrtc" { endpoint = "` + url + `" }` + sampleDataSource(10001)},
+		},
+	})
+}
+
+// API errors become diagnostics with Code, Message, RequestId and a hint.
+func TestAccConversationParticipants_apiErrors(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{})
+	wrongSecret := `provider "volcrtc" { secret_key = "wrong-secret" }`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			{
+				Config:      wrongSecret + sampleDataSource(10001),
+				ExpectError: wrapped(`(?s)Volcengine IM OpenAPI error: SignatureDoesNotMatch.*Code: SignatureDoesNotMatch.*HTTP status: 401.*RequestId: emu-\d+-\d+.*CodeN: 100010.*Check secret_key`),
+			},
+			{
+				Config:      `provider "volcrtc" { access_key = "AKLTNOBODY" }` + sampleDataSource(10001),
+				ExpectError: wrapped(`(?s)InvalidAccessKey.*HTTP status: 401.*RequestId: emu-.*Check access_key`),
+			},
+			{
+				Config:      dataSourceConfig("100001", "43", 1),
+				ExpectError: wrapped(`(?s)ConversationNotFound.*Message: conversation 43 not found.*HTTP status: 400.*RequestId: emu-.*Check conversation_short_id`),
+			},
+			{
+				Config:      dataSourceConfig("99", "43", 1),
+				ExpectError: wrapped(`(?s)AppNotFound.*Check app_id`),
+			},
+			{
+				// The SDK would return this as an empty success.
+				PreConfig:   func() { emu.SetErrorsAsHTTP200(true) },
+				Config:      dataSourceConfig("100001", "43", 1),
+				ExpectError: wrapped(`(?s)Volcengine IM OpenAPI error: ConversationNotFound.*HTTP status: 200.*RequestId: emu-`),
+			},
+			{
+				Config:      wrongSecret + sampleDataSource(10001),
+				ExpectError: wrapped(`(?s)SignatureDoesNotMatch.*HTTP status: 200.*RequestId: emu-`),
+			},
+			{
+				PreConfig: func() {
+					emu.SetErrorsAsHTTP200(false)
+					emu.ForceError("AccessDenied", 100013, 403, "User is not authorized to perform: rtc:BatchGetConversationParticipant")
+				},
+				Config:      sampleDataSource(10001),
+				ExpectError: wrapped(`(?s)AccessDenied.*not authorized.*HTTP status: 403.*lack permission`),
+			},
+			func() resource.TestStep {
+				s := lastGood()
+				s.PreConfig = func() { emu.ForceError("", 0, 0, "") }
+				return s
+			}(),
+		},
+	})
+}
+
+// A machine clock far off gets a hint about the clock.
+func TestAccConversationParticipants_clockSkew(t *testing.T) {
+	_, url := newEmulator(t, emulator.Options{Now: func() time.Time { return time.Now().Add(-time.Hour) }})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			{
+				Config:      sampleDataSource(10001),
+				ExpectError: wrapped(`(?s)InvalidTimestamp.*CodeN: 100006.*Check this machine's clock`),
+			},
+			{Config: `provider "volcrtc" {}`},
+		},
+	})
+}
+
+// Nothing listening: a transport error, not an API error.
+func TestAccConversationParticipants_unreachable(t *testing.T) {
+	_, url := newEmulator(t, emulator.Options{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			{
+				Config:      `provider "volcrtc" { endpoint = "http://127.0.0.1:1" }` + sampleDataSource(10001),
+				ExpectError: wrapped(`(?s)Cannot reach the Volcengine IM OpenAPI.*127.0.0.1:1.*Check endpoint`),
+			},
+			lastGood(),
+		},
+	})
+}
