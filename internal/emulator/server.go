@@ -34,6 +34,11 @@ type Options struct {
 	// BusinessErrorStatus is the HTTP status of IM business errors
 	// (AppNotFound, InvalidParam, ...); 400 when zero.
 	BusinessErrorStatus int
+	// OnRequest, when set, is called with each request once answered.
+	OnRequest func(Request)
+	// NoRecord stops Requests from keeping every request, for a
+	// long-running process.
+	NoRecord bool
 }
 
 // Request is one request as the emulator saw it.
@@ -352,9 +357,14 @@ func (s *Server) respond(w http.ResponseWriter, rec *Request, result any, aerr *
 			rec.Status = aerr.status
 		}
 	}
-	s.mu.Lock()
-	s.requests = append(s.requests, *rec)
-	s.mu.Unlock()
+	if !s.opts.NoRecord {
+		s.mu.Lock()
+		s.requests = append(s.requests, *rec)
+		s.mu.Unlock()
+	}
+	if s.opts.OnRequest != nil {
+		s.opts.OnRequest(*rec)
+	}
 
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(rec.Status)

@@ -64,9 +64,10 @@ func (d *providerData) clientOrDiags() (*imclient.Client, diag.Diagnostics) {
 	}
 	if len(d.unknown) > 0 {
 		diags.AddError("Provider configuration is not known yet",
-			fmt.Sprintf("The provider attributes %s depend on values that are only known after apply, so this data "+
-				"source cannot be read during plan. Apply the resources they come from first (for example with "+
-				"-target), or use a Terraform version that supports deferred actions.", strings.Join(d.unknown, ", ")))
+			fmt.Sprintf("The provider attributes %s depend on values that are only known after apply, and this "+
+				"Terraform version cannot defer reading the data source. Make the data source wait for the resource "+
+				"that produces them with depends_on = [<that resource>], so it is read during apply.",
+				strings.Join(d.unknown, ", ")))
 	}
 	if !diags.HasError() {
 		diags.AddError("Provider not configured", "The volcrtc provider has no API client. This is a bug in the provider; please report it.")

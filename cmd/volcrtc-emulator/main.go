@@ -1,0 +1,103 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+// Command volcrtc-emulator serves a fake Volcengine IM OpenAPI
+// (BatchGetConversationParticipant) from a JSON fixture file, so that
+// Terraform modules can be tested offline through the provider's endpoint.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "volcrtc-emulator:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("volcrtc-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", "127.0.0.1:8787", "address to listen on (port 0 picks a free port)")
+	fixtures := fs.String("fixtures", "", "JSON fixture file (default: the built-in sample)")
+	region := fs.String("region", "", "only accept signatures for this region (default: any)")
+	endpointFile := fs.String("endpoint-file", "", "write the endpoint URL to this file once listening")
+	errors200 := fs.Bool("errors-as-200", false, "answer errors with HTTP 200, as some gateways do")
+	quiet := fs.Bool("quiet", false, "do not log requests")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	fx := emulator.Sample()
+	if *fixtures != "" {
+		var err error
+		if fx, err = emulator.LoadFixtures(*fixtures); err != nil {
+			return err
+		}
+	}
+	opts := emulator.Options{Region: *region, NoRecord: true}
+	if !*quiet {
+		opts.OnRequest = func(r emulator.Request) { logRequest(stderr, r) }
+	}
+	emu, err := emulator.New(fx, opts)
+	if err != nil {
+		return err
+	}
+	emu.SetErrorsAsHTTP200(*errors200)
+
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	endpoint := "http://" + ln.Addr().String() + "/"
+	if *endpointFile != "" {
+		if err := os.WriteFile(*endpointFile, []byte(endpoint+"\n"), 0o600); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "volcrtc-emulator listening on %s\nuse: export VOLCENGINE_ENDPOINT=%s\n", endpoint, endpoint)
+
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// logRequest writes one line per answered request.
+func logRequest(w io.Writer, r emulator.Request) {
+	code := r.Code
+	if code == "" {
+		code = "OK"
+	}
+	fmt.Fprintf(w, "%s %s key=%s status=%d code=%s request_id=%s body=%s\n",
+		time.Now().UTC().Format(time.RFC3339), r.Action, r.AccessKey, r.Status, code, r.RequestID, r.RawBody)
+}

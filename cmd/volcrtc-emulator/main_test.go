@@ -1,0 +1,90 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
+)
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// The standalone emulator serves the demo's fixture file to the client.
+func TestRunServesFixtureFile(t *testing.T) {
+	dir := t.TempDir()
+	epFile := filepath.Join(dir, "endpoint")
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-fixtures", "../../examples/demo/fixtures.json", "-endpoint-file", epFile}, &stdout, &stderr)
+	}()
+	var endpoint string
+	for deadline := time.Now().Add(10 * time.Second); endpoint == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		b, _ := os.ReadFile(epFile)
+		endpoint = strings.TrimSpace(string(b))
+	}
+	if endpoint == "" {
+		t.Fatalf("no endpoint written; stderr: %s", stderr.String())
+	}
+	c, err := imclient.New(imclient.Config{AccessKey: "AKLTDEMO00000000000000000001", SecretKey: "demo-secret-key-for-the-emulator-only", Endpoint: endpoint})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, err := c.BatchGetConversationParticipant(ctx, imclient.BatchGetParticipantsInput{
+		AppID: 100001, ConversationShortID: 7000000000000000001, UserIDs: []int64{9007199254740993, 4242},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 1 || ps[0].ParticipantUserID != 9007199254740993 {
+		t.Fatalf("participants %+v", ps)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout.String(), "VOLCENGINE_ENDPOINT="+endpoint) {
+		t.Errorf("stdout %q", stdout.String())
+	}
+	if !strings.Contains(stderr.String(), "BatchGetConversationParticipant key=AKLTDEMO00000000000000000001 status=200 code=OK") {
+		t.Errorf("stderr %q", stderr.String())
+	}
+}
+
+func TestRunRejectsBadFixtures(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "f.json")
+	if err := os.WriteFile(bad, []byte(`{"Apps":[{"AppId":1,"Conversatons":[]}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errw syncBuffer
+	err := run(context.Background(), []string{"-fixtures", bad}, &out, &errw)
+	if err == nil || !strings.Contains(err.Error(), "Conversatons") {
+		t.Fatalf("err %v", err)
+	}
+}

@@ -1,0 +1,67 @@
+# The configuration `make demo` plans and applies. Credentials and the
+# endpoint come from the environment (VOLCENGINE_*).
+
+terraform {
+  required_version = ">= 1.5.0"
+  required_providers {
+    volcrtc = {
+      source = "volcrtc/volcrtc"
+    }
+  }
+}
+
+variable "app_id" {
+  description = "RTC application ID."
+  type        = number
+  default     = 100001
+}
+
+variable "conversation_short_id" {
+  description = "Conversation to read."
+  type        = number
+  default     = 7000000000000000001
+}
+
+variable "participant_user_ids" {
+  description = "Members to read; 4242 is not a member of the demo conversation."
+  type        = list(number)
+  default     = [9007199254740993, 10001, 10002, 4242]
+}
+
+provider "volcrtc" {}
+
+data "volcrtc_conversation_participants" "team" {
+  app_id                = var.app_id
+  conversation_short_id = var.conversation_short_id
+  participant_user_ids  = var.participant_user_ids
+}
+
+output "members" {
+  description = "Members in the order requested."
+  value = [
+    for p in data.volcrtc_conversation_participants.team.participants : {
+      user_id   = p.participant_user_id
+      nick_name = p.nick_name
+      role      = p.role_name
+      joined    = p.create_time_rfc3339
+      muted_til = p.block_time_rfc3339
+    }
+  ]
+}
+
+output "nick_name_by_user_id" {
+  description = "A map keyed by user ID, the shape other modules usually want."
+  value       = { for p in data.volcrtc_conversation_participants.team.participants : tostring(p.participant_user_id) => p.nick_name }
+}
+
+output "missing_user_ids" {
+  description = "Requested users who are not members."
+  value       = data.volcrtc_conversation_participants.team.missing_user_ids
+}
+
+check "everyone_is_a_member" {
+  assert {
+    condition     = length(data.volcrtc_conversation_participants.team.missing_user_ids) == 0
+    error_message = "Not members of the conversation: ${join(", ", [for id in data.volcrtc_conversation_participants.team.missing_user_ids : tostring(id)])}."
+  }
+}

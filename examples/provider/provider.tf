@@ -1,0 +1,6 @@
+# Credentials usually come from the environment:
+#   export VOLCENGINE_ACCESS_KEY=AKLT...
+#   export VOLCENGINE_SECRET_KEY=...
+provider "volcrtc" {
+  region = "cn-north-1"
+}
