@@ -74,7 +74,7 @@ func (p *volcrtcProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 		Attributes: map[string]schema.Attribute{
 			"access_key": schema.StringAttribute{
 				MarkdownDescription: "Volcengine access key ID. Falls back to `" + EnvAccessKey + "`. " +
-					"Required before any data source is read, but may be unknown during `terraform validate`.",
+					"Needed (here or in the environment) before a data source is read; `terraform validate` works without it.",
 				Optional:   true,
 				Validators: nonEmpty,
 			},

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# make generate: format the examples and regenerate docs/ with tfplugindocs
+# from the provider's schema, read through the project's own CLI with
+# dev_overrides (no registry, no download).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+tfplugindocs="github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v0.25.0"
+export CHECKPOINT_DISABLE=1
+
+cli="$(scripts/terraform-cli.sh)"
+mkdir -p .build
+go build -o .build/terraform-provider-volcrtc .
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cat > "$work/cli.tfrc" <<CFG
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/volcrtc/volcrtc" = "$root/.build"
+    "registry.opentofu.org/volcrtc/volcrtc" = "$root/.build"
+  }
+  direct {}
+}
+CFG
+cat > "$work/main.tf" <<'TF'
+terraform {
+  required_providers {
+    volcrtc = { source = "volcrtc/volcrtc" }
+  }
+}
+TF
+export TF_CLI_CONFIG_FILE="$work/cli.tfrc"
+(cd "$work" && "$cli" providers schema -json) > "$work/schema.json"
+# tfplugindocs looks the provider up by its short name.
+sed -i -E 's#"registry\.(terraform\.io|opentofu\.org)/volcrtc/volcrtc"#"volcrtc"#' "$work/schema.json"
+
+"$cli" fmt -recursive examples/ >/dev/null
+go run "$tfplugindocs" generate --provider-name volcrtc --rendered-provider-name "Volcengine RTC IM" \
+  --providers-schema "$work/schema.json"
+go run "$tfplugindocs" validate --provider-name volcrtc --providers-schema "$work/schema.json"
