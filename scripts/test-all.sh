@@ -34,8 +34,8 @@ acc_passed=$(grep -cE '^--- PASS: TestAcc' "$log" || true)
 acc_skipped_bad=$(grep -E '^--- SKIP: TestAcc' "$log" | grep -vc 'TestAccRealAPI_' || true)
 
 echo
-echo "==> $passed passed, $failed failed, $skipped skipped"
 echo "==> acceptance: $acc_passed top-level TestAcc tests passed on $cli_version"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [ "$status" -ne 0 ]; then echo "FAIL: go test exited $status" >&2; exit "$status"; fi
 if [ "$acc_passed" -eq 0 ]; then echo "FAIL: no acceptance test ran" >&2; exit 1; fi
 if [ "$acc_skipped_bad" -ne 0 ]; then echo "FAIL: emulator acceptance tests were skipped" >&2; exit 1; fi

@@ -4,6 +4,8 @@
 package provider
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -46,6 +48,41 @@ data "volcrtc_conversation_participants" "test" {
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("participants").AtSliceIndex(0).AtMapKey("nick_name"), knownvalue.StringExact("Grace")),
 				},
+			},
+		},
+	})
+}
+
+// volc-sdk-golang's own variables and ~/.volc/config are never read.
+func TestAccProvider_ignoresSDKCredentialSources(t *testing.T) {
+	_, url := newEmulator(t, emulator.Options{})
+	home := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(home, ".volc"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cfg := `{"ak":"` + emulator.SampleAccessKey + `","sk":"` + emulator.SampleSecretKey + `"}`
+	if err := os.WriteFile(filepath.Join(home, ".volc", "config"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
+	t.Setenv("VOLC_ACCESSKEY", emulator.SampleAccessKey)
+	t.Setenv("VOLC_SECRETKEY", emulator.SampleSecretKey)
+	for _, k := range []string{EnvAccessKey, EnvSecretKey, EnvSessionToken, EnvRegion} {
+		t.Setenv(k, "")
+	}
+	t.Setenv(EnvEndpoint, url)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: realFactories(), // the process environment
+		Steps: []resource.TestStep{
+			{
+				Config:      sampleDataSource(10001),
+				ExpectError: wrapped(`(?s)Missing Volcengine credential: access_key.*Missing Volcengine credential: secret_key`),
+			},
+			{
+				Config: `provider "volcrtc" {
+  access_key = "` + emulator.SampleAccessKey + `"
+  secret_key = "` + emulator.SampleSecretKey + `"
+}` + sampleDataSource(10001),
 			},
 		},
 	})
