@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -39,6 +40,21 @@ type Options struct {
 	// NoRecord stops Requests from keeping every request, for a
 	// long-running process.
 	NoRecord bool
+
+	// RateLimit is how many requests one access key may make per
+	// RateWindow before getting 429 FlowLimitExceeded: 100 when zero,
+	// no limit when negative. RateWindow is 1s when zero.
+	RateLimit  int
+	RateWindow time.Duration
+	// MaxIDsPerCall, when positive, rejects longer ParticipantUserIds
+	// lists with ConversationParticipantsMoreThanLimit.
+	MaxIDsPerCall int
+	// Latency delays every answer, as a distant API would.
+	Latency time.Duration
+	// FaultRate is the share of authenticated requests (0 to 1) that get
+	// a 503, drawn from a generator seeded with Seed.
+	FaultRate float64
+	Seed      int64
 }
 
 // Request is one request as the emulator saw it.
@@ -81,6 +97,8 @@ type Server struct {
 	requests  []Request
 	errors200 bool
 	forced    *apiError
+	faults    faultState
+	inFlight  atomic.Int64
 }
 
 // New returns an emulator serving fx.
@@ -95,7 +113,15 @@ func New(fx Fixtures, opts Options) (*Server, error) {
 	if opts.BusinessErrorStatus == 0 {
 		opts.BusinessErrorStatus = http.StatusBadRequest
 	}
-	return &Server{opts: opts, creds: creds, apps: apps, convs: convs}, nil
+	if opts.RateLimit == 0 {
+		opts.RateLimit = 100
+	}
+	if opts.RateWindow == 0 {
+		opts.RateWindow = time.Second
+	}
+	s := &Server{opts: opts, creds: creds, apps: apps, convs: convs}
+	s.faults.init(opts.Seed)
+	return s, nil
 }
 
 // SetErrorsAsHTTP200 makes every error answer carry HTTP 200, the case
@@ -116,8 +142,11 @@ func (s *Server) ForceError(code string, codeN int, status int, message string) 
 		s.forced = nil
 		return
 	}
-	s.forced = &apiError{status: status, code: code, codeN: codeN, message: message}
+	s.forced = &apiError{status: status, code: code, codeN: codeN, message: message, outcome: outcomeRejected}
 }
+
+// InFlight is the number of requests being handled right now.
+func (s *Server) InFlight() int { return int(s.inFlight.Load()) }
 
 // Requests returns a copy of every request received so far.
 func (s *Server) Requests() []Request {
@@ -134,15 +163,18 @@ func (s *Server) ResetRequests() {
 }
 
 type apiError struct {
-	status  int
-	code    string
-	codeN   int
-	message string
+	status     int
+	code       string
+	codeN      int
+	message    string
+	retryAfter string
+	rawBody    string // sent instead of JSON, like a proxy's error page
+	outcome    outcome
 }
 
 func gatewayError(code string, message string) *apiError {
 	g := gatewayCodes[code]
-	return &apiError{status: g.status, code: code, codeN: g.codeN, message: message}
+	return &apiError{status: g.status, code: code, codeN: g.codeN, message: message, outcome: outcomeRejected}
 }
 
 var gatewayCodes = map[string]struct{ codeN, status int }{
@@ -158,11 +190,13 @@ var gatewayCodes = map[string]struct{ codeN, status int }{
 }
 
 func (s *Server) businessError(code, message string) *apiError {
-	return &apiError{status: s.opts.BusinessErrorStatus, code: code, message: message}
+	return &apiError{status: s.opts.BusinessErrorStatus, code: code, message: message, outcome: outcomeRejected}
 }
 
 // ServeHTTP handles one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
 	rec := Request{
 		Method: r.Method, Host: r.Host, UserAgent: r.UserAgent(),
 		Action: r.URL.Query().Get("Action"), Version: r.URL.Query().Get("Version"),
@@ -173,6 +207,20 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	aerr := s.authenticate(r, body, &rec)
 	if err != nil && aerr == nil {
 		aerr = s.businessError("InvalidParam", "cannot read body")
+	}
+	if aerr == nil {
+		aerr = s.admit(rec.AccessKey)
+	}
+	if s.opts.Latency > 0 {
+		t := time.NewTimer(s.opts.Latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			t.Stop()
+			rec.Code = "ClientClosedRequest"
+			s.record(&rec, outcomeCanceled)
+			return
+		}
 	}
 	if aerr == nil {
 		result, aerr = s.handle(body, &rec)
@@ -293,6 +341,9 @@ func (s *Server) handle(body []byte, rec *Request) (any, *apiError) {
 		return nil, s.businessError("InvalidParam", "ConversationShortId is missing or not positive")
 	case len(b.ParticipantUserIDs) == 0:
 		return nil, s.businessError("InvalidParam", "ParticipantUserIds is empty")
+	case s.opts.MaxIDsPerCall > 0 && len(b.ParticipantUserIDs) > s.opts.MaxIDsPerCall:
+		return nil, s.businessError("ConversationParticipantsMoreThanLimit",
+			fmt.Sprintf("ParticipantUserIds has %d IDs, more than the limit of %d", len(b.ParticipantUserIDs), s.opts.MaxIDsPerCall))
 	}
 	if !s.apps[*b.AppID] {
 		return nil, s.businessError("AppNotFound", fmt.Sprintf("app %d not found", *b.AppID))
@@ -350,23 +401,39 @@ func (s *Server) respond(w http.ResponseWriter, rec *Request, result any, aerr *
 		Result:           result,
 	}
 	rec.Status = http.StatusOK
+	outcome := outcomeOK
 	if aerr != nil {
 		out.ResponseMetadata.Error = &errorBody{CodeN: aerr.codeN, Code: aerr.code, Message: aerr.message}
 		rec.Code = aerr.code
 		if !errors200 {
 			rec.Status = aerr.status
 		}
+		outcome = aerr.outcome
+		if aerr.retryAfter != "" {
+			w.Header().Set("Retry-After", aerr.retryAfter)
+		}
 	}
-	if !s.opts.NoRecord {
-		s.mu.Lock()
-		s.requests = append(s.requests, *rec)
-		s.mu.Unlock()
+	s.record(rec, outcome)
+	if aerr != nil && aerr.rawBody != "" {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(rec.Status)
+		_, _ = w.Write([]byte(aerr.rawBody))
+		return
 	}
-	if s.opts.OnRequest != nil {
-		s.opts.OnRequest(*rec)
-	}
-
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(rec.Status)
 	_ = json.NewEncoder(w).Encode(out)
+}
+
+// record keeps rec, counts its outcome and calls OnRequest.
+func (s *Server) record(rec *Request, o outcome) {
+	s.mu.Lock()
+	if !s.opts.NoRecord {
+		s.requests = append(s.requests, *rec)
+	}
+	s.faults.stats.add(o)
+	s.mu.Unlock()
+	if s.opts.OnRequest != nil {
+		s.opts.OnRequest(*rec)
+	}
 }

@@ -33,6 +33,7 @@ func defaultCall() call {
 
 type reply struct {
 	status int
+	header http.Header
 	meta   struct {
 		RequestID string `json:"RequestId"`
 		Error     *struct {
@@ -67,10 +68,13 @@ func do(t *testing.T, srv *httptest.Server, c call) reply {
 		ResponseMetadata json.RawMessage
 		Result           *struct{ Participants []map[string]json.RawMessage }
 	}
+	r := reply{status: resp.StatusCode, header: resp.Header, raw: string(b)}
+	if resp.Header.Get("Content-Type") != "application/json" {
+		return r // a fault that imitates a proxy's page
+	}
 	if err := json.Unmarshal(b, &out); err != nil {
 		t.Fatalf("response is not JSON: %v: %s", err, b)
 	}
-	r := reply{status: resp.StatusCode, raw: string(b)}
 	if err := json.Unmarshal(out.ResponseMetadata, &r.meta); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,130 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package emulator
+
+import (
+	"fmt"
+	"math/rand"
+	"net/http"
+	"time"
+)
+
+// Fault is a scripted failure answered instead of the real response.
+type Fault struct {
+	Status     int
+	Code       string
+	CodeN      int
+	Message    string
+	RetryAfter string // Retry-After header value, if any
+	// RawBody, when set, is sent as text/html instead of a JSON body.
+	RawBody string
+}
+
+// Common faults.
+var (
+	FaultThrottled   = Fault{Status: http.StatusTooManyRequests, Code: "FlowLimitExceeded", Message: "request rate exceeds the limit"}
+	FaultUnavailable = Fault{Status: http.StatusServiceUnavailable, Code: "ServiceUnavailable", Message: "service temporarily unavailable"}
+	FaultBadGateway  = Fault{Status: http.StatusBadGateway, RawBody: "<html><body><h1>502 Bad Gateway</h1></body></html>"}
+)
+
+// Stats counts answered requests by outcome.
+type Stats struct {
+	Total     int
+	OK        int
+	Throttled int // 429 FlowLimitExceeded from the rate limit
+	Faults    int // scripted or random faults
+	Rejected  int // every other error answer
+	Canceled  int // the client went away before the answer
+}
+
+type outcome int
+
+const (
+	outcomeOK outcome = iota
+	outcomeThrottled
+	outcomeFault
+	outcomeRejected
+	outcomeCanceled
+)
+
+func (st *Stats) add(o outcome) {
+	st.Total++
+	switch o {
+	case outcomeOK:
+		st.OK++
+	case outcomeThrottled:
+		st.Throttled++
+	case outcomeFault:
+		st.Faults++
+	case outcomeRejected:
+		st.Rejected++
+	case outcomeCanceled:
+		st.Canceled++
+	}
+}
+
+type faultState struct {
+	rng      *rand.Rand
+	script   []Fault
+	arrivals map[string][]time.Time // per access key, within the window
+	stats    Stats
+}
+
+func (f *faultState) init(seed int64) {
+	f.rng = rand.New(rand.NewSource(seed))
+	f.arrivals = map[string][]time.Time{}
+}
+
+// FailNext makes the next n authenticated requests fail with fault.
+func (s *Server) FailNext(n int, fault Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := 0; i < n; i++ {
+		s.faults.script = append(s.faults.script, fault)
+	}
+}
+
+// Stats returns the counts so far.
+func (s *Server) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.faults.stats
+}
+
+// admit applies the per-key sliding-window rate limit, then scripted and
+// random faults, to an authenticated request.
+func (s *Server) admit(accessKey string) *apiError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.opts.RateLimit > 0 {
+		now := s.opts.Now()
+		cutoff := now.Add(-s.opts.RateWindow)
+		recent := s.faults.arrivals[accessKey]
+		i := 0
+		for i < len(recent) && !recent[i].After(cutoff) {
+			i++
+		}
+		recent = recent[i:]
+		if len(recent) >= s.opts.RateLimit {
+			s.faults.arrivals[accessKey] = recent
+			return &apiError{status: http.StatusTooManyRequests, code: "FlowLimitExceeded", retryAfter: "1", outcome: outcomeThrottled,
+				message: fmt.Sprintf("more than %d requests in %s for this access key", s.opts.RateLimit, s.opts.RateWindow)}
+		}
+		s.faults.arrivals[accessKey] = append(recent, now)
+	}
+	if len(s.faults.script) > 0 {
+		f := s.faults.script[0]
+		s.faults.script = s.faults.script[1:]
+		return f.apiError()
+	}
+	if s.opts.FaultRate > 0 && s.faults.rng.Float64() < s.opts.FaultRate {
+		return FaultUnavailable.apiError()
+	}
+	return nil
+}
+
+func (f Fault) apiError() *apiError {
+	return &apiError{status: f.Status, code: f.Code, codeN: f.CodeN, message: f.Message,
+		retryAfter: f.RetryAfter, rawBody: f.RawBody, outcome: outcomeFault}
+}
