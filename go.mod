@@ -9,6 +9,7 @@ require (
 	github.com/hashicorp/terraform-plugin-log v0.11.0
 	github.com/hashicorp/terraform-plugin-testing v1.16.0
 	github.com/volcengine/volc-sdk-golang v1.0.250
+	golang.org/x/time v0.16.0
 )
 
 require (

@@ -21,6 +21,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/volcengine/volc-sdk-golang/base"
+	"golang.org/x/time/rate"
 )
 
 const (
@@ -31,7 +32,13 @@ const (
 	// DefaultRegion is used when no region is configured.
 	DefaultRegion = "cn-north-1"
 
-	defaultTimeout = 30 * time.Second
+	// Defaults for the zero values of Config's limits.
+	DefaultMaxBatchSize   = 100
+	DefaultMaxQPS         = 90
+	DefaultMaxRetries     = 3
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultConcurrency    = 16
+
 	// maxBody bounds how much of a response is read.
 	maxBody = 64 << 20
 )
@@ -56,6 +63,24 @@ type Config struct {
 	UserAgent string
 	// HTTPClient, when set, is used instead of the client's own.
 	HTTPClient *http.Client
+
+	// MaxBatchSize is the most user IDs sent in one call.
+	MaxBatchSize int
+	// MaxQPS is the request budget of the whole client, shared by every
+	// call and retry; the API allows 100 per account.
+	MaxQPS float64
+	// MaxRetries is how many times a throttled, failed or timed-out call
+	// is retried; zero means never.
+	MaxRetries int
+	// RequestTimeout bounds one attempt.
+	RequestTimeout time.Duration
+	// Concurrency bounds the calls in flight for one read.
+	Concurrency int
+
+	// Sleep and Jitter are seams for tests; real ones when nil. Jitter
+	// returns a duration in [d/2, d].
+	Sleep  func(ctx context.Context, d time.Duration) error
+	Jitter func(d time.Duration) time.Duration
 }
 
 // Client is safe for concurrent use.
@@ -64,6 +89,14 @@ type Client struct {
 	endpoint  *url.URL
 	userAgent string
 	http      *http.Client
+
+	maxBatch    int
+	maxRetries  int
+	timeout     time.Duration
+	concurrency int
+	limiter     *rate.Limiter
+	sleep       func(ctx context.Context, d time.Duration) error
+	jitter      func(d time.Duration) time.Duration
 }
 
 // New checks cfg and returns a Client.
@@ -86,11 +119,41 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.MaxBatchSize <= 0 {
+		cfg.MaxBatchSize = DefaultMaxBatchSize
+	}
+	if cfg.MaxQPS <= 0 {
+		cfg.MaxQPS = DefaultMaxQPS
+	}
+	if cfg.MaxRetries < 0 {
+		cfg.MaxRetries = 0
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = DefaultRequestTimeout
+	}
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = DefaultConcurrency
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleepContext
+	}
+	if cfg.Jitter == nil {
+		cfg.Jitter = halfJitter
+	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = newHTTPClient()
+		hc = newHTTPClient(cfg.RequestTimeout)
 	}
 	return &Client{
+		maxBatch:    cfg.MaxBatchSize,
+		maxRetries:  cfg.MaxRetries,
+		timeout:     cfg.RequestTimeout,
+		concurrency: cfg.Concurrency,
+		// A burst of one keeps any one-second window at or under MaxQPS+1.
+		limiter: rate.NewLimiter(rate.Limit(cfg.MaxQPS), 1),
+		sleep:   cfg.Sleep,
+		jitter:  cfg.Jitter,
+
 		creds: base.Credentials{
 			AccessKeyID:     cfg.AccessKey,
 			SecretAccessKey: cfg.SecretKey,
@@ -129,9 +192,10 @@ func ParseEndpoint(raw string) (*url.URL, error) {
 // Endpoint returns the URL requests are sent to, without the query.
 func (c *Client) Endpoint() string { return c.endpoint.String() }
 
-func newHTTPClient() *http.Client {
+// newHTTPClient bounds each attempt by timeout; the context also does.
+func newHTTPClient(timeout time.Duration) *http.Client {
 	return &http.Client{
-		Timeout: defaultTimeout,
+		Timeout: timeout,
 		Transport: &http.Transport{
 			Proxy:                 http.ProxyFromEnvironment,
 			DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
@@ -140,7 +204,7 @@ func newHTTPClient() *http.Client {
 			MaxIdleConnsPerHost:   100,
 			IdleConnTimeout:       90 * time.Second,
 			TLSHandshakeTimeout:   10 * time.Second,
-			ResponseHeaderTimeout: defaultTimeout,
+			ResponseHeaderTimeout: timeout,
 		},
 	}
 }
@@ -160,13 +224,11 @@ type envelope struct {
 	Result json.RawMessage `json:"Result"`
 }
 
-// call sends one signed POST of action with body as JSON and decodes the
-// Result into out. This is one attempt; retries wrap it.
-func (c *Client) call(ctx context.Context, action string, body, out any) error {
-	payload, err := json.Marshal(body)
-	if err != nil {
-		return fmt.Errorf("encoding %s request: %w", action, err)
-	}
+// attempt sends one signed POST of action with payload and decodes the
+// Result into out. Retries wrap it.
+func (c *Client) attempt(ctx context.Context, action string, payload []byte, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
 	u := *c.endpoint
 	u.RawQuery = url.Values{"Action": {action}, "Version": {APIVersion}}.Encode()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), bytes.NewReader(payload))
@@ -185,12 +247,12 @@ func (c *Client) call(ctx context.Context, action string, body, out any) error {
 	})
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("calling %s at %s: %w", action, c.endpoint.Host, err)
+		return &TransportError{Action: action, Host: c.endpoint.Host, Err: err}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
-		return fmt.Errorf("reading %s response: %w", action, err)
+		return &TransportError{Action: action, Host: c.endpoint.Host, Err: fmt.Errorf("reading the response: %w", err)}
 	}
 	apiErr, decodeErr := decode(action, resp.StatusCode, raw, out)
 	fields := map[string]any{
@@ -198,6 +260,7 @@ func (c *Client) call(ctx context.Context, action string, body, out any) error {
 		"duration_ms": time.Since(start).Milliseconds(),
 	}
 	if apiErr != nil {
+		apiErr.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 		fields["code"], fields["request_id"] = apiErr.Code, apiErr.RequestID
 		tflog.Debug(ctx, "volcrtc API error", fields)
 		return apiErr

@@ -115,7 +115,7 @@ func TestErrorDecoding(t *testing.T) {
 			if !errors.As(err, &got) {
 				t.Fatalf("error %T %v, want *APIError", err, err)
 			}
-			tc.want.Action = "BatchGetConversationParticipant"
+			tc.want.Action, tc.want.Attempts, tc.want.BatchSize = "BatchGetConversationParticipant", 1, 3
 			if *got != tc.want {
 				t.Fatalf("got  %#v\nwant %#v", *got, tc.want)
 			}

@@ -5,7 +5,9 @@ package imclient
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
+	"time"
 )
 
 // APIError is every failure the API answered: a non-2xx status, or a 2xx
@@ -17,6 +19,18 @@ type APIError struct {
 	CodeN      int64
 	Message    string
 	RequestID  string
+	// Set by the layers above one attempt.
+	RetryAfter time.Duration // from the Retry-After header
+	Attempts   int           // how many attempts were made
+	BatchSize  int           // how many user IDs the failing call sent
+}
+
+var listSizeMessage = regexp.MustCompile(`(?i)ParticipantUserIds|too many|more than|exceed|limit`)
+
+// TooManyIDs reports whether the API refused the call's list of IDs as too long.
+func (e *APIError) TooManyIDs() bool {
+	return e.Code == "ConversationParticipantsMoreThanLimit" ||
+		(e.Code == "InvalidParam" && listSizeMessage.MatchString(e.Message))
 }
 
 func (e *APIError) Error() string {
@@ -35,12 +49,18 @@ func (e *APIError) Error() string {
 	if e.RequestID != "" {
 		fmt.Fprintf(&b, ", RequestId %s", e.RequestID)
 	}
+	if e.Attempts > 1 {
+		fmt.Fprintf(&b, ", gave up after %d attempts", e.Attempts)
+	}
 	b.WriteString("]")
 	return b.String()
 }
 
 // Hint tells a user what to check for the common codes, or "".
 func (e *APIError) Hint() string {
+	if e.BatchSize > 0 && e.TooManyIDs() {
+		return fmt.Sprintf("The API refused %d user IDs in one call. Lower max_batch_size in the provider block (it is %d now).", e.BatchSize, e.BatchSize)
+	}
 	switch e.Code {
 	case "InvalidAccessKey":
 		return "Check access_key (or VOLCENGINE_ACCESS_KEY): the key is unknown or disabled."
@@ -54,6 +74,8 @@ func (e *APIError) Hint() string {
 		return "The credentials are valid but lack permission for the RTC IM OpenAPI or for this app_id."
 	case "InvalidActionOrVersion":
 		return "The endpoint does not serve BatchGetConversationParticipant 2020-12-01: check endpoint and region."
+	case "FlowLimitExceeded":
+		return "The account's request budget (100 per second for this action) is exhausted. Lower max_qps, or raise max_retries to wait longer."
 	case "AppNotFound":
 		return "Check app_id: no such RTC application for these credentials."
 	case "ConversationNotFound":

@@ -1,0 +1,161 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package imclient
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+const (
+	backoffBase = 250 * time.Millisecond
+	backoffMax  = 8 * time.Second
+	// retryAfterMax caps how long a Retry-After header can make us wait.
+	retryAfterMax = time.Minute
+)
+
+// TransportError is a call that got no HTTP answer: connection refused,
+// a timeout, a broken connection.
+type TransportError struct {
+	Action   string
+	Host     string
+	Err      error
+	Attempts int
+}
+
+func (e *TransportError) Error() string {
+	s := fmt.Sprintf("calling %s at %s: %v", e.Action, e.Host, e.Err)
+	if e.Attempts > 1 {
+		s += fmt.Sprintf(" (gave up after %d attempts)", e.Attempts)
+	}
+	return s
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// retryable reports whether err is worth another attempt.
+func retryable(err error) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.HTTPStatus {
+		case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+			http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+			return true
+		}
+		switch apiErr.Code {
+		case "FlowLimitExceeded", "InternalError", "InternalServiceTimeout":
+			return true
+		}
+		return false
+	}
+	var te *TransportError
+	return errors.As(err, &te)
+}
+
+// call runs one action with the client's budget and retry policy.
+func (c *Client) call(ctx context.Context, action string, body, out any) error {
+	payload, err := json.Marshal(body)
+	if err != nil {
+		return fmt.Errorf("encoding %s request: %w", action, err)
+	}
+	for attempt := 1; ; attempt++ {
+		if err := c.limiter.Wait(ctx); err != nil {
+			return ctxErr(ctx, err)
+		}
+		err := c.attempt(ctx, action, payload, out)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if !retryable(err) || attempt > c.maxRetries {
+			return withAttempts(err, attempt)
+		}
+		delay := c.backoff(attempt, err)
+		fields := map[string]any{"action": action, "attempt": attempt, "max_attempts": c.maxRetries + 1,
+			"delay_ms": delay.Milliseconds(), "error": err.Error()}
+		var apiErr *APIError
+		if errors.As(err, &apiErr) {
+			fields["code"], fields["http_status"], fields["request_id"] = apiErr.Code, apiErr.HTTPStatus, apiErr.RequestID
+		}
+		tflog.Warn(ctx, "retrying volcrtc API call", fields)
+		if err := c.sleep(ctx, delay); err != nil {
+			return ctxErr(ctx, err)
+		}
+	}
+}
+
+// backoff is exponential with jitter, but never shorter than Retry-After.
+func (c *Client) backoff(attempt int, err error) time.Duration {
+	d := backoffBase << (attempt - 1)
+	if d > backoffMax || d <= 0 {
+		d = backoffMax
+	}
+	d = c.jitter(d)
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.RetryAfter > d {
+		d = min(apiErr.RetryAfter, retryAfterMax)
+	}
+	return d
+}
+
+func withAttempts(err error, n int) error {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		apiErr.Attempts = n
+	}
+	var te *TransportError
+	if errors.As(err, &te) {
+		te.Attempts = n
+	}
+	return err
+}
+
+// ctxErr prefers the context's own error, which says why we stopped.
+func ctxErr(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	return err
+}
+
+// parseRetryAfter reads seconds or an HTTP date; 0 when absent or bad.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+func sleepContext(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// halfJitter returns a random duration in [d/2, d].
+func halfJitter(d time.Duration) time.Duration {
+	half := d / 2
+	return half + rand.N(d-half+1)
+}

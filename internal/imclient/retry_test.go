@@ -1,0 +1,327 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package imclient
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
+)
+
+// sleeps records the backoff delays instead of sleeping.
+type sleeps struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (s *sleeps) sleep(_ context.Context, d time.Duration) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.d = append(s.d, d)
+	return nil
+}
+
+func (s *sleeps) got() []time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Duration(nil), s.d...)
+}
+
+func emulatorClient(t *testing.T, opts emulator.Options, edit func(*Config)) (*emulator.Server, *Client, *sleeps) {
+	t.Helper()
+	emu, err := emulator.New(emulator.Sample(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(emu)
+	t.Cleanup(ts.Close)
+	sl := &sleeps{}
+	c := newTestClient(t, ts.URL, func(c *Config) {
+		c.MaxQPS = 1000
+		c.Sleep = sl.sleep
+		c.Jitter = func(d time.Duration) time.Duration { return d }
+		if edit != nil {
+			edit(c)
+		}
+	})
+	return emu, c, sl
+}
+
+func ids(n int) []int64 {
+	out := make([]int64, n)
+	for i := range out {
+		out[i] = int64(i + 1)
+	}
+	return out
+}
+
+func TestBatchesKeepOrderAndSize(t *testing.T) {
+	emu, c, _ := emulatorClient(t, emulator.Options{}, func(c *Config) { c.MaxBatchSize = 2; c.Concurrency = 3 })
+	in := sampleInput()
+	in.UserIDs = []int64{10003, 404, emulator.SampleBigUserID, 10001, 10002}
+	ps, err := c.BatchGetConversationParticipant(context.Background(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	for _, p := range ps {
+		got = append(got, p.ParticipantUserID)
+	}
+	// Batch order; within a batch, the emulator's (fixture) order.
+	want := []int64{10003, 10001, emulator.SampleBigUserID, 10002}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("got %v, want %v", got, want)
+		}
+	}
+	var bodies []string
+	for _, r := range emu.Requests() {
+		bodies = append(bodies, strings.TrimPrefix(r.RawBody, `{"AppId":100001,"ConversationShortId":7000000000000000001,"ParticipantUserIds":`))
+	}
+	if len(bodies) != 3 || !containsAll(bodies, "[10003,404]}", "[9007199254740993,10001]}", "[10002]}") {
+		t.Fatalf("requests %v", bodies)
+	}
+}
+
+func containsAll(have []string, want ...string) bool {
+	set := map[string]bool{}
+	for _, h := range have {
+		set[h] = true
+	}
+	for _, w := range want {
+		if !set[w] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestRetries(t *testing.T) {
+	retryAfter := emulator.FaultThrottled
+	retryAfter.RetryAfter = "2"
+	status200 := emulator.Fault{Status: 200, Code: "FlowLimitExceeded", Message: "throttled"}
+	internal := emulator.Fault{Status: 500, Code: "InternalError", CodeN: 100014, Message: "oops"}
+	cases := []struct {
+		name     string
+		faults   []emulator.Fault
+		wantErr  string
+		attempts int
+		delays   []time.Duration
+	}{
+		{"throttled twice then success", []emulator.Fault{emulator.FaultThrottled, emulator.FaultThrottled}, "", 3,
+			[]time.Duration{250 * time.Millisecond, 500 * time.Millisecond}},
+		{"Retry-After is honoured", []emulator.Fault{retryAfter}, "", 2, []time.Duration{2 * time.Second}},
+		{"503 then success", []emulator.Fault{emulator.FaultUnavailable}, "", 2, []time.Duration{250 * time.Millisecond}},
+		{"502 page from a proxy then success", []emulator.Fault{emulator.FaultBadGateway}, "", 2, []time.Duration{250 * time.Millisecond}},
+		{"throttling inside an HTTP 200", []emulator.Fault{status200}, "", 2, []time.Duration{250 * time.Millisecond}},
+		{"InternalError", []emulator.Fault{internal}, "", 2, []time.Duration{250 * time.Millisecond}},
+		{"persistent 503", []emulator.Fault{emulator.FaultUnavailable, emulator.FaultUnavailable, emulator.FaultUnavailable, emulator.FaultUnavailable},
+			"ServiceUnavailable: service temporarily unavailable [HTTP 503, RequestId emu-", 4,
+			[]time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second}},
+		{"not found is not retried", []emulator.Fault{{Status: 400, Code: "ConversationNotFound", Message: "gone"}}, "ConversationNotFound", 1, nil},
+		{"access denied is not retried", []emulator.Fault{{Status: 403, Code: "AccessDenied", CodeN: 100013, Message: "no"}}, "AccessDenied", 1, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			emu, c, sl := emulatorClient(t, emulator.Options{}, func(c *Config) { c.MaxRetries = 3 })
+			for _, f := range tc.faults {
+				emu.FailNext(1, f)
+			}
+			ps, err := c.BatchGetConversationParticipant(context.Background(), sampleInput())
+			if tc.wantErr == "" {
+				if err != nil || len(ps) != 2 {
+					t.Fatalf("err %v, %d participants", err, len(ps))
+				}
+			} else {
+				var apiErr *APIError
+				if !errors.As(err, &apiErr) || !strings.Contains(err.Error(), tc.wantErr) || apiErr.Attempts != tc.attempts {
+					t.Fatalf("err %v", err)
+				}
+				if tc.attempts > 1 && !strings.Contains(err.Error(), "gave up after 4 attempts") {
+					t.Fatalf("err %v does not say how many attempts", err)
+				}
+			}
+			if n := len(emu.Requests()); n != tc.attempts {
+				t.Errorf("%d requests, want %d", n, tc.attempts)
+			}
+			if got := sl.got(); !equalDurations(got, tc.delays) {
+				t.Errorf("delays %v, want %v", got, tc.delays)
+			}
+		})
+	}
+}
+
+func equalDurations(a, b []time.Duration) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestAuthErrorNotRetried(t *testing.T) {
+	emu, c, sl := emulatorClient(t, emulator.Options{}, func(c *Config) { c.MaxRetries = 5; c.SecretKey = "wrong" })
+	_, err := c.BatchGetConversationParticipant(context.Background(), sampleInput())
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.Code != "SignatureDoesNotMatch" || apiErr.Attempts != 1 {
+		t.Fatalf("err %v", err)
+	}
+	if len(emu.Requests()) != 1 || len(sl.got()) != 0 {
+		t.Fatalf("retried an auth error: %d requests", len(emu.Requests()))
+	}
+}
+
+func TestTransportErrorRetried(t *testing.T) {
+	ts := httptest.NewServer(nil)
+	url := ts.URL
+	ts.Close()
+	sl := &sleeps{}
+	c := newTestClient(t, url, func(c *Config) { c.MaxRetries = 2; c.Sleep = sl.sleep })
+	_, err := c.BatchGetConversationParticipant(context.Background(), sampleInput())
+	var te *TransportError
+	if !errors.As(err, &te) || te.Attempts != 3 || !strings.Contains(err.Error(), "gave up after 3 attempts") || len(sl.got()) != 2 {
+		t.Fatalf("err %v, sleeps %v", err, sl.got())
+	}
+}
+
+func TestTooManyIDsHint(t *testing.T) {
+	_, c, _ := emulatorClient(t, emulator.Options{MaxIDsPerCall: 2}, func(c *Config) { c.MaxBatchSize = 3; c.MaxRetries = 3 })
+	_, err := c.BatchGetConversationParticipant(context.Background(), sampleInput())
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.BatchSize != 3 || apiErr.Attempts != 1 ||
+		!strings.Contains(apiErr.Hint(), "refused 3 user IDs in one call. Lower max_batch_size") {
+		t.Fatalf("err %v hint %q", err, apiErr.Hint())
+	}
+	invalid := &APIError{Code: "InvalidParam", Message: "ParticipantUserIds length exceeds limit", BatchSize: 500}
+	if !invalid.TooManyIDs() || (&APIError{Code: "InvalidParam", Message: "AppId invalid"}).TooManyIDs() {
+		t.Fatal("TooManyIDs")
+	}
+}
+
+// Cancelling stops the call in flight and sends none of the queued ones.
+func TestCancelStopsInFlightAndQueued(t *testing.T) {
+	emu, c, _ := emulatorClient(t, emulator.Options{Latency: time.Hour}, func(c *Config) { c.MaxBatchSize = 1; c.Concurrency = 1; c.MaxRetries = 3 })
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.BatchGetConversationParticipant(ctx, sampleInput())
+		done <- err
+	}()
+	waitFor(t, func() bool { return emu.InFlight() == 1 })
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("err %v", err)
+	}
+	waitFor(t, func() bool { return emu.Stats().Canceled == 1 })
+	if st := emu.Stats(); st.Total != 1 {
+		t.Fatalf("queued calls were sent: %+v", st)
+	}
+}
+
+// A hung connection is bounded by RequestTimeout, then retried.
+func TestRequestTimeout(t *testing.T) {
+	emu, c, sl := emulatorClient(t, emulator.Options{Latency: time.Hour}, func(c *Config) {
+		c.RequestTimeout = 20 * time.Millisecond
+		c.MaxRetries = 1
+	})
+	_, err := c.BatchGetConversationParticipant(context.Background(), sampleInput())
+	var te *TransportError
+	if !errors.As(err, &te) || te.Attempts != 2 || !errors.Is(err, context.DeadlineExceeded) && !strings.Contains(err.Error(), "Timeout") {
+		t.Fatalf("err %v", err)
+	}
+	if len(sl.got()) != 1 {
+		t.Fatalf("sleeps %v", sl.got())
+	}
+	waitFor(t, func() bool { return emu.Stats().Canceled == 2 })
+}
+
+// One client's budget is shared by concurrent reads: no 429 from a
+// server that allows just over the budget.
+func TestSharedBudgetAvoidsThrottling(t *testing.T) {
+	emu, c, _ := emulatorClient(t, emulator.Options{RateLimit: 21}, func(c *Config) {
+		c.MaxQPS = 20
+		c.MaxBatchSize = 1
+	})
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			in := sampleInput()
+			in.UserIDs = ids(10)
+			_, err := c.BatchGetConversationParticipant(context.Background(), in)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := emu.Stats(); st.OK != 30 || st.Throttled != 0 {
+		t.Fatalf("stats %+v", st)
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for v, want := range map[string]time.Duration{
+		"":                              0,
+		"3":                             3 * time.Second,
+		"-1":                            0,
+		"soon":                          0,
+		"Fri, 02 Jan 2026 03:04:15 GMT": 10 * time.Second,
+		"Fri, 02 Jan 2026 03:04:00 GMT": 0,
+	} {
+		if got := parseRetryAfter(v, now); got != want {
+			t.Errorf("parseRetryAfter(%q) = %v, want %v", v, got, want)
+		}
+	}
+}
+
+func TestBackoffGrowsAndCaps(t *testing.T) {
+	c := &Client{jitter: func(d time.Duration) time.Duration { return d }}
+	var got []time.Duration
+	for a := 1; a <= 8; a++ {
+		got = append(got, c.backoff(a, errors.New("x")))
+	}
+	want := []time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 8 * time.Second, 8 * time.Second}
+	if !equalDurations(got, want) {
+		t.Fatalf("backoff %v", got)
+	}
+	if d := c.backoff(1, &APIError{RetryAfter: time.Hour}); d != time.Minute {
+		t.Fatalf("Retry-After cap: %v", d)
+	}
+	for i := 0; i < 100; i++ {
+		if d := halfJitter(time.Second); d < 500*time.Millisecond || d > time.Second {
+			t.Fatalf("halfJitter %v", d)
+		}
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatal("condition not reached")
+}
