@@ -280,10 +280,14 @@ func rfc3339(sec *int64, zeroIsNull bool) types.String {
 
 // errorDiagnostic explains a failed call to a user.
 func errorDiagnostic(err error) diag.Diagnostic {
+	if errors.Is(err, context.Canceled) {
+		return diag.NewErrorDiagnostic("Read canceled", "Reading the conversation members was canceled before it finished.")
+	}
 	var apiErr *imclient.APIError
 	if !errors.As(err, &apiErr) {
 		return diag.NewErrorDiagnostic("Cannot reach the Volcengine IM OpenAPI",
-			err.Error()+"\n\nCheck endpoint, region, network access and any HTTP(S) proxy settings.")
+			err.Error()+"\n\nCheck endpoint, region, network access and any HTTP(S) proxy settings; "+
+				"raise request_timeout_seconds or max_retries if the API is slow.")
 	}
 	summary := "Volcengine IM OpenAPI error"
 	if apiErr.Code != "" {
@@ -293,6 +297,9 @@ func errorDiagnostic(err error) diag.Diagnostic {
 		orNone(apiErr.Code), orNone(apiErr.Message), apiErr.HTTPStatus, orNone(apiErr.RequestID))
 	if apiErr.CodeN != 0 {
 		detail += fmt.Sprintf("\nCodeN: %d", apiErr.CodeN)
+	}
+	if apiErr.Attempts > 1 {
+		detail += fmt.Sprintf("\nAttempts: %d (retries exhausted; see max_retries)", apiErr.Attempts)
 	}
 	if hint := apiErr.Hint(); hint != "" {
 		detail += "\n\n" + hint
