@@ -73,8 +73,14 @@ type convKey struct {
 	conv int64
 }
 
+// conversation is a fixture conversation with its members indexed.
+type conversation struct {
+	participants []Participant
+	pos          map[int64]int // user ID to index in participants
+}
+
 // index validates f and indexes it for lookups.
-func (f Fixtures) index() (map[string]Credential, map[int64]bool, map[convKey]Conversation, error) {
+func (f Fixtures) index() (map[string]Credential, map[int64]bool, map[convKey]conversation, error) {
 	creds := map[string]Credential{}
 	for _, c := range f.Credentials {
 		if c.AccessKey == "" || c.SecretKey == "" {
@@ -86,7 +92,7 @@ func (f Fixtures) index() (map[string]Credential, map[int64]bool, map[convKey]Co
 		creds[c.AccessKey] = c
 	}
 	apps := map[int64]bool{}
-	convs := map[convKey]Conversation{}
+	convs := map[convKey]conversation{}
 	for _, a := range f.Apps {
 		if apps[a.AppID] {
 			return nil, nil, nil, fmt.Errorf("duplicate app %d", a.AppID)
@@ -97,20 +103,18 @@ func (f Fixtures) index() (map[string]Credential, map[int64]bool, map[convKey]Co
 			if _, dup := convs[k]; dup {
 				return nil, nil, nil, fmt.Errorf("duplicate conversation %d in app %d", c.ConversationShortID, a.AppID)
 			}
-			seen := map[int64]bool{}
-			ps := make([]Participant, len(c.Participants))
+			conv := conversation{participants: make([]Participant, len(c.Participants)), pos: make(map[int64]int, len(c.Participants))}
 			for i, p := range c.Participants {
-				if seen[p.ParticipantUserID] {
+				if _, dup := conv.pos[p.ParticipantUserID]; dup {
 					return nil, nil, nil, fmt.Errorf("duplicate participant %d in conversation %d", p.ParticipantUserID, c.ConversationShortID)
 				}
-				seen[p.ParticipantUserID] = true
+				conv.pos[p.ParticipantUserID] = i
 				if p.ConversationShortID == 0 {
 					p.ConversationShortID = c.ConversationShortID
 				}
-				ps[i] = p
+				conv.participants[i] = p
 			}
-			c.Participants = ps
-			convs[k] = c
+			convs[k] = conv
 		}
 	}
 	return creds, apps, convs, nil

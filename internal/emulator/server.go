@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -90,7 +91,7 @@ type Server struct {
 	opts  Options
 	creds map[string]Credential
 	apps  map[int64]bool
-	convs map[convKey]Conversation
+	convs map[convKey]conversation
 
 	mu        sync.Mutex
 	seq       int
@@ -352,17 +353,21 @@ func (s *Server) handle(body []byte, rec *Request) (any, *apiError) {
 	if !ok {
 		return nil, s.businessError("ConversationNotFound", fmt.Sprintf("conversation %d not found", *b.ConversationShortID))
 	}
-	want := make(map[int64]bool, len(b.ParticipantUserIDs))
-	for _, id := range b.ParticipantUserIDs {
-		want[id] = true
-	}
 	// Members come back in the conversation's order, not the request's,
 	// and non-members are left out.
-	found := []Participant{}
-	for _, p := range conv.Participants {
-		if want[p.ParticipantUserID] {
-			found = append(found, p)
+	var idx []int
+	for _, id := range b.ParticipantUserIDs {
+		if i, ok := conv.pos[id]; ok {
+			idx = append(idx, i)
 		}
+	}
+	sort.Ints(idx)
+	found := make([]Participant, 0, len(idx))
+	for i, j := range idx {
+		if i > 0 && j == idx[i-1] {
+			continue // an ID asked for twice is answered once
+		}
+		found = append(found, conv.participants[j])
 	}
 	return map[string]any{"Participants": found}, nil
 }

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -149,8 +150,7 @@ func New(cfg Config) (*Client, error) {
 		maxRetries:  cfg.MaxRetries,
 		timeout:     cfg.RequestTimeout,
 		concurrency: cfg.Concurrency,
-		// A burst of one keeps any one-second window at or under MaxQPS+1.
-		limiter: rate.NewLimiter(rate.Limit(cfg.MaxQPS), 1),
+		limiter: rate.NewLimiter(rate.Limit(cfg.MaxQPS), burst(cfg.MaxQPS)),
 		sleep:   cfg.Sleep,
 		jitter:  cfg.Jitter,
 
@@ -165,6 +165,14 @@ func New(cfg Config) (*Client, error) {
 		userAgent: cfg.UserAgent,
 		http:      hc,
 	}, nil
+}
+
+// burst lets an idle client start with a tenth of its rate at once, but
+// never so much that a one-second window holds more than 100 requests
+// (the API's limit) while MaxQPS is below 100.
+func burst(qps float64) int {
+	b := min(int(qps/10), 100-int(math.Ceil(qps)))
+	return max(b, 1)
 }
 
 // ParseEndpoint accepts an absolute http or https URL with a host and no

@@ -1,0 +1,271 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+// Command bench measures the provider's API client against the emulator
+// (50 ms latency, 100 requests per second, 100 IDs per call) next to a
+// plain sequential loop over volc-sdk-golang's im client, then times real
+// `terraform apply` runs through dev_overrides. It prints figures; it
+// asserts nothing. Run it with `make bench`.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/volcengine/volc-sdk-golang/service/im"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
+)
+
+const (
+	appID   = 100001
+	convID  = 7000000000000000001
+	members = 100000
+	ak      = "AKLTBENCH000000000000000001"
+	sk      = "bench-secret"
+)
+
+func main() {
+	cli := flag.String("cli", "", "Terraform or OpenTofu CLI for the apply timings (skipped when empty)")
+	pluginDir := flag.String("plugin-dir", "", "directory holding the built terraform-provider-volcrtc")
+	sizes := flag.String("sizes", "1000,10000,100000", "numbers of user IDs to read")
+	skipSDK := flag.Bool("skip-sdk", false, "skip the sequential SDK loop")
+	qpsList := flag.String("qps", fmt.Sprintf("%d,100", imclient.DefaultMaxQPS), "max_qps settings to measure the client at")
+	flag.Parse()
+
+	emu, err := emulator.New(fixtures(), emulator.Options{Latency: 50 * time.Millisecond, RateLimit: 100, MaxIDsPerCall: 100, NoRecord: true})
+	check(err)
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+
+	fmt.Printf("emulator: 50 ms latency, 100 requests/s per key, 100 IDs per call; client: max_batch_size %d, max_retries %d, %d calls in flight\n\n",
+		imclient.DefaultMaxBatchSize, imclient.DefaultMaxRetries, imclient.DefaultConcurrency)
+	fmt.Printf("%8s | %9s | %9s %6s %5s | %9s %9s | %9s %9s | %9s\n", "IDs", "max_qps", "client", "calls", "429s", "floor", "x floor", "SDK loop", "SDK/cli", "peak heap")
+	for _, n := range parseSizes(*sizes) {
+		sdk := time.Duration(0)
+		if !*skipSDK {
+			pause()
+			sdk = runSDK(srv.URL, n)
+		}
+		for _, qps := range parseSizes(*qpsList) {
+			pause()
+			before := emu.Stats()
+			d, peak := runClient(srv.URL, n, qps)
+			after := emu.Stats()
+			floor := time.Duration(math.Ceil(float64(n)/100)) * time.Second / 100
+			sdkCol, ratioCol := "skipped", "-"
+			if sdk > 0 {
+				sdkCol, ratioCol = round(sdk), fmt.Sprintf("%.1fx", sdk.Seconds()/d.Seconds())
+			}
+			label := fmt.Sprint(qps)
+			if qps == imclient.DefaultMaxQPS {
+				label += " (dflt)"
+			}
+			fmt.Printf("%8d | %9s | %9s %6d %5d | %9s %8.2fx | %9s %9s | %7.1f MB\n", n, label, round(d), after.Total-before.Total,
+				after.Throttled-before.Throttled, round(floor), d.Seconds()/floor.Seconds(), sdkCol, ratioCol, float64(peak)/1e6)
+		}
+	}
+	if *cli == "" {
+		return
+	}
+	fmt.Println()
+	runTerraform(emu, srv.URL, *cli, *pluginDir)
+}
+
+func fixtures() emulator.Fixtures {
+	nick := "member"
+	level := int32(1)
+	status := int32(0)
+	created := int64(1700000000)
+	ps := make([]emulator.Participant, members)
+	for i := range ps {
+		ps[i] = emulator.Participant{ParticipantUserID: int64(i + 1), Operator: 1, Role: int64(i % 3),
+			NickName: &nick, Level: &level, Status: &status, CreateTime: &created, Ext: map[string]string{"team": "bench"}}
+	}
+	return emulator.Fixtures{
+		Credentials: []emulator.Credential{{AccessKey: ak, SecretKey: sk}},
+		Apps:        []emulator.App{{AppID: appID, Conversations: []emulator.Conversation{{ConversationShortID: convID, Participants: ps}}}},
+	}
+}
+
+func ids(n int) []int64 {
+	out := make([]int64, n)
+	for i := range out {
+		out[i] = int64(i + 1)
+	}
+	return out
+}
+
+// runClient reads n members with the provider's client at its defaults,
+// sampling the heap to report the peak above the starting point.
+func runClient(url string, n, qps int) (time.Duration, uint64) {
+	c, err := imclient.New(imclient.Config{AccessKey: ak, SecretKey: sk, Endpoint: url, MaxRetries: imclient.DefaultMaxRetries, MaxQPS: float64(qps)})
+	check(err)
+	in := imclient.BatchGetParticipantsInput{AppID: appID, ConversationShortID: convID, UserIDs: ids(n)}
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var m runtime.MemStats
+		for {
+			runtime.ReadMemStats(&m)
+			if m.HeapInuse > peak.Load() {
+				peak.Store(m.HeapInuse)
+			}
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	start := time.Now()
+	ps, err := c.BatchGetConversationParticipant(context.Background(), in)
+	d := time.Since(start)
+	close(stop)
+	wg.Wait()
+	check(err)
+	if len(ps) != n {
+		check(fmt.Errorf("client read %d members, want %d", len(ps), n))
+	}
+	p := peak.Load()
+	if p < base.HeapInuse {
+		return d, 0
+	}
+	return d, p - base.HeapInuse
+}
+
+// runSDK is what a user would write without the provider: a sequential
+// loop of 100-ID calls through volc-sdk-golang's im client.
+func runSDK(url string, n int) time.Duration {
+	sdk := im.NewInstance()
+	sdk.SetHost(strings.TrimSuffix(strings.TrimPrefix(url, "http://"), "/"))
+	sdk.SetScheme("http")
+	sdk.SetAccessKey(ak)
+	sdk.SetSecretKey(sk)
+	all := ids(n)
+	got := 0
+	start := time.Now()
+	for len(all) > 0 {
+		k := min(100, len(all))
+		res, err := sdk.BatchGetConversationParticipant(context.Background(), &im.BatchGetConversationParticipantBody{
+			AppID: appID, ConversationShortID: convID, ParticipantUserIDs: all[:k]})
+		check(err)
+		got += len(res.Result.Participants)
+		all = all[k:]
+	}
+	d := time.Since(start)
+	if got != n {
+		check(fmt.Errorf("SDK loop read %d members, want %d", got, n))
+	}
+	return d
+}
+
+// runTerraform times `apply` with and without a 20,000-ID data source,
+// then plans ten such data sources at -parallelism=10.
+func runTerraform(emu *emulator.Server, url, cli, pluginDir string) {
+	abs, err := filepath.Abs(pluginDir)
+	check(err)
+	work, err := os.MkdirTemp("", "volcrtc-bench")
+	check(err)
+	defer os.RemoveAll(work)
+	rc := filepath.Join(work, "cli.tfrc")
+	check(os.WriteFile(rc, []byte(fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/volcrtc/volcrtc" = %q
+    "registry.opentofu.org/volcrtc/volcrtc" = %q
+  }
+  direct {}
+}
+`, abs, abs)), 0o600))
+	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"VOLCENGINE_ACCESS_KEY="+ak, "VOLCENGINE_SECRET_KEY="+sk, "VOLCENGINE_ENDPOINT="+url)
+
+	header := `terraform {
+  required_providers {
+    volcrtc = { source = "volcrtc/volcrtc" }
+  }
+}
+provider "volcrtc" {}
+`
+	dataSource := func(name string) string {
+		return fmt.Sprintf(`data "volcrtc_conversation_participants" %q {
+  app_id                = %d
+  conversation_short_id = %d
+  participant_user_ids  = range(1, 20001)
+}
+`, name, appID, int64(convID))
+	}
+	run := func(name, config string, args ...string) time.Duration {
+		dir := filepath.Join(work, name)
+		check(os.MkdirAll(dir, 0o700))
+		check(os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600))
+		pause()
+		cmd := exec.Command(cli, args...)
+		cmd.Dir, cmd.Env = dir, env
+		start := time.Now()
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			check(fmt.Errorf("%s %v: %v\n%s", cli, args, err, out))
+		}
+		return time.Since(start)
+	}
+	apply := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
+	before := emu.Stats()
+	with := run("with", header+dataSource("big")+"output \"members\" {\n  value = length(data.volcrtc_conversation_participants.big.participants)\n}\n", apply...)
+	mid := emu.Stats()
+	without := run("without", header+"output \"members\" {\n  value = 0\n}\n", apply...)
+	fmt.Printf("terraform apply, 20,000 IDs: %s (%d calls, %d 429s); without the data source: %s; provider's share: %s\n",
+		round(with), mid.Total-before.Total, mid.Throttled-before.Throttled, round(without), round(with-without))
+
+	var ten strings.Builder
+	ten.WriteString(header)
+	for i := 0; i < 10; i++ {
+		ten.WriteString(dataSource(fmt.Sprintf("d%d", i)))
+	}
+	before = emu.Stats()
+	d := run("ten", ten.String(), "plan", "-parallelism=10", "-input=false", "-no-color")
+	after := emu.Stats()
+	fmt.Printf("terraform plan, ten data sources of 20,000 IDs at -parallelism=10: %s (%d calls, %d 429s, floor %s)\n",
+		round(d), after.Total-before.Total, after.Throttled-before.Throttled, round(time.Duration(after.Total-before.Total)*10*time.Millisecond))
+}
+
+// pause lets the emulator's one-second window empty between runs.
+func pause() { time.Sleep(1100 * time.Millisecond) }
+
+func round(d time.Duration) string { return d.Round(10 * time.Millisecond).String() }
+
+func parseSizes(s string) []int {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		var n int
+		_, err := fmt.Sscan(strings.TrimSpace(f), &n)
+		check(err)
+		out = append(out, n)
+	}
+	return out
+}
+
+func check(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
