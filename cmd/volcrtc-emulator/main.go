@@ -67,11 +67,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	endpoint := "http://" + ln.Addr().String() + "/"
 	if *endpointFile != "" {
 		if err := os.WriteFile(*endpointFile, []byte(endpoint+"\n"), 0o600); err != nil {
-			ln.Close()
+			_ = ln.Close()
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "volcrtc-emulator listening on %s\nuse: export VOLCENGINE_ENDPOINT=%s\n", endpoint, endpoint)
+	_, _ = fmt.Fprintf(stdout, "volcrtc-emulator listening on %s\nuse: export VOLCENGINE_ENDPOINT=%s\n", endpoint, endpoint)
 
 	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
@@ -98,6 +98,6 @@ func logRequest(w io.Writer, r emulator.Request) {
 	if code == "" {
 		code = "OK"
 	}
-	fmt.Fprintf(w, "%s %s key=%s status=%d code=%s request_id=%s body=%s\n",
+	_, _ = fmt.Fprintf(w, "%s %s key=%s status=%d code=%s request_id=%s body=%s\n",
 		time.Now().UTC().Format(time.RFC3339), r.Action, r.AccessKey, r.Status, code, r.RequestID, r.RawBody)
 }

@@ -114,7 +114,7 @@ func TestLatencyHonoursClientCancel(t *testing.T) {
 	go func() {
 		resp, err := ts.Client().Do(req.WithContext(ctx))
 		if err == nil {
-			resp.Body.Close()
+			_ = resp.Body.Close()
 		}
 		done <- err
 	}()

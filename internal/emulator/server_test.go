@@ -62,7 +62,7 @@ func do(t *testing.T, srv *httptest.Server, c call) reply {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	b, _ := io.ReadAll(resp.Body)
 	var out struct {
 		ResponseMetadata json.RawMessage

@@ -150,9 +150,9 @@ func New(cfg Config) (*Client, error) {
 		maxRetries:  cfg.MaxRetries,
 		timeout:     cfg.RequestTimeout,
 		concurrency: cfg.Concurrency,
-		limiter: rate.NewLimiter(rate.Limit(cfg.MaxQPS), burst(cfg.MaxQPS)),
-		sleep:   cfg.Sleep,
-		jitter:  cfg.Jitter,
+		limiter:     rate.NewLimiter(rate.Limit(cfg.MaxQPS), burst(cfg.MaxQPS)),
+		sleep:       cfg.Sleep,
+		jitter:      cfg.Jitter,
 
 		creds: base.Credentials{
 			AccessKeyID:     cfg.AccessKey,
@@ -257,12 +257,12 @@ func (c *Client) attempt(ctx context.Context, action string, payload []byte, out
 	if err != nil {
 		return &TransportError{Action: action, Host: c.endpoint.Host, Err: err}
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
 		return &TransportError{Action: action, Host: c.endpoint.Host, Err: fmt.Errorf("reading the response: %w", err)}
 	}
-	apiErr, decodeErr := decode(action, resp.StatusCode, raw, out)
+	apiErr := decode(action, resp.StatusCode, raw, out)
 	fields := map[string]any{
 		"action": action, "status": resp.StatusCode, "body_bytes": len(raw),
 		"duration_ms": time.Since(start).Milliseconds(),
@@ -274,14 +274,13 @@ func (c *Client) attempt(ctx context.Context, action string, payload []byte, out
 		return apiErr
 	}
 	tflog.Debug(ctx, "volcrtc API response", fields)
-	return decodeErr
+	return nil
 }
 
-// decode turns one response into either an *APIError, a decoding error,
-// or a filled out.
-func decode(action string, status int, raw []byte, out any) (*APIError, error) {
+// decode fills out from one response, or says why it cannot.
+func decode(action string, status int, raw []byte, out any) *APIError {
 	if len(raw) > maxBody {
-		return &APIError{Action: action, HTTPStatus: status, Message: fmt.Sprintf("response body larger than %d bytes", maxBody)}, nil
+		return &APIError{Action: action, HTTPStatus: status, Message: fmt.Sprintf("response body larger than %d bytes", maxBody)}
 	}
 	var env envelope
 	jsonErr := json.Unmarshal(raw, &env)
@@ -290,25 +289,25 @@ func decode(action string, status int, raw []byte, out any) (*APIError, error) {
 		return &APIError{
 			Action: action, HTTPStatus: status, RequestID: meta.RequestID,
 			Code: meta.Error.Code, CodeN: meta.Error.CodeN, Message: meta.Error.Message,
-		}, nil
+		}
 	}
 	if status/100 != 2 {
 		return &APIError{Action: action, HTTPStatus: status, RequestID: meta.RequestID,
-			Message: "unexpected response: " + snippet(raw)}, nil
+			Message: "unexpected response: " + snippet(raw)}
 	}
 	if jsonErr != nil {
 		return &APIError{Action: action, HTTPStatus: status,
-			Message: "response is not valid JSON: " + snippet(raw)}, nil
+			Message: "response is not valid JSON: " + snippet(raw)}
 	}
 	if len(env.Result) == 0 || string(env.Result) == "null" {
 		return &APIError{Action: action, HTTPStatus: status, RequestID: meta.RequestID,
-			Message: "response has neither Result nor ResponseMetadata.Error"}, nil
+			Message: "response has neither Result nor ResponseMetadata.Error"}
 	}
 	if err := json.Unmarshal(env.Result, out); err != nil {
 		return &APIError{Action: action, HTTPStatus: status, RequestID: meta.RequestID,
-			Message: "cannot decode Result: " + err.Error()}, nil
+			Message: "cannot decode Result: " + err.Error()}
 	}
-	return nil, nil
+	return nil
 }
 
 // snippet returns a short printable excerpt of a body for messages.

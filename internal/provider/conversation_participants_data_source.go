@@ -8,11 +8,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -37,28 +35,12 @@ type conversationParticipantsDataSource struct {
 	data *providerData
 }
 
+// conversationParticipantsModel holds the arguments; the computed
+// attributes are written as a raw value (see participants_state.go).
 type conversationParticipantsModel struct {
-	AppID               types.Int64        `tfsdk:"app_id"`
-	ConversationShortID types.Int64        `tfsdk:"conversation_short_id"`
-	ParticipantUserIDs  []types.Int64      `tfsdk:"participant_user_ids"`
-	Participants        []participantModel `tfsdk:"participants"`
-	MissingUserIDs      []types.Int64      `tfsdk:"missing_user_ids"`
-}
-
-type participantModel struct {
-	ConversationShortID types.Int64  `tfsdk:"conversation_short_id"`
-	ParticipantUserID   types.Int64  `tfsdk:"participant_user_id"`
-	Operator            types.Int64  `tfsdk:"operator"`
-	Role                types.Int64  `tfsdk:"role"`
-	RoleName            types.String `tfsdk:"role_name"`
-	Level               types.Int64  `tfsdk:"level"`
-	NickName            types.String `tfsdk:"nick_name"`
-	Status              types.Int64  `tfsdk:"status"`
-	CreateTime          types.Int64  `tfsdk:"create_time"`
-	CreateTimeRFC3339   types.String `tfsdk:"create_time_rfc3339"`
-	BlockTime           types.Int64  `tfsdk:"block_time"`
-	BlockTimeRFC3339    types.String `tfsdk:"block_time_rfc3339"`
-	Ext                 types.Map    `tfsdk:"ext"`
+	AppID               types.Int64   `tfsdk:"app_id"`
+	ConversationShortID types.Int64   `tfsdk:"conversation_short_id"`
+	ParticipantUserIDs  []types.Int64 `tfsdk:"participant_user_ids"`
 }
 
 func (d *conversationParticipantsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -95,7 +77,7 @@ func (d *conversationParticipantsDataSource) Schema(_ context.Context, _ datasou
 				Validators: []validator.List{
 					listvalidator.SizeAtLeast(1),
 					listvalidator.NoNullValues(),
-					listvalidator.UniqueValues(),
+					uniqueIDsValidator{},
 					listvalidator.ValueInt64sAre(int64validator.AtLeast(1)),
 				},
 			},
@@ -147,7 +129,9 @@ func (d *conversationParticipantsDataSource) Configure(_ context.Context, req da
 
 func (d *conversationParticipantsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m conversationParticipantsModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("app_id"), &m.AppID)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("conversation_short_id"), &m.ConversationShortID)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("participant_user_ids"), &m.ParticipantUserIDs)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -184,24 +168,15 @@ func (d *conversationParticipantsDataSource) Read(ctx context.Context, req datas
 		}
 		byID[p.ParticipantUserID] = p
 	}
-	m.Participants = make([]participantModel, 0, len(in.UserIDs))
-	m.MissingUserIDs = make([]types.Int64, 0)
-	for _, id := range in.UserIDs {
-		p, ok := byID[id]
-		if !ok {
-			m.MissingUserIDs = append(m.MissingUserIDs, types.Int64Value(id))
-			continue
-		}
-		pm, diags := flattenParticipant(ctx, p, in.ConversationShortID)
-		if resp.Diagnostics.Append(diags...); diags.HasError() {
-			return
-		}
-		m.Participants = append(m.Participants, pm)
+	state, err := stateValue(resp.State.Schema.Type().TerraformType(ctx), in, byID)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot build the data source's state", err.Error()+" This is a bug in the provider.")
+		return
 	}
 	tflog.Debug(ctx, "read conversation participants", map[string]any{
-		"requested": len(in.UserIDs), "found": len(m.Participants), "missing": len(m.MissingUserIDs),
+		"requested": len(in.UserIDs), "found": len(byID),
 	})
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	resp.State.Raw = state
 }
 
 // input converts the validated configuration into a client request.
@@ -220,62 +195,6 @@ func (m conversationParticipantsModel) input() (imclient.BatchGetParticipantsInp
 		in.UserIDs[i] = v.ValueInt64()
 	}
 	return in, diags
-}
-
-func flattenParticipant(ctx context.Context, p imclient.Participant, conv int64) (participantModel, diag.Diagnostics) {
-	if p.ConversationShortID != 0 {
-		conv = p.ConversationShortID
-	}
-	out := participantModel{
-		ConversationShortID: types.Int64Value(conv),
-		ParticipantUserID:   types.Int64Value(p.ParticipantUserID),
-		Operator:            types.Int64Value(p.Operator),
-		Role:                types.Int64Value(p.Role),
-		RoleName:            types.StringValue(roleName(p.Role)),
-		Level:               types.Int64Null(),
-		NickName:            types.StringPointerValue(p.NickName),
-		Status:              types.Int64Null(),
-		CreateTime:          types.Int64PointerValue(p.CreateTime),
-		CreateTimeRFC3339:   rfc3339(p.CreateTime, false),
-		BlockTime:           types.Int64PointerValue(p.BlockTime),
-		BlockTimeRFC3339:    rfc3339(p.BlockTime, true),
-		Ext:                 types.MapNull(types.StringType),
-	}
-	if p.Level != nil {
-		out.Level = types.Int64Value(int64(*p.Level))
-	}
-	if p.Status != nil {
-		out.Status = types.Int64Value(int64(*p.Status))
-	}
-	var diags diag.Diagnostics
-	if p.Ext != nil {
-		elems := make(map[string]attr.Value, len(p.Ext))
-		for k, v := range p.Ext {
-			elems[k] = types.StringValue(v)
-		}
-		out.Ext, diags = types.MapValue(types.StringType, elems)
-	}
-	return out, diags
-}
-
-func roleName(role int64) string {
-	switch role {
-	case 0:
-		return "member"
-	case 1:
-		return "owner"
-	case 2:
-		return "admin"
-	}
-	return "unknown"
-}
-
-// rfc3339 formats Unix seconds; zeroIsNull treats 0 as "not set".
-func rfc3339(sec *int64, zeroIsNull bool) types.String {
-	if sec == nil || (zeroIsNull && *sec == 0) {
-		return types.StringNull()
-	}
-	return types.StringValue(time.Unix(*sec, 0).UTC().Format(time.RFC3339))
 }
 
 // errorDiagnostic explains a failed call to a user.

@@ -16,13 +16,13 @@ import (
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
 )
 
-const big = emulator.SampleBigUserID
+const bigID = emulator.SampleBigUserID
 
 // Every field of every member, in request order, with non-members listed
 // apart and IDs above 2^53 kept exact.
 func TestAccConversationParticipants_allFields(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
-	config := sampleDataSource(big, 555, 10001, 10002, 10003, 9007199254740995) + `
+	config := sampleDataSource(bigID, 555, 10001, 10002, 10003, 9007199254740995) + `
 output "owner_nick_name" {
   value = one([for p in data.volcrtc_conversation_participants.test.participants : p.nick_name if p.role_name == "owner"])
 }
@@ -44,7 +44,7 @@ output "first_user_id" {
 				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("participants"), knownvalue.ListExact([]knownvalue.Check{
 					knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"conversation_short_id": conv,
-						"participant_user_id":   knownvalue.Int64Exact(big),
+						"participant_user_id":   knownvalue.Int64Exact(bigID),
 						"operator":              knownvalue.Int64Exact(10),
 						"role":                  knownvalue.Int64Exact(1),
 						"role_name":             knownvalue.StringExact("owner"),
@@ -63,7 +63,7 @@ output "first_user_id" {
 					knownvalue.ObjectExact(map[string]knownvalue.Check{
 						"conversation_short_id": conv,
 						"participant_user_id":   knownvalue.Int64Exact(10001),
-						"operator":              knownvalue.Int64Exact(big),
+						"operator":              knownvalue.Int64Exact(bigID),
 						"role":                  knownvalue.Int64Exact(0),
 						"role_name":             knownvalue.StringExact("member"),
 						"level":                 knownvalue.Int64Exact(1),
@@ -112,7 +112,7 @@ output "first_user_id" {
 				})),
 				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("conversation_short_id"), conv),
 				statecheck.ExpectKnownOutputValue("owner_nick_name", knownvalue.StringExact("Ada")),
-				statecheck.ExpectKnownOutputValue("first_user_id", knownvalue.Int64Exact(big)),
+				statecheck.ExpectKnownOutputValue("first_user_id", knownvalue.Int64Exact(bigID)),
 				statecheck.ExpectKnownOutputValue("nick_by_user", knownvalue.MapExact(map[string]knownvalue.Check{
 					"9007199254740993": knownvalue.StringExact("Ada"),
 					"10001":            knownvalue.StringExact("Grace"),

@@ -42,7 +42,7 @@ func TestAccConversationParticipants_validation(t *testing.T) {
 			step(dataSourceConfig(app, "0", 1), `Attribute conversation_short_id value must be at least 1, got: 0`),
 			step(dataSourceConfig(app, "-7000000000000000001", 1), `Attribute conversation_short_id value must be at least 1, got:\s+-7000000000000000001`),
 			step(dataSourceConfig(app, conv), `Attribute participant_user_ids list must contain at least 1 elements, got: 0`),
-			step(dataSourceConfig(app, conv, 5, 6, 5), `(?s)Duplicate List Value.*participant_user_ids = \[5, 6, 5\].*duplicate values of: 5`),
+			step(dataSourceConfig(app, conv, 5, 6, 5, 7, 6, 5), `(?s)Duplicate user IDs.*participant_user_ids = \[5, 6, 5, 7, 6, 5\].*Each user ID may appear only once in participant_user_ids; repeated: 5, 6\.`),
 			step(dataSourceConfig(app, conv, 5, 0), `Attribute participant_user_ids\[1\] value must be at least 1, got: 0`),
 			step(dataSourceConfig(app, conv, -9), `Attribute participant_user_ids\[0\] value must be at least 1, got: -9`),
 			step(dataSourceConfig(app, "1.5", 1), `conversation_short_id`),

@@ -118,7 +118,7 @@ func testRealMembers(t *testing.T, rt realTarget) {
 			Config: dataSourceConfig(rt.appID, rt.conv, ids...),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("participants"), knownvalue.ListExact(members)),
-				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("missing_user_ids"), knownvalue.ListExact(nonNil(missing))),
+				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("missing_user_ids"), knownvalue.ListExact(orEmpty(missing))),
 			},
 		}},
 	})
@@ -138,7 +138,7 @@ func testRealWrongSecret(t *testing.T, rt realTarget) {
 	})
 }
 
-func nonNil(c []knownvalue.Check) []knownvalue.Check {
+func orEmpty(c []knownvalue.Check) []knownvalue.Check {
 	if c == nil {
 		return []knownvalue.Check{}
 	}

@@ -35,9 +35,9 @@ func TestAccScale_batches(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
 		Steps: []resource.TestStep{{
-			Config: `provider "volcrtc" { max_batch_size = 2 }` + sampleDataSource(10003, 404, big, 10001, 10002),
+			Config: `provider "volcrtc" { max_batch_size = 2 }` + sampleDataSource(10003, 404, bigID, 10001, 10002),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("participants"), userIDs(10003, big, 10001, 10002)),
+				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("participants"), userIDs(10003, bigID, 10001, 10002)),
 				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("missing_user_ids"), knownvalue.ListExact([]knownvalue.Check{knownvalue.Int64Exact(404)})),
 			},
 			Check: func(*terraform.State) error {
@@ -62,9 +62,9 @@ func TestAccScale_retriesThenSuccess(t *testing.T) {
 	step := func(f emulator.Fault) resource.TestStep {
 		return resource.TestStep{
 			PreConfig: func() { emu.ResetRequests(); emu.FailNext(2, f) },
-			Config:    sampleDataSource(10001, big),
+			Config:    sampleDataSource(10001, bigID),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("participants"), userIDs(10001, big)),
+				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("participants"), userIDs(10001, bigID)),
 			},
 			Check: func(*terraform.State) error {
 				reqs := emu.Requests()

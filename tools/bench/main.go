@@ -185,7 +185,7 @@ func runTerraform(emu *emulator.Server, url, cli, pluginDir string) {
 	check(err)
 	work, err := os.MkdirTemp("", "volcrtc-bench")
 	check(err)
-	defer os.RemoveAll(work)
+	defer func() { _ = os.RemoveAll(work) }()
 	rc := filepath.Join(work, "cli.tfrc")
 	check(os.WriteFile(rc, []byte(fmt.Sprintf(`provider_installation {
   dev_overrides {
@@ -209,7 +209,7 @@ provider "volcrtc" {}
 		return fmt.Sprintf(`data "volcrtc_conversation_participants" %q {
   app_id                = %d
   conversation_short_id = %d
-  participant_user_ids  = range(1, 20001)
+  participant_user_ids  = flatten([for i in range(20) : [for j in range(1000) : i * 1000 + j + 1]])
 }
 `, name, appID, int64(convID))
 	}

@@ -1,0 +1,46 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// uniqueIDsValidator rejects a list of numbers with repeats. Unlike
+// listvalidator.UniqueValues it runs in linear time, which matters for
+// lists of tens of thousands of user IDs.
+type uniqueIDsValidator struct{}
+
+func (uniqueIDsValidator) Description(context.Context) string {
+	return "each value must appear only once"
+}
+
+func (v uniqueIDsValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (uniqueIDsValidator) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	seen := make(map[int64]int, len(req.ConfigValue.Elements()))
+	var repeated []string
+	for _, e := range req.ConfigValue.Elements() {
+		n, ok := e.(types.Int64)
+		if !ok || n.IsNull() || n.IsUnknown() {
+			continue
+		}
+		seen[n.ValueInt64()]++
+		if seen[n.ValueInt64()] == 2 {
+			repeated = append(repeated, fmt.Sprint(n.ValueInt64()))
+		}
+	}
+	if len(repeated) > 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Duplicate user IDs",
+			fmt.Sprintf("Each user ID may appear only once in %s; repeated: %s.", req.Path, strings.Join(repeated, ", ")))
+	}
+}
