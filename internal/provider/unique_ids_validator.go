@@ -21,7 +21,9 @@ func (uniqueIDsValidator) Description(context.Context) string {
 	return "each value must appear only once"
 }
 
-func (v uniqueIDsValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v uniqueIDsValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (uniqueIDsValidator) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
