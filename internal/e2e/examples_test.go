@@ -1,0 +1,93 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
+)
+
+// Every example directory plans and applies against the emulator, and
+// its outputs are what its comments promise.
+func TestAccExamples(t *testing.T) {
+	cases := []struct {
+		dir     string
+		outputs map[string]any // JSON values of `output -json`
+		stdout  string         // must appear in apply's output
+	}{
+		{dir: "demo", outputs: map[string]any{"missing_user_ids": []any{4242.0}}, stdout: "Not members of the conversation: 4242."},
+		{dir: "outputs", outputs: map[string]any{"member_count": 3.0, "owner_user_ids": []any{10001.0}}},
+		{dir: "module-input", outputs: map[string]any{
+			"roster": []any{"10001: NickName1 (owner)", "10002: NickName2 (member)", "9007199254740993: Admin with an ID above 2^53 (admin)"},
+			"admins": []any{"10001", "9007199254740993"},
+		}},
+		{dir: "check-missing", outputs: map[string]any{"missing_user_ids": []any{4242.0}}, stdout: "Not in the on-call conversation: [4242]."},
+		{dir: "env-credentials", outputs: map[string]any{"nick_name": "NickName1"}},
+		{dir: "emulator-module"},
+		{dir: "data-sources/volcrtc_conversation_participants", stdout: "Not members: [4242]"},
+	}
+	seen := map[string]bool{}
+	for _, tc := range cases {
+		seen[tc.dir] = true
+		t.Run(tc.dir, func(t *testing.T) {
+			c := newCLI(t, filepath.Join("../../examples", tc.dir), emulator.Options{})
+			if tc.dir == "emulator-module" {
+				testModuleSuite(t, c)
+				return
+			}
+			if _, err := os.Stat(filepath.Join(c.dir, "modules")); err == nil {
+				// init would ask the registry for the provider; get only installs modules.
+				c.run("get", "-no-color")
+			}
+			c.run("validate", "-no-color")
+			c.run("plan", "-input=false", "-no-color")
+			out := c.run("apply", "-auto-approve", "-input=false", "-no-color")
+			if tc.stdout != "" && !strings.Contains(strings.Join(strings.Fields(out), " "), tc.stdout) {
+				t.Errorf("apply output lacks %q:\n%s", tc.stdout, out)
+			}
+			var got map[string]struct{ Value any }
+			if err := json.Unmarshal([]byte(c.run("output", "-json")), &got); err != nil {
+				t.Fatal(err)
+			}
+			for name, want := range tc.outputs {
+				if !reflect.DeepEqual(got[name].Value, want) {
+					t.Errorf("output %s = %#v, want %#v", name, got[name].Value, want)
+				}
+			}
+			if st := c.emu.Stats(); st.OK == 0 || st.Total != st.OK {
+				t.Errorf("emulator saw %+v", st)
+			}
+		})
+	}
+	// A new example directory must be added above.
+	entries, err := os.ReadDir("../../examples")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.IsDir() && e.Name() != "provider" && e.Name() != "data-sources" && !seen[e.Name()] {
+			t.Errorf("examples/%s is not exercised by TestAccExamples", e.Name())
+		}
+	}
+}
+
+// The module's own test suite, as a user runs it offline.
+func testModuleSuite(t *testing.T, c *cli) {
+	if !c.supportsTestFiles() {
+		t.Skipf("%s before 1.6 cannot run .tftest.hcl suites; the suite runs on OpenTofu and newer Terraform", c.name)
+	}
+	out := c.run("test", "-no-color")
+	if !strings.Contains(out, "2 passed, 0 failed") {
+		t.Fatalf("test output:\n%s", out)
+	}
+	if st := c.emu.Stats(); st.OK < 2 {
+		t.Errorf("emulator saw %+v", st)
+	}
+}

@@ -1,0 +1,184 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+// Package e2e runs the built provider binary through a real Terraform or
+// OpenTofu CLI with dev_overrides, as users do: the examples, the module
+// test suite, and Ctrl-C during a plan. Like acceptance tests, these need
+// TF_ACC=1 and TF_ACC_TERRAFORM_PATH.
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
+)
+
+const (
+	demoAccessKey = "AKLTDEMO00000000000000000001"
+	demoSecretKey = "demo-secret-key-for-the-emulator-only"
+)
+
+// pluginDir holds the provider binary built once for all tests.
+var pluginDir string
+
+func TestMain(m *testing.M) {
+	os.Exit(run(m))
+}
+
+func run(m *testing.M) int {
+	if os.Getenv("TF_ACC") == "" {
+		return m.Run() // every test skips itself
+	}
+	dir, err := os.MkdirTemp("", "volcrtc-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer func() { _ = os.RemoveAll(dir) }()
+	build := exec.Command("go", "build", "-o", filepath.Join(dir, "terraform-provider-volcrtc"), "../..")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building the provider: %v\n%s", err, out)
+		return 1
+	}
+	pluginDir = dir
+	return m.Run()
+}
+
+// cli is one CLI working directory wired to an emulator.
+type cli struct {
+	t    *testing.T
+	bin  string
+	dir  string
+	env  []string
+	emu  *emulator.Server
+	name string // "terraform" or "tofu"
+}
+
+func requireCLI(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("end-to-end tests run with TF_ACC=1 (make testacc)")
+	}
+	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
+	if bin == "" {
+		t.Fatal("TF_ACC_TERRAFORM_PATH must name a Terraform or OpenTofu CLI")
+	}
+	return bin
+}
+
+// newCLI copies the example directory src into a temporary directory and
+// points the CLI at an emulator serving opts and the demo fixtures.
+func newCLI(t *testing.T, src string, opts emulator.Options) *cli {
+	t.Helper()
+	bin := requireCLI(t)
+	fx, err := emulator.LoadFixtures("../../examples/demo/fixtures.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu, err := emulator.New(fx, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(emu)
+	t.Cleanup(ts.Close)
+
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	// Snippets for the docs leave out the terraform block; give them one.
+	if !containsRequiredProviders(t, dir) {
+		const block = "terraform {\n  required_providers {\n    volcrtc = { source = \"volcrtc/volcrtc\" }\n  }\n}\n"
+		if err := os.WriteFile(filepath.Join(dir, "zz_providers.tf"), []byte(block), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rc := filepath.Join(dir, ".cli.tfrc")
+	config := fmt.Sprintf(`provider_installation {
+  dev_overrides {
+    "registry.terraform.io/volcrtc/volcrtc" = %q
+    "registry.opentofu.org/volcrtc/volcrtc" = %q
+  }
+  direct {}
+}
+`, pluginDir, pluginDir)
+	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
+		"VOLCENGINE_ACCESS_KEY=" + demoAccessKey, "VOLCENGINE_SECRET_KEY=" + demoSecretKey, "VOLCENGINE_ENDPOINT=" + ts.URL}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "VOLCENGINE_") && !strings.HasPrefix(kv, "TF_") {
+			env = append(env, kv)
+		}
+	}
+	name := "terraform"
+	if strings.Contains(filepath.Base(bin), "tofu") {
+		name = "tofu"
+	}
+	return &cli{t: t, bin: bin, dir: dir, env: env, emu: emu, name: name}
+}
+
+// run runs the CLI and fails the test on a non-zero exit.
+func (c *cli) run(args ...string) string {
+	c.t.Helper()
+	out, err := c.try(context.Background(), args...)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v\n%s", c.name, strings.Join(args, " "), err, out)
+	}
+	return out
+}
+
+func (c *cli) try(ctx context.Context, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, c.bin, args...)
+	cmd.Dir, cmd.Env = c.dir, c.env
+	var buf bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &buf, &buf
+	err := cmd.Run()
+	return buf.String(), err
+}
+
+var versionRE = regexp.MustCompile(`v(\d+)\.(\d+)\.`)
+
+// supportsTestFiles reports whether the CLI runs .tftest.hcl suites
+// (Terraform 1.6+, OpenTofu).
+func (c *cli) supportsTestFiles() bool {
+	if c.name == "tofu" {
+		return true
+	}
+	m := versionRE.FindStringSubmatch(c.run("version"))
+	if m == nil {
+		return false
+	}
+	major, _ := strconv.Atoi(m[1])
+	minor, _ := strconv.Atoi(m[2])
+	return major > 1 || minor >= 6
+}
+
+func containsRequiredProviders(t *testing.T, dir string) bool {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "required_providers") {
+			return true
+		}
+	}
+	return false
+}
