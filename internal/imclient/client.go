@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -150,9 +149,12 @@ func New(cfg Config) (*Client, error) {
 		maxRetries:  cfg.MaxRetries,
 		timeout:     cfg.RequestTimeout,
 		concurrency: cfg.Concurrency,
-		limiter:     rate.NewLimiter(rate.Limit(cfg.MaxQPS), burst(cfg.MaxQPS)),
-		sleep:       cfg.Sleep,
-		jitter:      cfg.Jitter,
+		// A burst of one: no second ever holds more than MaxQPS+1 calls, and
+		// the slack to the API's 100 absorbs jitter between the client's
+		// clock and the API's.
+		limiter: rate.NewLimiter(rate.Limit(cfg.MaxQPS), 1),
+		sleep:   cfg.Sleep,
+		jitter:  cfg.Jitter,
 
 		creds: base.Credentials{
 			AccessKeyID:     cfg.AccessKey,
@@ -165,14 +167,6 @@ func New(cfg Config) (*Client, error) {
 		userAgent: cfg.UserAgent,
 		http:      hc,
 	}, nil
-}
-
-// burst lets an idle client start with a tenth of its rate at once, but
-// never so much that a one-second window holds more than 100 requests
-// (the API's limit) while MaxQPS is below 100.
-func burst(qps float64) int {
-	b := min(int(qps/10), 100-int(math.Ceil(qps)))
-	return max(b, 1)
 }
 
 // ParseEndpoint accepts an absolute http or https URL with a host and no

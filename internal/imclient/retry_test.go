@@ -325,14 +325,3 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 	t.Fatal("condition not reached")
 }
-
-func TestBurstKeepsWindowsUnderTheLimit(t *testing.T) {
-	for qps, want := range map[float64]int{1: 1, 9: 1, 50: 5, 90: 9, 95: 5, 99: 1, 100: 1, 0.5: 1} {
-		if got := burst(qps); got != want {
-			t.Errorf("burst(%v) = %d, want %d", qps, got, want)
-		}
-		if qps < 100 && qps+float64(burst(qps)) > 100 {
-			t.Errorf("max_qps %v: a one-second window could hold %v requests", qps, qps+float64(burst(qps)))
-		}
-	}
-}
