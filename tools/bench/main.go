@@ -80,7 +80,7 @@ func main() {
 	pause()
 	v, r := readInProcess(srv.URL, 20000)
 	fmt.Printf("\nprovider in-process, 20,000 IDs: validate %s, read %s (of which the API's pace, 200 calls at max_qps %d, is about %s)\n",
-		round(v), round(r), imclient.DefaultMaxQPS, round(time.Duration(200-imclient.DefaultMaxQPS/10)*time.Second/imclient.DefaultMaxQPS+50*time.Millisecond))
+		round(v), round(r), imclient.DefaultMaxQPS, round(199*time.Second/imclient.DefaultMaxQPS+50*time.Millisecond))
 	if *cli == "" {
 		return
 	}
