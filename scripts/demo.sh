@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) The terraform-provider-volcrtc authors
+# SPDX-License-Identifier: MPL-2.0
+#
 # make demo: build the provider, obtain a CLI, start the emulator with the
 # demo fixtures (unless Volcengine credentials are set), then plan and
 # apply examples/demo through dev_overrides and print the members.

@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) The terraform-provider-volcrtc authors
+# SPDX-License-Identifier: MPL-2.0
+#
 # make generate: format the examples and regenerate docs/ with tfplugindocs
 # from the provider's schema, read through the project's own CLI with
 # dev_overrides (no registry, no download).

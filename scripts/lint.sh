@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) The terraform-provider-volcrtc authors
+# SPDX-License-Identifier: MPL-2.0
+#
 # make lint: golangci-lint v2 (built from the Go module proxy into the
 # tools folder once) with .golangci.yml, and `terraform fmt -check` on examples.
 set -euo pipefail

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
+# Copyright (c) The terraform-provider-volcrtc authors
+# SPDX-License-Identifier: MPL-2.0
+#
 # Prints the absolute path of a Terraform-compatible CLI for acceptance tests
 # and the demo. Order: $TF_ACC_TERRAFORM_PATH, `terraform` or `tofu` on PATH,
 # a cached build under .tools/, else a build from the Go module proxy.
-# Set VOLCRTC_CLI=terraform-build or VOLCRTC_CLI=tofu-build to force a build.
+# Set VOLCRTC_CLI=terraform-build or VOLCRTC_CLI=tofu-build to use a pinned
+# build (made once, then reused) whatever is on PATH.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

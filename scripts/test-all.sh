@@ -1,4 +1,7 @@
 #!/usr/bin/env bash
+# Copyright (c) The terraform-provider-volcrtc authors
+# SPDX-License-Identifier: MPL-2.0
+#
 # The full test suite: vet, unit tests and acceptance tests (TF_ACC=1)
 # through a real Terraform or OpenTofu CLI against the emulator. Fails when
 # any test fails or when no acceptance test ran.

@@ -8,6 +8,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -40,6 +41,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	endpointFile := fs.String("endpoint-file", "", "write the endpoint URL to this file once listening")
 	errors200 := fs.Bool("errors-as-200", false, "answer errors with HTTP 200, as some gateways do")
 	quiet := fs.Bool("quiet", false, "do not log requests")
+	rateLimit := fs.Int("rate-limit", 100, "requests per second per access key before 429 FlowLimitExceeded (negative: no limit)")
+	maxIDs := fs.Int("max-ids", 0, "reject calls with more user IDs (ConversationParticipantsMoreThanLimit); 0: no cap")
+	latency := fs.Duration("latency", 0, "delay every answer, e.g. 50ms")
+	faultRate := fs.Float64("fault-rate", 0, "share of requests (0 to 1) answered with 503")
+	seed := fs.Int64("seed", 1, "seed of the fault generator")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -50,7 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	opts := emulator.Options{Region: *region, NoRecord: true}
+	opts := emulator.Options{Region: *region, NoRecord: true, RateLimit: *rateLimit, MaxIDsPerCall: *maxIDs,
+		Latency: *latency, FaultRate: *faultRate, Seed: *seed}
 	if !*quiet {
 		opts.OnRequest = func(r emulator.Request) { logRequest(stderr, r) }
 	}
@@ -73,7 +80,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	_, _ = fmt.Fprintf(stdout, "volcrtc-emulator listening on %s\nuse: export VOLCENGINE_ENDPOINT=%s\n", endpoint, endpoint)
 
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	mux := http.NewServeMux()
+	mux.Handle("/", emu)
+	mux.HandleFunc("GET /_emulator/stats", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(emu.Stats())
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {

@@ -6,6 +6,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,7 +43,8 @@ func TestRunServesFixtureFile(t *testing.T) {
 	var stdout, stderr syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-fixtures", "../../examples/demo/fixtures.json", "-endpoint-file", epFile}, &stdout, &stderr)
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-fixtures", "../../examples/demo/fixtures.json", "-endpoint-file", epFile,
+			"-latency", "1ms", "-max-ids", "5", "-rate-limit", "50"}, &stdout, &stderr)
 	}()
 	var endpoint string
 	for deadline := time.Now().Add(10 * time.Second); endpoint == "" && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
@@ -63,6 +66,15 @@ func TestRunServesFixtureFile(t *testing.T) {
 	}
 	if len(ps) != 1 || ps[0].ParticipantUserID != 9007199254740993 {
 		t.Fatalf("participants %+v", ps)
+	}
+	resp, err := http.Get(endpoint + "_emulator/stats")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if got := strings.TrimSpace(string(body)); got != `{"Total":1,"OK":1,"Throttled":0,"Faults":0,"Rejected":0,"Canceled":0}` {
+		t.Errorf("stats %s", got)
 	}
 	cancel()
 	if err := <-done; err != nil {
