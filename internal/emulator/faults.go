@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand"
 	"net/http"
+	"sort"
 	"time"
 )
 
@@ -93,25 +94,27 @@ func (s *Server) Stats() Stats {
 }
 
 // admit applies the per-key sliding-window rate limit, then scripted and
-// random faults, to an authenticated request.
-func (s *Server) admit(accessKey string) *apiError {
+// random faults, to an authenticated request. The window counts requests
+// by arrival, as a gateway does, even when handlers run out of order.
+func (s *Server) admit(accessKey string, arrival time.Time) *apiError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.opts.RateLimit > 0 {
-		now := s.opts.Now()
-		cutoff := now.Add(-s.opts.RateWindow)
-		recent := s.faults.arrivals[accessKey]
-		i := 0
-		for i < len(recent) && !recent[i].After(cutoff) {
-			i++
-		}
-		recent = recent[i:]
-		if len(recent) >= s.opts.RateLimit {
+		recent := s.faults.arrivals[accessKey] // sorted
+		// Forget what no window can reach any more.
+		old := sort.Search(len(recent), func(i int) bool { return recent[i].After(arrival.Add(-2 * s.opts.RateWindow)) })
+		recent = recent[old:]
+		from := sort.Search(len(recent), func(i int) bool { return recent[i].After(arrival.Add(-s.opts.RateWindow)) })
+		to := sort.Search(len(recent), func(i int) bool { return recent[i].After(arrival) })
+		if to-from >= s.opts.RateLimit {
 			s.faults.arrivals[accessKey] = recent
 			return &apiError{status: http.StatusTooManyRequests, code: "FlowLimitExceeded", retryAfter: "1", outcome: outcomeThrottled,
 				message: fmt.Sprintf("more than %d requests in %s for this access key", s.opts.RateLimit, s.opts.RateWindow)}
 		}
-		s.faults.arrivals[accessKey] = append(recent, now)
+		recent = append(recent, time.Time{})
+		copy(recent[to+1:], recent[to:])
+		recent[to] = arrival
+		s.faults.arrivals[accessKey] = recent
 	}
 	if len(s.faults.script) > 0 {
 		f := s.faults.script[0]

@@ -136,3 +136,23 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 	t.Fatal("condition not reached")
 }
+
+// Handlers can reach the limiter out of arrival order; the window still
+// counts by arrival.
+func TestRateLimitCountsByArrival(t *testing.T) {
+	s, err := New(Sample(), Options{RateLimit: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Now()
+	at := func(ms int) time.Time { return t0.Add(time.Duration(ms) * time.Millisecond) }
+	for _, step := range []struct {
+		ms        int
+		throttled bool
+	}{{500, false}, {100, false}, {300, false}, {600, true}, {1150, true}, {1350, false}} {
+		got := s.admit("AK", at(step.ms))
+		if (got != nil) != step.throttled {
+			t.Fatalf("arrival at %d ms: throttled=%v, want %v", step.ms, got != nil, step.throttled)
+		}
+	}
+}

@@ -196,6 +196,7 @@ func (s *Server) businessError(code, message string) *apiError {
 
 // ServeHTTP handles one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	arrival := s.opts.Now()
 	s.inFlight.Add(1)
 	defer s.inFlight.Add(-1)
 	rec := Request{
@@ -210,7 +211,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		aerr = s.businessError("InvalidParam", "cannot read body")
 	}
 	if aerr == nil {
-		aerr = s.admit(rec.AccessKey)
+		aerr = s.admit(rec.AccessKey, arrival)
 	}
 	if s.opts.Latency > 0 {
 		t := time.NewTimer(s.opts.Latency)

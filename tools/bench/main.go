@@ -42,6 +42,7 @@ func main() {
 	pluginDir := flag.String("plugin-dir", "", "directory holding the built terraform-provider-volcrtc")
 	sizes := flag.String("sizes", "1000,10000,100000", "numbers of user IDs to read")
 	skipSDK := flag.Bool("skip-sdk", false, "skip the sequential SDK loop")
+	terraformOnly := flag.Bool("terraform-only", false, "only the terraform runs")
 	qpsList := flag.String("qps", fmt.Sprintf("%d,100", imclient.DefaultMaxQPS), "max_qps settings to measure the client at")
 	flag.Parse()
 
@@ -53,6 +54,9 @@ func main() {
 	fmt.Printf("emulator: 50 ms latency, 100 requests/s per key, 100 IDs per call; client: max_batch_size %d, max_retries %d, %d calls in flight\n\n",
 		imclient.DefaultMaxBatchSize, imclient.DefaultMaxRetries, imclient.DefaultConcurrency)
 	fmt.Printf("%8s | %9s | %9s %6s %5s | %9s %9s | %9s %9s | %9s\n", "IDs", "max_qps", "client", "calls", "429s", "floor", "x floor", "SDK loop", "SDK/cli", "peak heap")
+	if *terraformOnly {
+		*sizes = ""
+	}
 	for _, n := range parseSizes(*sizes) {
 		sdk := time.Duration(0)
 		if !*skipSDK {
@@ -76,6 +80,10 @@ func main() {
 			fmt.Printf("%8d | %9s | %9s %6d %5d | %9s %8.2fx | %9s %9s | %7.1f MB\n", n, label, round(d), after.Total-before.Total,
 				after.Throttled-before.Throttled, round(floor), d.Seconds()/floor.Seconds(), sdkCol, ratioCol, float64(peak)/1e6)
 		}
+	}
+	if *terraformOnly {
+		runTerraform(emu, srv.URL, *cli, *pluginDir)
+		return
 	}
 	pause()
 	v, r := readInProcess(srv.URL, 20000)
@@ -258,6 +266,9 @@ func round(d time.Duration) string { return d.Round(10 * time.Millisecond).Strin
 
 func parseSizes(s string) []int {
 	var out []int
+	if s == "" {
+		return nil
+	}
 	for _, f := range strings.Split(s, ",") {
 		var n int
 		_, err := fmt.Sscan(strings.TrimSpace(f), &n)
