@@ -77,10 +77,11 @@ type Config struct {
 	// Concurrency bounds the calls in flight for one read.
 	Concurrency int
 
-	// Sleep and Jitter are seams for tests; real ones when nil. Jitter
-	// returns a duration in [d/2, d].
+	// Sleep, Jitter and Now are seams for tests; real ones when nil.
+	// Jitter returns a duration in [d/2, d].
 	Sleep  func(ctx context.Context, d time.Duration) error
 	Jitter func(d time.Duration) time.Duration
+	Now    func() time.Time
 }
 
 // Client is safe for concurrent use.
@@ -95,6 +96,7 @@ type Client struct {
 	timeout     time.Duration
 	concurrency int
 	limiter     *rate.Limiter
+	window      *sendWindow
 	sleep       func(ctx context.Context, d time.Duration) error
 	jitter      func(d time.Duration) time.Duration
 }
@@ -140,6 +142,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Jitter == nil {
 		cfg.Jitter = halfJitter
 	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = newHTTPClient(cfg.RequestTimeout)
@@ -153,6 +158,7 @@ func New(cfg Config) (*Client, error) {
 		// the slack to the API's 100 absorbs jitter between the client's
 		// clock and the API's.
 		limiter: rate.NewLimiter(rate.Limit(cfg.MaxQPS), 1),
+		window:  newSendWindow(int(cfg.MaxQPS), time.Second, cfg.Now, cfg.Sleep),
 		sleep:   cfg.Sleep,
 		jitter:  cfg.Jitter,
 

@@ -71,6 +71,9 @@ func (c *Client) call(ctx context.Context, action string, body, out any) error {
 		if err := c.limiter.Wait(ctx); err != nil {
 			return ctxErr(ctx, err)
 		}
+		if err := c.window.wait(ctx); err != nil {
+			return ctxErr(ctx, err)
+		}
 		err := c.attempt(ctx, action, payload, out)
 		if err == nil {
 			return nil

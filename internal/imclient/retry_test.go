@@ -325,3 +325,38 @@ func waitFor(t *testing.T, cond func() bool) {
 	}
 	t.Fatal("condition not reached")
 }
+
+// The window never lets more than its limit go out within one second,
+// whatever the token bucket allowed.
+func TestSendWindow(t *testing.T) {
+	now := time.Unix(1000, 0)
+	var slept []time.Duration
+	w := newSendWindow(3, time.Second, func() time.Time { return now }, func(_ context.Context, d time.Duration) error {
+		slept = append(slept, d)
+		now = now.Add(d)
+		return nil
+	})
+	ctx := context.Background()
+	var sends []time.Duration
+	start := now
+	for i := 0; i < 7; i++ {
+		if err := w.wait(ctx); err != nil {
+			t.Fatal(err)
+		}
+		sends = append(sends, now.Sub(start))
+		now = now.Add(100 * time.Millisecond)
+	}
+	// Three sends, then each waits for the one three sends earlier to age out.
+	want := []time.Duration{0, 100 * time.Millisecond, 200 * time.Millisecond,
+		time.Second, 1100 * time.Millisecond, 1200 * time.Millisecond, 2 * time.Second}
+	if !equalDurations(sends, want) {
+		t.Fatalf("sends at %v, want %v (slept %v)", sends, want, slept)
+	}
+	now = start.Add(2 * time.Second) // the window is full again
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	w.sleep = sleepContext
+	if err := w.wait(cancelled); !errors.Is(err, context.Canceled) {
+		t.Fatalf("wait on a full window with a cancelled context: %v", err)
+	}
+}
