@@ -23,6 +23,8 @@ cli_version="$("$cli" version | head -n 1)"
 echo "==> acceptance tests use $cli_version at $cli"
 
 go vet ./...
+echo "==> race detector on the concurrent packages"
+go test -race -count=1 ./internal/imclient/ ./internal/emulator/ ./cmd/...
 log=.build/test.log
 set +e
 go test ./... -count=1 -v -timeout 30m 2>&1 | tee "$log"

@@ -60,8 +60,9 @@ type cli struct {
 	bin  string
 	dir  string
 	env  []string
-	emu  *emulator.Server
-	name string // "terraform" or "tofu"
+	emu    *emulator.Server
+	emuURL string
+	name   string // "terraform" or "tofu"
 }
 
 func requireCLI(t *testing.T) string {
@@ -126,7 +127,18 @@ func newCLI(t *testing.T, src string, opts emulator.Options) *cli {
 	if strings.Contains(filepath.Base(bin), "tofu") {
 		name = "tofu"
 	}
-	return &cli{t: t, bin: bin, dir: dir, env: env, emu: emu, name: name}
+	return &cli{t: t, bin: bin, dir: dir, env: env, emu: emu, name: name, emuURL: ts.URL}
+}
+
+// setenv sets or replaces one environment variable of the CLI.
+func (c *cli) setenv(k, v string) {
+	for i, kv := range c.env {
+		if strings.HasPrefix(kv, k+"=") {
+			c.env[i] = k + "=" + v
+			return
+		}
+	}
+	c.env = append(c.env, k+"="+v)
 }
 
 // run runs the CLI and fails the test on a non-zero exit.

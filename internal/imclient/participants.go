@@ -7,6 +7,7 @@ import (
 	"context"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/volcengine/volc-sdk-golang/service/im"
 )
 
@@ -46,10 +47,13 @@ func (c *Client) BatchGetConversationParticipant(ctx context.Context, in BatchGe
 			break
 		}
 		wg.Add(1)
+		// Each goroutine needs a logging context of its own: tflog masks
+		// the context's fields in place, so sharing one would race.
+		bctx := tflog.SetField(ctx, "batch", i)
 		go func() {
 			defer wg.Done()
 			defer func() { <-slots }()
-			ps, err := c.getBatch(ctx, in, ids)
+			ps, err := c.getBatch(bctx, in, ids)
 			if err != nil {
 				errOnce.Do(func() { firstErr = err; cancel() })
 				return

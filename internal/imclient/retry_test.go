@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
 )
 
@@ -359,4 +362,43 @@ func TestSendWindow(t *testing.T) {
 	if err := w.wait(cancelled); !errors.Is(err, context.Canceled) {
 		t.Fatalf("wait on a full window with a cancelled context: %v", err)
 	}
+}
+
+// Concurrent batches log through a masking context without racing, and
+// the masks apply to every line.
+func TestConcurrentLoggingWithMasks(t *testing.T) {
+	var buf syncBuffer
+	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	ctx = tflog.SetField(ctx, "tf_rpc", "ReadDataSource") // as the framework does
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, "127.0.0.1")
+	ctx = tflog.MaskMessageStrings(ctx, "127.0.0.1")
+	_, c, _ := emulatorClient(t, emulator.Options{RateLimit: -1}, func(c *Config) { c.MaxBatchSize = 1; c.Concurrency = 8 })
+	in := sampleInput()
+	in.UserIDs = ids(64)
+	for i := 0; i < 3; i++ {
+		if _, err := c.BatchGetConversationParticipant(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := buf.String()
+	if !strings.Contains(out, "volcrtc API request") || strings.Contains(out, "127.0.0.1") || !strings.Contains(out, "***") {
+		t.Fatalf("log not masked or empty:\n%.2000s", out)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -158,15 +159,11 @@ func (d *conversationParticipantsDataSource) Read(ctx context.Context, req datas
 		resp.Diagnostics.Append(errorDiagnostic(err))
 		return
 	}
-	byID := make(map[int64]imclient.Participant, len(found))
-	for _, p := range found {
-		if p.ConversationShortID != in.ConversationShortID && p.ConversationShortID != 0 {
-			tflog.Warn(ctx, "ignoring a participant of another conversation", map[string]any{
-				"participant_user_id": p.ParticipantUserID, "conversation_short_id": p.ConversationShortID,
-			})
-			continue
-		}
-		byID[p.ParticipantUserID] = p
+	byID, ignored := indexParticipants(in, found)
+	if ignored != "" {
+		tflog.Warn(ctx, "ignored unexpected participants", map[string]any{"detail": ignored})
+		resp.Diagnostics.AddWarning("Unexpected participants ignored",
+			"The API answered with participants this read did not ask for; they were left out of the result: "+ignored+".")
 	}
 	state, err := stateValue(resp.State.Schema.Type().TerraformType(ctx), in, byID)
 	if err != nil {
@@ -177,6 +174,40 @@ func (d *conversationParticipantsDataSource) Read(ctx context.Context, req datas
 		"requested": len(in.UserIDs), "found": len(byID),
 	})
 	resp.State.Raw = state
+}
+
+// indexParticipants keys the answer by user ID, keeping only requested
+// members of the requested conversation, once each. ignored describes
+// what was dropped, or is empty.
+func indexParticipants(in imclient.BatchGetParticipantsInput, found []imclient.Participant) (map[int64]imclient.Participant, string) {
+	requested := make(map[int64]bool, len(in.UserIDs))
+	for _, id := range in.UserIDs {
+		requested[id] = true
+	}
+	byID := make(map[int64]imclient.Participant, len(found))
+	var otherConv, unrequested, dup int
+	for _, p := range found {
+		switch _, seen := byID[p.ParticipantUserID]; {
+		case p.ConversationShortID != 0 && p.ConversationShortID != in.ConversationShortID:
+			otherConv++
+		case !requested[p.ParticipantUserID]:
+			unrequested++
+		case seen:
+			dup++
+		default:
+			byID[p.ParticipantUserID] = p
+		}
+	}
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{otherConv, "of another conversation"}, {unrequested, "not requested"}, {dup, "repeated"}} {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	return byID, strings.Join(parts, ", ")
 }
 
 // input converts the validated configuration into a client request.

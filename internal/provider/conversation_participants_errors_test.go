@@ -43,6 +43,7 @@ func TestAccConversationParticipants_validation(t *testing.T) {
 			step(dataSourceConfig(app, "-7000000000000000001", 1), `Attribute conversation_short_id value must be at least 1, got:\s+-7000000000000000001`),
 			step(dataSourceConfig(app, conv), `Attribute participant_user_ids list must contain at least 1 elements, got: 0`),
 			step(dataSourceConfig(app, conv, 5, 6, 5, 7, 6, 5), `(?s)Duplicate user IDs.*participant_user_ids = \[5, 6, 5, 7, 6, 5\].*Each user ID may appear only once in participant_user_ids; repeated: 5, 6\.`),
+			step(dataSourceConfig(app, conv, longListWithRepeat()...), `(?s)Duplicate user IDs.*repeated: 1\.`),
 			step(dataSourceConfig(app, conv, 5, 0), `Attribute participant_user_ids\[1\] value must be at least 1, got: 0`),
 			step(dataSourceConfig(app, conv, -9), `Attribute participant_user_ids\[0\] value must be at least 1, got: -9`),
 			step(dataSourceConfig(app, "1.5", 1), `conversation_short_id`),
@@ -66,6 +67,16 @@ data "volcrtc_conversation_participants" "test" {
 			func() resource.TestStep { s := lastGood(); s.PreConfig = expectNoRequest(t, emu); return s }(),
 		},
 	})
+}
+
+// longListWithRepeat is 10,000 IDs whose last one repeats the first.
+func longListWithRepeat() []int64 {
+	ids := make([]int64, 10000)
+	for i := range ids {
+		ids[i] = int64(i + 1)
+	}
+	ids[len(ids)-1] = 1
+	return ids
 }
 
 // Without credentials, the error names the attribute and the variable.

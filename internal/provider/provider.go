@@ -7,6 +7,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"strings"
 	"time"
@@ -194,8 +195,15 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 			fmt.Sprintf("Region %q (from %s) is not supported. Use one of: %s.", cfg.Region, EnvRegion, strings.Join(imclient.Regions(), ", ")))
 	}
 	if cfg.Endpoint != "" {
-		if _, err := imclient.ParseEndpoint(cfg.Endpoint); err != nil {
+		u, err := imclient.ParseEndpoint(cfg.Endpoint)
+		switch {
+		case err != nil:
 			resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid endpoint", err.Error()+" (from "+EnvEndpoint+")")
+		case u.Scheme == "http" && !isLoopback(u.Hostname()):
+			resp.Diagnostics.AddAttributeWarning(path.Root("endpoint"), "Endpoint is not encrypted",
+				fmt.Sprintf("Requests to %s travel unencrypted: anyone on the network path can read the signed "+
+					"requests, the session token and the members returned. Use https:// unless this is a trusted "+
+					"local emulator or proxy.", u.Host))
 		}
 	}
 	if resp.Diagnostics.HasError() {
@@ -237,6 +245,15 @@ func userAgent(version, terraformVersion string) string {
 		ua += " Terraform/" + terraformVersion
 	}
 	return ua
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // intOr returns v's value, or def when v is null or unknown.
