@@ -56,10 +56,10 @@ func run(m *testing.M) int {
 
 // cli is one CLI working directory wired to an emulator.
 type cli struct {
-	t    *testing.T
-	bin  string
-	dir  string
-	env  []string
+	t      *testing.T
+	bin    string
+	dir    string
+	env    []string
 	emu    *emulator.Server
 	emuURL string
 	name   string // "terraform" or "tofu"

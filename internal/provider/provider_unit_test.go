@@ -17,7 +17,7 @@ func TestIndexParticipantsIgnoresTheUnexpected(t *testing.T) {
 		{ConversationShortID: 8, ParticipantUserID: 2},                           // another conversation
 		{ConversationShortID: 7, ParticipantUserID: 99},                          // not requested
 		{ConversationShortID: 7, ParticipantUserID: 1, NickName: nick("second")}, // repeated
-		{ParticipantUserID: 3},                                                   // no conversation given: trusted
+		{ParticipantUserID: 3}, // no conversation given: trusted
 	}
 	byID, ignored := indexParticipants(in, found)
 	if len(byID) != 2 || *byID[1].NickName != "first" || byID[3].ParticipantUserID != 3 {
