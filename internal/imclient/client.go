@@ -286,10 +286,14 @@ func decode(action string, status int, raw []byte, out any) *APIError {
 	jsonErr := json.Unmarshal(raw, &env)
 	meta := env.ResponseMetadata
 	if jsonErr == nil && meta.Error != nil && (meta.Error.Code != "" || meta.Error.CodeN != 0 || status/100 != 2) {
-		return &APIError{
+		e := &APIError{
 			Action: action, HTTPStatus: status, RequestID: meta.RequestID,
 			Code: meta.Error.Code, CodeN: meta.Error.CodeN, Message: meta.Error.Message,
 		}
+		if e.Code == "" && e.CodeN == 0 && e.Message == "" {
+			e.Message = "the API reported an error without a code or message"
+		}
+		return e
 	}
 	if status/100 != 2 {
 		return &APIError{Action: action, HTTPStatus: status, RequestID: meta.RequestID,
