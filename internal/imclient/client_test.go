@@ -102,6 +102,18 @@ func TestErrorDecoding(t *testing.T) {
 			APIError{HTTPStatus: 200, RequestID: "r4", Message: "cannot decode Result: json: cannot unmarshal string into Go struct field BatchGetConversationParticipantResResult.Participants of type []im.BatchGetConversationParticipantResResultParticipantsItem"}},
 		{"error with empty code on 4xx", 403, `{"ResponseMetadata":{"RequestId":"r5","Error":{"Message":"nope"}}}`,
 			APIError{HTTPStatus: 403, RequestID: "r5", Message: "nope"}},
+		{"empty error object on 5xx", 500, `{"ResponseMetadata":{"RequestId":"r6","Error":{}}}`,
+			APIError{HTTPStatus: 500, RequestID: "r6", Message: "the API reported an error without a code or message"}},
+		{"truncated JSON", 200, `{"ResponseMetadata":{"RequestId":"r7"},"Result":{"Participants":[{"Partici`,
+			APIError{HTTPStatus: 200, Message: `response is not valid JSON: {"ResponseMetadata":{"RequestId":"r7"},"Result":{"Participants":[{"Partici`}},
+		{"empty body with 200", 200, "",
+			APIError{HTTPStatus: 200, Message: "response is not valid JSON: (empty body)"}},
+		{"both Error and Result", 200, `{"ResponseMetadata":{"RequestId":"r8","Error":{"Code":"InternalError","Message":"half done"}},"Result":{"Participants":[{"ParticipantUserId":1}]}}`,
+			APIError{HTTPStatus: 200, Code: "InternalError", Message: "half done", RequestID: "r8"}},
+		{"ID beyond int64", 200, `{"ResponseMetadata":{"RequestId":"r9"},"Result":{"Participants":[{"ParticipantUserId":9223372036854775808}]}}`,
+			APIError{HTTPStatus: 200, RequestID: "r9", Message: "cannot decode Result: json: cannot unmarshal number 9223372036854775808 into Go struct field BatchGetConversationParticipantResResultParticipantsItem.Participants.ParticipantUserId of type int64"}},
+		{"Ext with a non-string value", 200, `{"ResponseMetadata":{"RequestId":"r10"},"Result":{"Participants":[{"ParticipantUserId":1,"Ext":{"n":1}}]}}`,
+			APIError{HTTPStatus: 200, RequestID: "r10", Message: "cannot decode Result: json: cannot unmarshal number into Go struct field BatchGetConversationParticipantResResultParticipantsItem.Participants.Ext of type string"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -120,6 +132,22 @@ func TestErrorDecoding(t *testing.T) {
 				t.Fatalf("got  %#v\nwant %#v", *got, tc.want)
 			}
 		})
+	}
+}
+
+// A success whose Participants is null or empty means no member was found.
+func TestNullParticipantsIsEmpty(t *testing.T) {
+	for _, body := range []string{
+		`{"ResponseMetadata":{"RequestId":"r"},"Result":{"Participants":null}}`,
+		`{"ResponseMetadata":{"RequestId":"r"},"Result":{}}`,
+		`{"ResponseMetadata":{"RequestId":"r"},"Result":{"Participants":[]}}`,
+	} {
+		ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(body)) }))
+		ps, err := newTestClient(t, ts.URL, nil).BatchGetConversationParticipant(context.Background(), sampleInput())
+		ts.Close()
+		if err != nil || len(ps) != 0 {
+			t.Errorf("%s: %v %v", body, ps, err)
+		}
 	}
 }
 
