@@ -8,14 +8,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-version=2.15.1
-dir="${VOLCRTC_TOOLS_DIR:-$root/.tools}/goreleaser-$version"
-if [ ! -x "$dir/goreleaser" ]; then
-  echo "building goreleaser $version into $dir (several minutes the first time)" >&2
-  mkdir -p "$dir"
-  GOFLAGS=-mod=mod GOBIN="$dir" go install "github.com/goreleaser/goreleaser/v2@v$version"
-fi
-gr="$dir/goreleaser"
+gr="$(scripts/go-tool.sh goreleaser 2.15.1 github.com/goreleaser/goreleaser/v2)"
 "$gr" check
 
 # The full platform set is for real releases; a snapshot of the same

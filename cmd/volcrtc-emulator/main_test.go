@@ -4,43 +4,25 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/testutil"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // The standalone emulator serves the demo's fixture file to the client.
 func TestRunServesFixtureFile(t *testing.T) {
 	dir := t.TempDir()
 	epFile := filepath.Join(dir, "endpoint")
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
+	var stdout, stderr testutil.SyncBuffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-fixtures", "../../examples/demo/fixtures.json", "-endpoint-file", epFile,
@@ -94,7 +76,7 @@ func TestRunRejectsBadFixtures(t *testing.T) {
 	if err := os.WriteFile(bad, []byte(`{"Apps":[{"AppId":1,"Conversatons":[]}]}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	var out, errw syncBuffer
+	var out, errw testutil.SyncBuffer
 	err := run(context.Background(), []string{"-fixtures", bad}, &out, &errw)
 	if err == nil || !strings.Contains(err.Error(), "Conversatons") {
 		t.Fatalf("err %v", err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/testutil"
 )
 
 // Ctrl-C during a plan: the CLI stops the provider, the calls in flight
@@ -49,7 +50,7 @@ data "volcrtc_conversation_participants" "slow" {
 	go func() { exited <- cmd.Wait() }()
 
 	// 100 calls of one ID, 16 at a time: wait until the first ones hang.
-	waitFor(t, func() bool { return c.emu.InFlight() > 0 })
+	testutil.WaitFor(t, func() bool { return c.emu.InFlight() > 0 })
 	time.Sleep(200 * time.Millisecond) // let the budget release more calls
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
@@ -63,7 +64,7 @@ data "volcrtc_conversation_participants" "slow" {
 		_ = cmd.Process.Kill()
 		t.Fatalf("plan did not stop within a minute of Ctrl-C:\n%s", out.String())
 	}
-	waitFor(t, func() bool { return c.emu.InFlight() == 0 })
+	testutil.WaitFor(t, func() bool { return c.emu.InFlight() == 0 })
 	st := c.emu.Stats()
 	if st.Canceled == 0 || st.OK != 0 || st.Total > 16 {
 		t.Errorf("want only the calls in flight (at most 16), all abandoned; got %+v", st)
@@ -71,14 +72,4 @@ data "volcrtc_conversation_participants" "slow" {
 	if s := strings.Join(strings.Fields(out.String()), " "); !strings.Contains(s, "Read canceled") && !strings.Contains(s, "context canceled") {
 		t.Errorf("output does not say the read was canceled:\n%s", out.String())
 	}
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatal("condition not reached")
 }

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/testutil"
 )
 
 // fakeClock is a settable clock for the rate window.
@@ -118,23 +120,12 @@ func TestLatencyHonoursClientCancel(t *testing.T) {
 		}
 		done <- err
 	}()
-	waitFor(t, func() bool { return s.InFlight() > 0 })
+	testutil.WaitFor(t, func() bool { return s.InFlight() > 0 })
 	cancel()
 	if err := <-done; err == nil {
 		t.Fatal("request finished despite an hour of latency")
 	}
-	waitFor(t, func() bool { return s.Stats().Canceled == 1 })
-}
-
-// waitFor polls cond; a generous deadline only turns a hang into a failure.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatal("condition not reached")
+	testutil.WaitFor(t, func() bool { return s.Stats().Canceled == 1 })
 }
 
 // Handlers can reach the limiter out of arrival order; the window still

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/testutil"
 )
 
 // sleeps records the backoff delays instead of sleeping.
@@ -224,12 +225,12 @@ func TestCancelStopsInFlightAndQueued(t *testing.T) {
 		_, err := c.BatchGetConversationParticipant(ctx, sampleInput())
 		done <- err
 	}()
-	waitFor(t, func() bool { return emu.InFlight() == 1 })
+	testutil.WaitFor(t, func() bool { return emu.InFlight() == 1 })
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v", err)
 	}
-	waitFor(t, func() bool { return emu.Stats().Canceled == 1 })
+	testutil.WaitFor(t, func() bool { return emu.Stats().Canceled == 1 })
 	if st := emu.Stats(); st.Total != 1 {
 		t.Fatalf("queued calls were sent: %+v", st)
 	}
@@ -249,7 +250,7 @@ func TestRequestTimeout(t *testing.T) {
 	if len(sl.got()) != 1 {
 		t.Fatalf("sleeps %v", sl.got())
 	}
-	waitFor(t, func() bool { return emu.Stats().Canceled == 2 })
+	testutil.WaitFor(t, func() bool { return emu.Stats().Canceled == 2 })
 }
 
 // One client's budget is shared by concurrent reads: no 429 from a
@@ -319,16 +320,6 @@ func TestBackoffGrowsAndCaps(t *testing.T) {
 	}
 }
 
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
-		if cond() {
-			return
-		}
-	}
-	t.Fatal("condition not reached")
-}
-
 // The window never lets more than its limit go out within one second,
 // whatever the token bucket allowed.
 func TestSendWindow(t *testing.T) {
@@ -367,7 +358,7 @@ func TestSendWindow(t *testing.T) {
 // Concurrent batches log through a masking context without racing, and
 // the masks apply to every line.
 func TestConcurrentLoggingWithMasks(t *testing.T) {
-	var buf syncBuffer
+	var buf testutil.SyncBuffer
 	ctx := tflogtest.RootLogger(context.Background(), &buf)
 	ctx = tflog.SetField(ctx, "tf_rpc", "ReadDataSource") // as the framework does
 	ctx = tflog.MaskAllFieldValuesStrings(ctx, "127.0.0.1")
@@ -384,21 +375,4 @@ func TestConcurrentLoggingWithMasks(t *testing.T) {
 	if !strings.Contains(out, "volcrtc API request") || strings.Contains(out, "127.0.0.1") || !strings.Contains(out, "***") {
 		t.Fatalf("log not masked or empty:\n%.2000s", out)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
