@@ -235,7 +235,7 @@ provider "volcrtc" {}
 		// machine does not delay the emulator's own clock readings.
 		cmd := exec.Command(cli, args...)
 		if nice, err := exec.LookPath("nice"); err == nil {
-			cmd = exec.Command(nice, append([]string{"-n", "10", cli}, args...)...)
+			cmd = exec.Command(nice, append([]string{"-n", "19", cli}, args...)...)
 		}
 		cmd.Dir, cmd.Env = dir, env
 		start := time.Now()
