@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
 	"time"
 
@@ -71,10 +72,13 @@ func (c *Client) call(ctx context.Context, action string, body, out any) error {
 		if err := c.limiter.Wait(ctx); err != nil {
 			return ctxErr(ctx, err)
 		}
-		if err := c.window.wait(ctx); err != nil {
+		slot, err := c.window.wait(ctx)
+		if err != nil {
 			return ctxErr(ctx, err)
 		}
-		err := c.attempt(ctx, action, payload, out)
+		err = c.attempt(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+			WroteRequest: func(httptrace.WroteRequestInfo) { c.window.wrote(slot) },
+		}), action, payload, out)
 		if err == nil {
 			return nil
 		}

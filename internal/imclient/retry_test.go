@@ -321,36 +321,47 @@ func TestBackoffGrowsAndCaps(t *testing.T) {
 }
 
 // The window never lets more than its limit go out within one second,
-// whatever the token bucket allowed.
+// whatever the token bucket allowed, and a call written late pushes the
+// next ones back.
 func TestSendWindow(t *testing.T) {
 	now := time.Unix(1000, 0)
-	var slept []time.Duration
 	w := newSendWindow(3, time.Second, func() time.Time { return now }, func(_ context.Context, d time.Duration) error {
-		slept = append(slept, d)
 		now = now.Add(d)
 		return nil
 	})
 	ctx := context.Background()
-	var sends []time.Duration
 	start := now
-	for i := 0; i < 7; i++ {
-		if err := w.wait(ctx); err != nil {
+	var sends []time.Duration
+	send := func(writeDelay time.Duration) {
+		t.Helper()
+		r, err := w.wait(ctx)
+		if err != nil {
 			t.Fatal(err)
 		}
 		sends = append(sends, now.Sub(start))
-		now = now.Add(100 * time.Millisecond)
+		now = now.Add(writeDelay)
+		w.wrote(r)
 	}
-	// Three sends, then each waits for the one three sends earlier to age out.
-	want := []time.Duration{0, 100 * time.Millisecond, 200 * time.Millisecond,
-		time.Second, 1100 * time.Millisecond, 1200 * time.Millisecond, 2 * time.Second}
+	send(0)
+	send(0)
+	send(400 * time.Millisecond) // held up: written at 0.4s
+	send(0)                      // slot of the first send frees at 1s
+	send(0)                      // second send's slot: free at 1s
+	send(0)                      // third send was written at 0.4s: free at 1.4s
+	want := []time.Duration{0, 0, 0, time.Second, time.Second, 1400 * time.Millisecond}
 	if !equalDurations(sends, want) {
-		t.Fatalf("sends at %v, want %v (slept %v)", sends, want, slept)
+		t.Fatalf("sends at %v, want %v", sends, want)
 	}
-	now = start.Add(2 * time.Second) // the window is full again
+	// A stale reservation does not move a reused slot.
+	old := reservation{slot: 0, gen: 1}
+	w.wrote(old)
+	if got := w.sent[0].Sub(start); got != time.Second {
+		t.Fatalf("slot 0 moved to %v by a stale reservation", got)
+	}
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
 	w.sleep = sleepContext
-	if err := w.wait(cancelled); !errors.Is(err, context.Canceled) {
+	if _, err := w.wait(cancelled); !errors.Is(err, context.Canceled) {
 		t.Fatalf("wait on a full window with a cancelled context: %v", err)
 	}
 }
