@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-volcrtc authors
+# SPDX-License-Identifier: MPL-2.0
+
 # Warn, without failing the run, when a requested user is not a member.
 terraform {
   required_providers {

@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-volcrtc authors
+# SPDX-License-Identifier: MPL-2.0
+
 # The configuration `make demo` plans and applies. Credentials and the
 # endpoint come from the environment (VOLCENGINE_*).
 

@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-volcrtc authors
+# SPDX-License-Identifier: MPL-2.0
+
 # A module under test: it reports which of the given users are admins.
 # tests/members.tftest.hcl runs it offline against the bundled emulator.
 terraform {

@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-volcrtc authors
+# SPDX-License-Identifier: MPL-2.0
+
 # Feed members into another module as a map keyed by user ID, built with a
 # `for` expression (the data source keeps one list; the map is derived).
 terraform {

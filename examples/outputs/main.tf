@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-volcrtc authors
+# SPDX-License-Identifier: MPL-2.0
+
 # Read members and export them as outputs.
 terraform {
   required_providers {

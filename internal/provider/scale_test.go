@@ -186,3 +186,29 @@ func TestAccScale_slowCallTimesOut(t *testing.T) {
 		t.Fatalf("want two abandoned attempts, got %+v %v", st, names())
 	}
 }
+
+// An API that refuses the batch size gets a diagnostic that says to lower
+// max_batch_size; the refusal is not retried.
+func TestAccScale_batchTooLarge(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{MaxIDsPerCall: 2})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			{
+				Config:      `provider "volcrtc" { max_batch_size = 3 }` + sampleDataSource(10001, 10002, 10003),
+				ExpectError: wrapped(`(?s)ConversationParticipantsMoreThanLimit.*3 IDs, more than the limit of 2.*refused 3 user IDs in one call. Lower max_batch_size`),
+			},
+			{
+				PreConfig: func() {
+					if st := emu.Stats(); st.Rejected != 1 || st.Total != 1 {
+						t.Errorf("want one refused call, no retry; got %+v", st)
+					}
+				},
+				Config: `provider "volcrtc" { max_batch_size = 2 }` + sampleDataSource(10001, 10002, 10003),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("participants"), userIDs(10001, 10002, 10003)),
+				},
+			},
+		},
+	})
+}

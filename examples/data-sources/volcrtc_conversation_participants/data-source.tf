@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-volcrtc authors
+# SPDX-License-Identifier: MPL-2.0
+
 data "volcrtc_conversation_participants" "team" {
   app_id                = 100001
   conversation_short_id = 7000000000000000001

@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-volcrtc authors
+# SPDX-License-Identifier: MPL-2.0
+
 # Offline test of the module against the emulator:
 #
 #   volcrtc-emulator -listen 127.0.0.1:8787 -fixtures ../demo/fixtures.json &

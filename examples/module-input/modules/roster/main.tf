@@ -1,3 +1,6 @@
+# Copyright (c) The terraform-provider-volcrtc authors
+# SPDX-License-Identifier: MPL-2.0
+
 # A module that takes members keyed by user ID.
 variable "members" {
   description = "Members keyed by user ID (as a string)."
