@@ -68,6 +68,7 @@ func (st *Stats) add(o outcome) {
 type faultState struct {
 	rng      *rand.Rand
 	script   []Fault
+	always   *Fault
 	arrivals map[string][]time.Time // per access key, within the window
 	stats    Stats
 }
@@ -84,6 +85,14 @@ func (s *Server) FailNext(n int, fault Fault) {
 	for i := 0; i < n; i++ {
 		s.faults.script = append(s.faults.script, fault)
 	}
+}
+
+// SetFault makes every later authenticated request fail with fault, after
+// any scripted ones; nil stops it.
+func (s *Server) SetFault(fault *Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults.always = fault
 }
 
 // Stats returns the counts so far.
@@ -120,6 +129,9 @@ func (s *Server) admit(accessKey string, arrival time.Time) *apiError {
 		f := s.faults.script[0]
 		s.faults.script = s.faults.script[1:]
 		return f.apiError()
+	}
+	if s.faults.always != nil {
+		return s.faults.always.apiError()
 	}
 	if s.opts.FaultRate > 0 && s.faults.rng.Float64() < s.opts.FaultRate {
 		return FaultUnavailable.apiError()

@@ -97,7 +97,6 @@ type Server struct {
 	seq       int
 	requests  []Request
 	errors200 bool
-	forced    *apiError
 	faults    faultState
 	inFlight  atomic.Int64
 }
@@ -131,19 +130,6 @@ func (s *Server) SetErrorsAsHTTP200(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.errors200 = on
-}
-
-// ForceError makes every later authenticated request fail with the given
-// code, message and HTTP status (CodeN omitted when zero); an empty code
-// clears it.
-func (s *Server) ForceError(code string, codeN int, status int, message string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if code == "" {
-		s.forced = nil
-		return
-	}
-	s.forced = &apiError{status: status, code: code, codeN: codeN, message: message, outcome: outcomeRejected}
 }
 
 // InFlight is the number of requests being handled right now.
@@ -326,12 +312,6 @@ func canonicalHost(h string) string {
 
 // handle serves an authenticated BatchGetConversationParticipant.
 func (s *Server) handle(body []byte, rec *Request) (any, *apiError) {
-	s.mu.Lock()
-	forced := s.forced
-	s.mu.Unlock()
-	if forced != nil {
-		return nil, forced
-	}
 	if err := json.Unmarshal(body, &rec.Body); err != nil {
 		return nil, s.businessError("JsonParsingError", "cannot parse request body: "+err.Error())
 	}

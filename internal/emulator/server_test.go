@@ -199,10 +199,10 @@ func TestSessionTokenAccepted(t *testing.T) {
 	}
 }
 
-func TestErrorsAsHTTP200AndForcedErrors(t *testing.T) {
+func TestErrorsAsHTTP200AndPersistentFault(t *testing.T) {
 	s, ts := newServer(t, Options{})
 	s.SetErrorsAsHTTP200(true)
-	s.ForceError("AccessDenied", 100013, 403, "denied")
+	s.SetFault(&Fault{Status: 403, Code: "AccessDenied", CodeN: 100013, Message: "denied"})
 	r := do(t, ts, defaultCall())
 	if r.status != 200 || r.meta.Error == nil || r.meta.Error.Code != "AccessDenied" || r.participants != nil {
 		t.Fatalf("%d %s", r.status, r.raw)
@@ -211,7 +211,7 @@ func TestErrorsAsHTTP200AndForcedErrors(t *testing.T) {
 	if r := do(t, ts, defaultCall()); r.status != 403 {
 		t.Fatalf("%d %s", r.status, r.raw)
 	}
-	s.ForceError("", 0, 0, "")
+	s.SetFault(nil)
 	if r := do(t, ts, defaultCall()); r.status != 200 || r.meta.Error != nil {
 		t.Fatalf("%d %s", r.status, r.raw)
 	}

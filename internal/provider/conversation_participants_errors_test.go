@@ -163,14 +163,15 @@ func TestAccConversationParticipants_apiErrors(t *testing.T) {
 			{
 				PreConfig: func() {
 					emu.SetErrorsAsHTTP200(false)
-					emu.ForceError("AccessDenied", 100013, 403, "User is not authorized to perform: rtc:BatchGetConversationParticipant")
+					emu.SetFault(&emulator.Fault{Status: 403, Code: "AccessDenied", CodeN: 100013,
+						Message: "User is not authorized to perform: rtc:BatchGetConversationParticipant"})
 				},
 				Config:      sampleDataSource(10001),
 				ExpectError: wrapped(`(?s)AccessDenied.*not authorized.*HTTP status: 403.*lack permission`),
 			},
 			func() resource.TestStep {
 				s := lastGood()
-				s.PreConfig = func() { emu.ForceError("", 0, 0, "") }
+				s.PreConfig = func() { emu.SetFault(nil) }
 				return s
 			}(),
 		},
