@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -186,26 +187,10 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 	data.secrets = []string{cfg.SecretKey, cfg.SessionToken}
 	ctx = data.logContext(ctx)
 
-	// Values from the environment skipped the schema validators.
 	if cfg.Region == "" {
 		cfg.Region = imclient.DefaultRegion
 	}
-	if !isOneOf(cfg.Region, imclient.Regions()) {
-		resp.Diagnostics.AddAttributeError(path.Root("region"), "Unsupported region",
-			fmt.Sprintf("Region %q (from %s) is not supported. Use one of: %s.", cfg.Region, EnvRegion, strings.Join(imclient.Regions(), ", ")))
-	}
-	if cfg.Endpoint != "" {
-		u, err := imclient.ParseEndpoint(cfg.Endpoint)
-		switch {
-		case err != nil:
-			resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid endpoint", err.Error()+" (from "+EnvEndpoint+")")
-		case u.Scheme == "http" && !isLoopback(u.Hostname()):
-			resp.Diagnostics.AddAttributeWarning(path.Root("endpoint"), "Endpoint is not encrypted",
-				fmt.Sprintf("Requests to %s travel unencrypted: anyone on the network path can read the signed "+
-					"requests, the session token and the members returned. Use https:// unless this is a trusted "+
-					"local emulator or proxy.", u.Host))
-		}
-	}
+	resp.Diagnostics.Append(checkResolved(cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -245,6 +230,30 @@ func userAgent(version, terraformVersion string) string {
 		ua += " Terraform/" + terraformVersion
 	}
 	return ua
+}
+
+// checkResolved checks what the schema validators could not: values from
+// the environment, and an endpoint that would send requests unencrypted.
+func checkResolved(cfg imclient.Config) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if !isOneOf(cfg.Region, imclient.Regions()) {
+		diags.AddAttributeError(path.Root("region"), "Unsupported region",
+			fmt.Sprintf("Region %q (from %s) is not supported. Use one of: %s.", cfg.Region, EnvRegion, strings.Join(imclient.Regions(), ", ")))
+	}
+	if cfg.Endpoint == "" {
+		return diags
+	}
+	u, err := imclient.ParseEndpoint(cfg.Endpoint)
+	switch {
+	case err != nil:
+		diags.AddAttributeError(path.Root("endpoint"), "Invalid endpoint", err.Error()+" (from "+EnvEndpoint+")")
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		diags.AddAttributeWarning(path.Root("endpoint"), "Endpoint is not encrypted",
+			fmt.Sprintf("Requests to %s travel unencrypted: anyone on the network path can read the signed "+
+				"requests, the session token and the members returned. Use https:// unless this is a trusted "+
+				"local emulator or proxy.", u.Host))
+	}
+	return diags
 }
 
 // isLoopback reports whether host names this machine.
