@@ -120,9 +120,10 @@ func TestAccScale_retriesExhaustedAndAuthNotRetried(t *testing.T) {
 }
 
 // Ten data sources of three calls each share one budget: a server that
-// allows 20 requests a second sees no 429 when max_qps is 19.
+// allows 25 requests a second sees no 429 when max_qps is 19 (ten separate
+// budgets would send ten times that).
 func TestAccScale_sharedBudget(t *testing.T) {
-	emu, url := newEmulator(t, emulator.Options{RateLimit: 20})
+	emu, url := newEmulator(t, emulator.Options{RateLimit: 25})
 	var config strings.Builder
 	config.WriteString(`provider "volcrtc" {
   max_qps        = 19
