@@ -11,7 +11,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -21,6 +20,7 @@ import (
 	"testing"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator/emulatortest"
 )
 
 const (
@@ -86,12 +86,7 @@ func newCLI(t *testing.T, src string, opts emulator.Options) *cli {
 	if err != nil {
 		t.Fatal(err)
 	}
-	emu, err := emulator.New(fx, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(emu)
-	t.Cleanup(ts.Close)
+	emu, emuURL := emulatortest.Start(t, fx, opts)
 
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
@@ -117,7 +112,7 @@ func newCLI(t *testing.T, src string, opts emulator.Options) *cli {
 		t.Fatal(err)
 	}
 	env := []string{"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"VOLCENGINE_ACCESS_KEY=" + demoAccessKey, "VOLCENGINE_SECRET_KEY=" + demoSecretKey, "VOLCENGINE_ENDPOINT=" + ts.URL}
+		"VOLCENGINE_ACCESS_KEY=" + demoAccessKey, "VOLCENGINE_SECRET_KEY=" + demoSecretKey, "VOLCENGINE_ENDPOINT=" + emuURL}
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "VOLCENGINE_") && !strings.HasPrefix(kv, "TF_") {
 			env = append(env, kv)
@@ -127,7 +122,7 @@ func newCLI(t *testing.T, src string, opts emulator.Options) *cli {
 	if strings.Contains(filepath.Base(bin), "tofu") {
 		name = "tofu"
 	}
-	return &cli{t: t, bin: bin, dir: dir, env: env, emu: emu, name: name, emuURL: ts.URL}
+	return &cli{t: t, bin: bin, dir: dir, env: env, emu: emu, name: name, emuURL: emuURL}
 }
 
 // setenv sets or replaces one environment variable of the CLI.

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator/emulatortest"
 )
 
 func newTestClient(t *testing.T, url string, edit func(*Config)) *Client {
@@ -33,13 +34,8 @@ func sampleInput() BatchGetParticipantsInput {
 }
 
 func TestAgainstEmulator(t *testing.T) {
-	emu, err := emulator.New(emulator.Sample(), emulator.Options{Region: "ap-southeast-1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(emu)
-	defer ts.Close()
-	c := newTestClient(t, ts.URL, func(c *Config) { c.Region = "ap-southeast-1" })
+	emu, url := emulatortest.Start(t, emulator.Sample(), emulator.Options{Region: "ap-southeast-1"})
+	c := newTestClient(t, url, func(c *Config) { c.Region = "ap-southeast-1" })
 
 	ps, err := c.BatchGetConversationParticipant(context.Background(), sampleInput())
 	if err != nil {
@@ -63,10 +59,8 @@ func TestAgainstEmulator(t *testing.T) {
 }
 
 func TestSessionTokenIsSent(t *testing.T) {
-	emu, _ := emulator.New(emulator.Sample(), emulator.Options{})
-	ts := httptest.NewServer(emu)
-	defer ts.Close()
-	c := newTestClient(t, ts.URL, func(c *Config) {
+	emu, url := emulatortest.Start(t, emulator.Sample(), emulator.Options{})
+	c := newTestClient(t, url, func(c *Config) {
 		c.AccessKey, c.SecretKey, c.SessionToken = emulator.SampleSTSAccessKey, emulator.SampleSTSSecretKey, emulator.SampleSTSToken
 	})
 	if _, err := c.BatchGetConversationParticipant(context.Background(), sampleInput()); err != nil {

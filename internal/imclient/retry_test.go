@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflogtest"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator/emulatortest"
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/testutil"
 )
 
@@ -40,14 +41,9 @@ func (s *sleeps) got() []time.Duration {
 
 func emulatorClient(t *testing.T, opts emulator.Options, edit func(*Config)) (*emulator.Server, *Client, *sleeps) {
 	t.Helper()
-	emu, err := emulator.New(emulator.Sample(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(emu)
-	t.Cleanup(ts.Close)
+	emu, url := emulatortest.Start(t, emulator.Sample(), opts)
 	sl := &sleeps{}
-	c := newTestClient(t, ts.URL, func(c *Config) {
+	c := newTestClient(t, url, func(c *Config) {
 		c.MaxQPS = 1000
 		c.Sleep = sl.sleep
 		c.Jitter = func(d time.Duration) time.Duration { return d }

@@ -5,7 +5,6 @@ package provider
 
 import (
 	"fmt"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -15,6 +14,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator/emulatortest"
 )
 
 const dsAddr = "data.volcrtc_conversation_participants.test"
@@ -22,13 +22,7 @@ const dsAddr = "data.volcrtc_conversation_participants.test"
 // newEmulator starts one emulator per test, closed when the test ends.
 func newEmulator(t *testing.T, opts emulator.Options) (*emulator.Server, string) {
 	t.Helper()
-	emu, err := emulator.New(emulator.Sample(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(emu)
-	t.Cleanup(ts.Close)
-	return emu, ts.URL
+	return emulatortest.Start(t, emulator.Sample(), opts)
 }
 
 // factories serves the provider in-process with env as its whole
