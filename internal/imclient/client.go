@@ -61,8 +61,6 @@ type Config struct {
 	// Endpoint, when set, replaces the region's scheme and host (and path).
 	Endpoint  string
 	UserAgent string
-	// HTTPClient, when set, is used instead of the client's own.
-	HTTPClient *http.Client
 
 	// MaxBatchSize is the most user IDs sent in one call.
 	MaxBatchSize int
@@ -145,10 +143,6 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	hc := cfg.HTTPClient
-	if hc == nil {
-		hc = newHTTPClient(cfg.RequestTimeout)
-	}
 	return &Client{
 		maxBatch:    cfg.MaxBatchSize,
 		maxRetries:  cfg.MaxRetries,
@@ -171,7 +165,7 @@ func New(cfg Config) (*Client, error) {
 		},
 		endpoint:  ep,
 		userAgent: cfg.UserAgent,
-		http:      hc,
+		http:      newHTTPClient(cfg.RequestTimeout),
 	}, nil
 }
 
