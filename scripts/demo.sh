@@ -17,7 +17,8 @@ echo "==> building the provider and the emulator"
   && go build -o "$build/volcrtc-emulator" ./cmd/volcrtc-emulator)
 
 cli="$("$root/scripts/terraform-cli.sh")"
-echo "==> using $("$cli" version 2>/dev/null | head -n 1) at $cli"
+cli_version="$("$cli" version 2>/dev/null)"
+echo "==> using ${cli_version%%$'\n'*} at $cli"
 
 work="$(mktemp -d)"
 emulator_pid=""

@@ -19,7 +19,9 @@ export TF_CLI_CONFIG_FILE="$root/.build/test.tfrc"
 if [ "$(basename "$cli")" = "tofu" ]; then
   export TF_ACC_PROVIDER_HOST=registry.opentofu.org TF_ACC_PROVIDER_NAMESPACE=hashicorp
 fi
-cli_version="$("$cli" version | head -n 1)"
+# No pipe into head: under pipefail the CLI would die of SIGPIPE (exit 141).
+cli_version="$("$cli" version 2>/dev/null)"
+cli_version="${cli_version%%$'\n'*}"
 echo "==> acceptance tests use $cli_version at $cli"
 
 go vet ./...
