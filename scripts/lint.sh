@@ -11,4 +11,9 @@ golangci="$(scripts/go-tool.sh golangci-lint 2.15.0 github.com/golangci/golangci
 "$golangci" run ./...
 cli="$(scripts/terraform-cli.sh)"
 CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$cli" fmt -check -recursive examples/
+# Scripts run under pipefail: a pipe into a reader that quits early (head,
+# grep -q) kills the writer with SIGPIPE and fails the run (exit 141).
+if grep -nE '\|[[:space:]]*(head|grep[^|]*-[a-zA-Z]*q)' scripts/*.sh .ci/run; then
+  echo "lint: a script pipes into a reader that quits early (see above)" >&2; exit 1
+fi
 echo "lint: no findings"
