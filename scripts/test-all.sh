@@ -11,18 +11,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 mkdir -p .build
 
-cli="$(scripts/terraform-cli.sh)"
-export TF_ACC=1 CHECKPOINT_DISABLE=1 TF_ACC_TERRAFORM_PATH="$cli"
-# The project's own (empty) CLI config: nothing from ~/.terraformrc leaks in.
-: > .build/test.tfrc
-export TF_CLI_CONFIG_FILE="$root/.build/test.tfrc"
-if [ "$(basename "$cli")" = "tofu" ]; then
-  export TF_ACC_PROVIDER_HOST=registry.opentofu.org TF_ACC_PROVIDER_NAMESPACE=hashicorp
-fi
-# No pipe into head: under pipefail the CLI would die of SIGPIPE (exit 141).
-cli_version="$("$cli" version 2>/dev/null)"
-cli_version="${cli_version%%$'\n'*}"
-echo "==> acceptance tests use $cli_version at $cli"
+# shellcheck source=acc-env.sh
+source scripts/acc-env.sh
 
 go vet ./...
 echo "==> race detector on the concurrent packages"
