@@ -19,6 +19,10 @@ type APIError struct {
 	CodeN      int64
 	Message    string
 	RequestID  string
+	// Unreadable is set when the answer was not the API's envelope (a
+	// gateway page, broken or oversized JSON): nothing rejected the call,
+	// its response could not be read.
+	Unreadable bool
 	// Set by the layers above one attempt.
 	RetryAfter time.Duration // from the Retry-After header
 	Attempts   int           // how many attempts were made
@@ -53,13 +57,14 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, ", gave up after %d attempts", e.Attempts)
 	}
 	b.WriteString("]")
-	return b.String()
+	return printable(b.String())
 }
 
 // Hint tells a user what to check for the common codes, or "".
 func (e *APIError) Hint() string {
 	if e.BatchSize > 0 && e.TooManyIDs() {
-		return fmt.Sprintf("The API refused %d user IDs in one call. Lower max_batch_size in the provider block (it is %d now).", e.BatchSize, e.BatchSize)
+		return fmt.Sprintf("The API refused %d user ID(s) in one call, even after splitting larger calls: "+
+			"check app_id and conversation_short_id, and the API's message above.", e.BatchSize)
 	}
 	switch e.Code {
 	case "InvalidAccessKey":

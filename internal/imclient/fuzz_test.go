@@ -6,8 +6,6 @@ package imclient
 import (
 	"strings"
 	"testing"
-
-	"github.com/volcengine/volc-sdk-golang/service/im"
 )
 
 // Any body with any status decodes to members or to an *APIError that
@@ -34,7 +32,7 @@ func FuzzDecode(f *testing.F) {
 		f.Add(seed.status, []byte(seed.body))
 	}
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		var out im.BatchGetConversationParticipantResResult
+		var out batchGetResult
 		apiErr := decode("BatchGetConversationParticipant", status, body, &out)
 		if apiErr == nil {
 			if status/100 != 2 {
@@ -56,7 +54,11 @@ func FuzzDecode(f *testing.F) {
 		if apiErr.Code == "" && apiErr.Message == "" && apiErr.CodeN == 0 {
 			t.Fatalf("APIError says nothing: %+v", apiErr)
 		}
-		_ = apiErr.Error()
+		for _, r := range apiErr.Error() {
+			if r < 0x20 || (r >= 0x7f && r < 0xa0) {
+				t.Fatalf("control character %U in %q", r, apiErr.Error())
+			}
+		}
 		_ = apiErr.Hint()
 	})
 }

@@ -27,14 +27,16 @@ const (
 // TransportError is a call that got no HTTP answer: connection refused,
 // a timeout, a broken connection.
 type TransportError struct {
-	Action   string
-	Host     string
-	Err      error
-	Attempts int
+	Action string
+	Host   string
+	Err    error
+	// Permanent failures would fail the same way again and are not retried.
+	Permanent bool
+	Attempts  int
 }
 
 func (e *TransportError) Error() string {
-	s := fmt.Sprintf("calling %s at %s: %v", e.Action, e.Host, e.Err)
+	s := printable(fmt.Sprintf("calling %s at %s: %v", e.Action, e.Host, e.Err))
 	if e.Attempts > 1 {
 		s += fmt.Sprintf(" (gave up after %d attempts)", e.Attempts)
 	}
@@ -59,11 +61,12 @@ func retryable(err error) bool {
 		return false
 	}
 	var te *TransportError
-	return errors.As(err, &te)
+	return errors.As(err, &te) && !te.Permanent
 }
 
-// call runs one action with the client's budget and retry policy.
-func (c *Client) call(ctx context.Context, action string, body, out any) error {
+// call runs one action with the client's budget and retry policy. items is
+// how many records the answer can hold, which bounds its size.
+func (c *Client) call(ctx context.Context, action string, body any, items int, out any) error {
 	payload, err := json.Marshal(body)
 	if err != nil {
 		return fmt.Errorf("encoding %s request: %w", action, err)
@@ -78,7 +81,7 @@ func (c *Client) call(ctx context.Context, action string, body, out any) error {
 		}
 		err = c.attempt(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 			WroteRequest: func(httptrace.WroteRequestInfo) { c.window.wrote(slot) },
-		}), action, payload, out)
+		}), action, payload, bodyLimit(items), out)
 		if err == nil {
 			return nil
 		}

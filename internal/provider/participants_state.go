@@ -36,9 +36,13 @@ func stateValue(stateType tftypes.Type, in imclient.BatchGetParticipantsInput, f
 	var parts, missing []tftypes.Value
 	for i, id := range in.UserIDs {
 		requested[i] = number(id)
-		if p, ok := found[id]; ok {
-			parts = append(parts, participantValue(elemType, p, in.ConversationShortID))
-		} else {
+		p, ok := found[id]
+		if ok {
+			parts = append(parts, participantValue(elemType, p))
+		}
+		// A user who left is no member: the documented membership check,
+		// length(missing_user_ids) == 0, must not pass on them.
+		if !ok || (p.Status != nil && *p.Status == statusLeft) {
 			missing = append(missing, number(id))
 		}
 	}
@@ -52,12 +56,12 @@ func stateValue(stateType tftypes.Type, in imclient.BatchGetParticipantsInput, f
 	}), nil
 }
 
-// participantValue flattens one member; optional fields the API left out
-// are null.
-func participantValue(t tftypes.Object, p imclient.Participant, conv int64) tftypes.Value {
-	if p.ConversationShortID != 0 {
-		conv = p.ConversationShortID
-	}
+// statusLeft is the Status of a user who left the conversation.
+const statusLeft = 1
+
+// participantValue flattens one member; every field the API left out is
+// null.
+func participantValue(t tftypes.Object, p imclient.Participant) tftypes.Value {
 	ext := tftypes.NewValue(t.AttributeTypes["ext"], nil)
 	if p.Ext != nil {
 		m := make(map[string]tftypes.Value, len(p.Ext))
@@ -67,11 +71,11 @@ func participantValue(t tftypes.Object, p imclient.Participant, conv int64) tfty
 		ext = tftypes.NewValue(t.AttributeTypes["ext"], m)
 	}
 	return tftypes.NewValue(t, map[string]tftypes.Value{
-		"conversation_short_id": number(conv),
-		"participant_user_id":   number(p.ParticipantUserID),
-		"operator":              number(p.Operator),
-		"role":                  number(p.Role),
-		"role_name":             tftypes.NewValue(tftypes.String, roleName(p.Role)),
+		"conversation_short_id": optionalNumber(p.ConversationShortID),
+		"participant_user_id":   optionalNumber(p.ParticipantUserID),
+		"operator":              optionalNumber(p.Operator),
+		"role":                  optionalNumber(p.Role),
+		"role_name":             roleName(p.Role),
 		"level":                 optionalNumber(p.Level),
 		"nick_name":             tftypes.NewValue(tftypes.String, p.NickName),
 		"status":                optionalNumber(p.Status),
@@ -87,31 +91,41 @@ func number(v int64) tftypes.Value {
 	return tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(v))
 }
 
-func optionalNumber[T int32 | int64](v *T) tftypes.Value {
+func optionalNumber(v *int64) tftypes.Value {
 	if v == nil {
 		return tftypes.NewValue(tftypes.Number, nil)
 	}
-	return number(int64(*v))
+	return number(*v)
 }
 
-// rfc3339 formats Unix seconds; zeroIsNull treats 0 as "not set".
+// rfc3339 formats Unix seconds; zeroIsNull treats 0 as "not set". RFC 3339
+// has four-digit years: a time outside 0000-9999 is null, not a malformed
+// string.
 func rfc3339(sec *int64, zeroIsNull bool) tftypes.Value {
 	if sec == nil || (zeroIsNull && *sec == 0) {
 		return tftypes.NewValue(tftypes.String, nil)
 	}
-	return tftypes.NewValue(tftypes.String, time.Unix(*sec, 0).UTC().Format(time.RFC3339))
+	t := time.Unix(*sec, 0).UTC()
+	if t.Year() < 0 || t.Year() > 9999 {
+		return tftypes.NewValue(tftypes.String, nil)
+	}
+	return tftypes.NewValue(tftypes.String, t.Format(time.RFC3339))
 }
 
-func roleName(role int64) string {
-	switch role {
-	case 0:
-		return "member"
-	case 1:
-		return "owner"
-	case 2:
-		return "admin"
+func roleName(role *int64) tftypes.Value {
+	if role == nil {
+		return tftypes.NewValue(tftypes.String, nil)
 	}
-	return "unknown"
+	name := "unknown"
+	switch *role {
+	case 0:
+		name = "member"
+	case 1:
+		name = "owner"
+	case 2:
+		name = "admin"
+	}
+	return tftypes.NewValue(tftypes.String, name)
 }
 
 // nonNil makes an empty list rather than a null one.

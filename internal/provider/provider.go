@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -63,10 +62,10 @@ type providerModel struct {
 	Region       types.String `tfsdk:"region"`
 	Endpoint     types.String `tfsdk:"endpoint"`
 
-	MaxBatchSize          types.Int64 `tfsdk:"max_batch_size"`
-	MaxQPS                types.Int64 `tfsdk:"max_qps"`
-	MaxRetries            types.Int64 `tfsdk:"max_retries"`
-	RequestTimeoutSeconds types.Int64 `tfsdk:"request_timeout_seconds"`
+	MaxBatchSize          types.Number `tfsdk:"max_batch_size"`
+	MaxQPS                types.Number `tfsdk:"max_qps"`
+	MaxRetries            types.Number `tfsdk:"max_retries"`
+	RequestTimeoutSeconds types.Number `tfsdk:"request_timeout_seconds"`
 }
 
 func (p *volcrtcProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -114,35 +113,35 @@ func (p *volcrtcProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Optional:   true,
 				Validators: []validator.String{endpointValidator{}},
 			},
-			"max_batch_size": schema.Int64Attribute{
+			"max_batch_size": schema.NumberAttribute{
 				MarkdownDescription: fmt.Sprintf("Most user IDs sent in one API call (1 to 1000, default %d). Longer "+
 					"`participant_user_ids` lists are split into several calls and merged back in order. The API does "+
 					"not document its own limit: lower this if it answers `ConversationParticipantsMoreThanLimit`.", imclient.DefaultMaxBatchSize),
 				Optional:   true,
-				Validators: []validator.Int64{int64validator.Between(1, 1000)},
+				Validators: []validator.Number{wholeNumber{1, 1000}},
 			},
-			"max_qps": schema.Int64Attribute{
+			"max_qps": schema.NumberAttribute{
 				MarkdownDescription: fmt.Sprintf("Requests per second this provider instance may send, shared by every "+
 					"data source and retry in the run (1 to 100, default %d). The API allows 100 per second per account "+
 					"and action; the default leaves a tenth of that to the account's other clients while keeping large "+
 					"reads close to the API's limit. Lower it when your applications call the IM API heavily.", imclient.DefaultMaxQPS),
 				Optional:   true,
-				Validators: []validator.Int64{int64validator.Between(1, 100)},
+				Validators: []validator.Number{wholeNumber{1, 100}},
 			},
-			"max_retries": schema.Int64Attribute{
+			"max_retries": schema.NumberAttribute{
 				MarkdownDescription: fmt.Sprintf("How many times a call is retried after throttling (HTTP 429, "+
 					"`FlowLimitExceeded`), a server error (HTTP 500, 502, 503, 504, `InternalError`, "+
 					"`InternalServiceTimeout`) or a network error or timeout (0 to 10, default %d). Retries back off "+
 					"exponentially with jitter and honour `Retry-After`. Authentication, validation and not-found errors "+
 					"are never retried.", imclient.DefaultMaxRetries),
 				Optional:   true,
-				Validators: []validator.Int64{int64validator.Between(0, 10)},
+				Validators: []validator.Number{wholeNumber{0, 10}},
 			},
-			"request_timeout_seconds": schema.Int64Attribute{
+			"request_timeout_seconds": schema.NumberAttribute{
 				MarkdownDescription: fmt.Sprintf("Time limit of one API call attempt, in seconds (1 to 300, default %d). "+
 					"A call that times out is retried like a network error.", int(imclient.DefaultRequestTimeout/time.Second)),
 				Optional:   true,
-				Validators: []validator.Int64{int64validator.Between(1, 300)},
+				Validators: []validator.Number{wholeNumber{1, 300}},
 			},
 		},
 	}
@@ -173,15 +172,18 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 		Endpoint:     pick("endpoint", m.Endpoint, EnvEndpoint),
 		UserAgent:    userAgent(p.version, req.TerraformVersion),
 
-		MaxBatchSize:   int(intOr(m.MaxBatchSize, imclient.DefaultMaxBatchSize)),
-		MaxQPS:         float64(intOr(m.MaxQPS, imclient.DefaultMaxQPS)),
-		MaxRetries:     int(intOr(m.MaxRetries, imclient.DefaultMaxRetries)),
-		RequestTimeout: time.Duration(intOr(m.RequestTimeoutSeconds, int64(imclient.DefaultRequestTimeout/time.Second))) * time.Second,
+		MaxBatchSize:   int(numberOr(m.MaxBatchSize, imclient.DefaultMaxBatchSize)),
+		MaxQPS:         float64(numberOr(m.MaxQPS, imclient.DefaultMaxQPS)),
+		MaxRetries:     int(numberOr(m.MaxRetries, imclient.DefaultMaxRetries)),
+		RequestTimeout: time.Duration(numberOr(m.RequestTimeoutSeconds, int64(imclient.DefaultRequestTimeout/time.Second))) * time.Second,
 	}
-	for name, v := range map[string]types.Int64{"max_batch_size": m.MaxBatchSize, "max_qps": m.MaxQPS,
-		"max_retries": m.MaxRetries, "request_timeout_seconds": m.RequestTimeoutSeconds} {
-		if v.IsUnknown() {
-			data.unknown = append(data.unknown, name)
+	// In schema order, so that a diagnostic lists them the same way each run.
+	for _, v := range []struct {
+		name string
+		n    types.Number
+	}{{"max_batch_size", m.MaxBatchSize}, {"max_qps", m.MaxQPS}, {"max_retries", m.MaxRetries}, {"request_timeout_seconds", m.RequestTimeoutSeconds}} {
+		if v.n.IsUnknown() {
+			data.unknown = append(data.unknown, v.name)
 		}
 	}
 	data.secrets = []string{cfg.SecretKey, cfg.SessionToken}
@@ -190,6 +192,7 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if cfg.Region == "" {
 		cfg.Region = imclient.DefaultRegion
 	}
+	resp.Diagnostics.Append(checkCredentials(m, p.getenv)...)
 	resp.Diagnostics.Append(checkResolved(cfg)...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -263,14 +266,6 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// intOr returns v's value, or def when v is null or unknown.
-func intOr(v types.Int64, def int64) int64 {
-	if v.IsNull() || v.IsUnknown() {
-		return def
-	}
-	return v.ValueInt64()
 }
 
 func isOneOf(v string, set []string) bool {

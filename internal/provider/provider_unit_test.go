@@ -12,18 +12,20 @@ import (
 func TestIndexParticipantsIgnoresTheUnexpected(t *testing.T) {
 	in := imclient.BatchGetParticipantsInput{ConversationShortID: 7, UserIDs: []int64{1, 2, 3}}
 	nick := func(s string) *string { return &s }
+	n := func(v int64) *int64 { return &v }
 	found := []imclient.Participant{
-		{ConversationShortID: 7, ParticipantUserID: 1, NickName: nick("first")},
-		{ConversationShortID: 8, ParticipantUserID: 2},                           // another conversation
-		{ConversationShortID: 7, ParticipantUserID: 99},                          // not requested
-		{ConversationShortID: 7, ParticipantUserID: 1, NickName: nick("second")}, // repeated
-		{ParticipantUserID: 3}, // no conversation given: trusted
+		{ConversationShortID: n(7), ParticipantUserID: n(1), NickName: nick("first")},
+		{ConversationShortID: n(8), ParticipantUserID: n(2)},                           // another conversation
+		{ConversationShortID: n(7), ParticipantUserID: n(99)},                          // not requested
+		{ConversationShortID: n(7), ParticipantUserID: n(1), NickName: nick("second")}, // repeated
+		{ConversationShortID: n(7), NickName: nick("nobody")},                          // no user ID
+		{ParticipantUserID: n(3)}, // no conversation given: trusted
 	}
 	byID, ignored := indexParticipants(in, found)
-	if len(byID) != 2 || *byID[1].NickName != "first" || byID[3].ParticipantUserID != 3 {
+	if len(byID) != 2 || *byID[1].NickName != "first" || *byID[3].ParticipantUserID != 3 {
 		t.Fatalf("kept %+v", byID)
 	}
-	if ignored != "1 of another conversation, 1 not requested, 1 repeated" {
+	if ignored != "1 without a user ID, 1 of another conversation, 1 not requested, 1 repeated" {
 		t.Fatalf("ignored %q", ignored)
 	}
 	if _, ignored := indexParticipants(in, found[:1]); ignored != "" {

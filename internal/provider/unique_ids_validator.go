@@ -29,16 +29,17 @@ func (uniqueIDsValidator) ValidateList(_ context.Context, req validator.ListRequ
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	seen := make(map[int64]int, len(req.ConfigValue.Elements()))
+	seen := make(map[string]int, len(req.ConfigValue.Elements()))
 	var repeated []string
 	for _, e := range req.ConfigValue.Elements() {
-		n, ok := e.(types.Int64)
+		n, ok := e.(types.Number)
 		if !ok || n.IsNull() || n.IsUnknown() {
 			continue
 		}
-		seen[n.ValueInt64()]++
-		if seen[n.ValueInt64()] == 2 {
-			repeated = append(repeated, fmt.Sprint(n.ValueInt64()))
+		key := numberText(n.ValueBigFloat())
+		seen[key]++
+		if seen[key] == 2 {
+			repeated = append(repeated, key)
 		}
 	}
 	if len(repeated) > 0 {
