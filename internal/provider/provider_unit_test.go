@@ -19,7 +19,7 @@ func TestIndexParticipantsIgnoresTheUnexpected(t *testing.T) {
 		{ConversationShortID: n(7), ParticipantUserID: n(99)},                          // not requested
 		{ConversationShortID: n(7), ParticipantUserID: n(1), NickName: nick("second")}, // repeated
 		{ConversationShortID: n(7), NickName: nick("nobody")},                          // no user ID
-		{ParticipantUserID: n(3)}, // no conversation given: trusted
+		{ParticipantUserID: n(3)},                                                      // no conversation given: trusted
 	}
 	byID, ignored := indexParticipants(in, found)
 	if len(byID) != 2 || *byID[1].NickName != "first" || *byID[3].ParticipantUserID != 3 {
