@@ -46,7 +46,22 @@ func TestAccConversationParticipants_validation(t *testing.T) {
 			step(dataSourceConfig(app, conv, longListWithRepeat()...), `(?s)Duplicate user IDs.*repeated: 1\.`),
 			step(dataSourceConfig(app, conv, 5, 0), `Attribute participant_user_ids\[1\] value must be at least 1, got: 0`),
 			step(dataSourceConfig(app, conv, -9), `Attribute participant_user_ids\[0\] value must be at least 1, got: -9`),
-			step(dataSourceConfig(app, "1.5", 1), `conversation_short_id`),
+			step(dataSourceConfig(app, "1.5", 1), `Attribute conversation_short_id value must be a whole number at least 1 \(no fraction\), got: 1.5`),
+			step(dataSourceConfig("1.5", conv, 1), `Attribute app_id value must be a whole number between 1 and 2147483647 \(no fraction\), got: 1.5`),
+			step(`
+data "volcrtc_conversation_participants" "test" {
+  app_id                = 100001
+  conversation_short_id = 7000000000000000001
+  participant_user_ids  = [1, 1.5]
+}`, `Attribute participant_user_ids\[1\] value must be a whole number at least 1 \(no fraction\), got: 1.5`),
+			step(`
+data "volcrtc_conversation_participants" "test" {
+  app_id                = 100001
+  conversation_short_id = 7000000000000000001
+  participant_user_ids  = [9223372036854775808]
+}`, `Attribute participant_user_ids\[0\] value must be at most 9223372036854775807, the largest 64-bit ID, got: 9223372036854775808`),
+			step(`provider "volcrtc" { max_qps = 99.5 }`+sampleDataSource(1), `Attribute max_qps value must be a whole number between 1 and 100 \(no fraction\), got: 99.5`),
+			step(`provider "volcrtc" { access_key = "AK\n" }`+sampleDataSource(1), `(?s)Invalid access_key.*The value of access_key has white space at its start or end.*trimspace`),
 			step(`
 data "volcrtc_conversation_participants" "test" {
   app_id                = 100001

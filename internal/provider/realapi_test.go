@@ -82,7 +82,7 @@ func TestAccRealAPIHarness_emulator(t *testing.T) {
 		EnvSessionToken: "", EnvRegion: "",
 		"VOLCRTC_TEST_APP_ID":          "100001",
 		"VOLCRTC_TEST_CONVERSATION_ID": "7000000000000000001",
-		"VOLCRTC_TEST_MEMBER_IDS":      "10003, 9007199254740993,10001",
+		"VOLCRTC_TEST_MEMBER_IDS":      "10002, 9007199254740993,10001",
 		"VOLCRTC_TEST_NON_MEMBER_ID":   "77",
 	} {
 		t.Setenv(k, v)

@@ -38,7 +38,8 @@ func TestAccScale_batches(t *testing.T) {
 			Config: `provider "volcrtc" { max_batch_size = 2 }` + sampleDataSource(10003, 404, bigID, 10001, 10002),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("participants"), userIDs(10003, bigID, 10001, 10002)),
-				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("missing_user_ids"), knownvalue.ListExact([]knownvalue.Check{knownvalue.Int64Exact(404)})),
+				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("missing_user_ids"), knownvalue.ListExact([]knownvalue.Check{
+					knownvalue.Int64Exact(10003), knownvalue.Int64Exact(404)})),
 			},
 			Check: func(*terraform.State) error {
 				counts := map[string]int{}
@@ -188,26 +189,50 @@ func TestAccScale_slowCallTimesOut(t *testing.T) {
 	}
 }
 
-// An API that refuses the batch size gets a diagnostic that says to lower
-// max_batch_size; the refusal is not retried.
-func TestAccScale_batchTooLarge(t *testing.T) {
-	emu, url := newEmulator(t, emulator.Options{MaxIDsPerCall: 2})
+// An API that refuses the default batch size as too long: the read splits
+// the refused call, learns the size that works and reads everything, in
+// the same calls on every run. An explicit max_batch_size stays an upper
+// bound.
+func TestAccScale_batchSizeAdapts(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{MaxIDsPerCall: 30})
+	ids := []int64{10001, 10002}
+	for i := int64(1); i <= 248; i++ {
+		ids = append(ids, i)
+	}
+	sizes := func() map[string]int {
+		n := map[string]int{}
+		for _, r := range emu.Requests() {
+			n[fmt.Sprintf("%d %d", len(r.Body.ParticipantUserIDs), r.Status)]++
+		}
+		return n
+	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
 		Steps: []resource.TestStep{
 			{
-				Config:      `provider "volcrtc" { max_batch_size = 3 }` + sampleDataSource(10001, 10002, 10003),
-				ExpectError: wrapped(`(?s)ConversationParticipantsMoreThanLimit.*3 IDs, more than the limit of 2.*refused 3 user IDs in one call. Lower max_batch_size`),
+				Config: sampleDataSource(ids...),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("participants"), userIDs(10001, 10002)),
+				},
+				Check: func(*terraform.State) error {
+					// Per read: 100 refused, its first half of 50 refused,
+					// four calls of 25, then 150 IDs in six calls of 25.
+					n := sizes()
+					reads := n["100 400"]
+					if reads == 0 || len(n) != 3 || n["50 400"] != reads || n["25 200"] != 10*reads {
+						return fmt.Errorf("calls by size and status: %v", n)
+					}
+					return nil
+				},
 			},
 			{
-				PreConfig: func() {
-					if st := emu.Stats(); st.Rejected != 1 || st.Total != 1 {
-						t.Errorf("want one refused call, no retry; got %+v", st)
+				PreConfig: emu.ResetRequests,
+				Config:    `provider "volcrtc" { max_batch_size = 20 }` + sampleDataSource(ids...),
+				Check: func(*terraform.State) error {
+					if n := sizes(); len(n) != 2 || n["20 200"] == 0 || n["10 200"] == 0 || n["20 200"] != 12*n["10 200"] {
+						return fmt.Errorf("calls by size and status: %v", n)
 					}
-				},
-				Config: `provider "volcrtc" { max_batch_size = 2 }` + sampleDataSource(10001, 10002, 10003),
-				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("participants"), userIDs(10001, 10002, 10003)),
+					return nil
 				},
 			},
 		},
