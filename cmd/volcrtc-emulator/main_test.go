@@ -46,7 +46,7 @@ func TestRunServesFixtureFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ps) != 1 || ps[0].ParticipantUserID != 9007199254740993 {
+	if len(ps) != 1 || *ps[0].ParticipantUserID != 9007199254740993 {
 		t.Fatalf("participants %+v", ps)
 	}
 	resp, err := http.Get(endpoint + "_emulator/stats")

@@ -43,8 +43,13 @@ func main() {
 	sizes := flag.String("sizes", "1000,10000,100000", "numbers of user IDs to read")
 	skipSDK := flag.Bool("skip-sdk", false, "skip the sequential SDK loop")
 	terraformOnly := flag.Bool("terraform-only", false, "only the terraform runs")
+	oversizedOnly := flag.Bool("oversized-only", false, "only the plugin's peak RSS against ~100 MB answers")
 	qpsList := flag.String("qps", fmt.Sprintf("%d,100", imclient.DefaultMaxQPS), "max_qps settings to measure the client at")
 	flag.Parse()
+	if *oversizedOnly {
+		runOversized(*cli, *pluginDir)
+		return
+	}
 
 	emu, err := emulator.New(fixtures(), emulator.Options{Latency: 50 * time.Millisecond, RateLimit: 100, MaxIDsPerCall: 100, NoRecord: true})
 	check(err)
@@ -190,12 +195,20 @@ func runSDK(url string, n int) time.Duration {
 	return d
 }
 
-// runTerraform times `apply` with and without a 20,000-ID data source,
-// then plans ten such data sources at -parallelism=10.
-func runTerraform(emu *emulator.Server, url, cli, pluginDir string) {
+const benchHeader = `terraform {
+  required_providers {
+    volcrtc = { source = "volcrtc/volcrtc" }
+  }
+}
+provider "volcrtc" {}
+`
+
+// terraformRun runs the CLI in a fresh directory holding config, with the
+// built provider through dev_overrides and the emulator's credentials.
+func terraformRun(cli, pluginDir, url, name, config string, args ...string) (string, error) {
 	abs, err := filepath.Abs(pluginDir)
 	check(err)
-	work, err := os.MkdirTemp("", "volcrtc-bench")
+	work, err := os.MkdirTemp("", "volcrtc-bench-"+name)
 	check(err)
 	defer func() { _ = os.RemoveAll(work) }()
 	rc := filepath.Join(work, "cli.tfrc")
@@ -207,16 +220,24 @@ func runTerraform(emu *emulator.Server, url, cli, pluginDir string) {
   direct {}
 }
 `, abs, abs)), 0o600))
+	check(os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o600))
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
 		"VOLCENGINE_ACCESS_KEY="+ak, "VOLCENGINE_SECRET_KEY="+sk, "VOLCENGINE_ENDPOINT="+url)
-
-	header := `terraform {
-  required_providers {
-    volcrtc = { source = "volcrtc/volcrtc" }
-  }
+	// The emulator stands for an API on other machines: run the CLI (and
+	// so the provider) at a lower priority, so that a busy 2-core machine
+	// does not delay the emulator's own clock readings.
+	cmd := exec.Command(cli, args...)
+	if nice, err := exec.LookPath("nice"); err == nil {
+		cmd = exec.Command(nice, append([]string{"-n", "19", cli}, args...)...)
+	}
+	cmd.Dir, cmd.Env = work, env
+	out, err := cmd.CombinedOutput()
+	return string(out), err
 }
-provider "volcrtc" {}
-`
+
+// runTerraform times `apply` with and without a 20,000-ID data source,
+// then plans ten such data sources at -parallelism=10.
+func runTerraform(emu *emulator.Server, url, cli, pluginDir string) {
 	dataSource := func(name string) string {
 		return fmt.Sprintf(`data "volcrtc_conversation_participants" %q {
   app_id                = %d
@@ -226,35 +247,25 @@ provider "volcrtc" {}
 `, name, appID, int64(convID))
 	}
 	run := func(name, config string, args ...string) time.Duration {
-		dir := filepath.Join(work, name)
-		check(os.MkdirAll(dir, 0o700))
-		check(os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600))
 		pause()
-		// The emulator stands for an API on other machines: run the CLI
-		// (and so the provider) at a lower priority, so that a busy 2-core
-		// machine does not delay the emulator's own clock readings.
-		cmd := exec.Command(cli, args...)
-		if nice, err := exec.LookPath("nice"); err == nil {
-			cmd = exec.Command(nice, append([]string{"-n", "19", cli}, args...)...)
-		}
-		cmd.Dir, cmd.Env = dir, env
 		start := time.Now()
-		out, err := cmd.CombinedOutput()
+		out, err := terraformRun(cli, pluginDir, url, name, config, args...)
+		d := time.Since(start)
 		if err != nil {
 			check(fmt.Errorf("%s %v: %v\n%s", cli, args, err, out))
 		}
-		return time.Since(start)
+		return d
 	}
 	apply := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
 	before := emu.Stats()
-	with := run("with", header+dataSource("big")+"output \"members\" {\n  value = length(data.volcrtc_conversation_participants.big.participants)\n}\n", apply...)
+	with := run("with", benchHeader+dataSource("big")+"output \"members\" {\n  value = length(data.volcrtc_conversation_participants.big.participants)\n}\n", apply...)
 	mid := emu.Stats()
-	without := run("without", header+"output \"members\" {\n  value = 0\n}\n", apply...)
+	without := run("without", benchHeader+"output \"members\" {\n  value = 0\n}\n", apply...)
 	fmt.Printf("terraform apply, 20,000 IDs: %s (%d calls, %d 429s); without the data source: %s; provider's share: %s\n",
 		round(with), mid.Total-before.Total, mid.Throttled-before.Throttled, round(without), round(with-without))
 
 	var ten strings.Builder
-	ten.WriteString(header)
+	ten.WriteString(benchHeader)
 	for i := 0; i < 10; i++ {
 		ten.WriteString(dataSource(fmt.Sprintf("d%d", i)))
 	}
@@ -263,6 +274,7 @@ provider "volcrtc" {}
 	after := emu.Stats()
 	fmt.Printf("terraform plan, ten data sources of 20,000 IDs at -parallelism=10: %s (%d calls, %d 429s, floor %s)\n",
 		round(d), after.Total-before.Total, after.Throttled-before.Throttled, round(time.Duration(after.Total-before.Total)*10*time.Millisecond))
+	runOversized(cli, pluginDir)
 }
 
 // pause lets the emulator's one-second window empty between runs.
