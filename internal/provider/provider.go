@@ -82,6 +82,7 @@ func (p *volcrtcProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 		Attributes: map[string]schema.Attribute{
 			"access_key": schema.StringAttribute{
 				MarkdownDescription: "Volcengine access key ID. Falls back to `" + EnvAccessKey + "`. " +
+					"Leading or trailing white space (a newline from `file()`) is an error: use `trimspace()`. " +
 					"Needed (here or in the environment) before a data source is read; `terraform validate` works without it.",
 				Optional:   true,
 				Validators: nonEmpty,
@@ -116,7 +117,9 @@ func (p *volcrtcProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"max_batch_size": schema.NumberAttribute{
 				MarkdownDescription: fmt.Sprintf("Most user IDs sent in one API call (1 to 1000, default %d). Longer "+
 					"`participant_user_ids` lists are split into several calls and merged back in order. The API does "+
-					"not document its own limit: lower this if it answers `ConversationParticipantsMoreThanLimit`.", imclient.DefaultMaxBatchSize),
+					"not document its own limit: when it refuses a call as too long (`ConversationParticipantsMoreThanLimit`), "+
+					"the provider splits the call in halves, keeps the largest size that worked for the rest of the run "+
+					"and warns once, naming the value to set here.", imclient.DefaultMaxBatchSize),
 				Optional:   true,
 				Validators: []validator.Number{wholeNumber{1, 1000}},
 			},
