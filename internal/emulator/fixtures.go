@@ -31,10 +31,31 @@ type App struct {
 	Conversations []Conversation `json:"Conversations"`
 }
 
-// Conversation holds its members in the order the emulator returns them.
+// Conversation holds its metadata, as BatchGetConversations returns it
+// (pointer fields are left out when nil), and its members in join order.
+// A Status of 1 (dissolved) makes it unreadable through
+// BatchGetConversations, as the API documents.
 type Conversation struct {
-	ConversationShortID int64         `json:"ConversationShortId"`
-	Participants        []Participant `json:"Participants"`
+	ConversationShortID int64             `json:"ConversationShortId"`
+	ConversationID      *string           `json:"ConversationId,omitempty"`
+	ConversationType    *int64            `json:"ConversationType,omitempty"`
+	Name                *string           `json:"Name,omitempty"`
+	Description         *string           `json:"Description,omitempty"`
+	Notice              *string           `json:"Notice,omitempty"`
+	AvatarURL           *string           `json:"AvatarUrl,omitempty"`
+	OwnerUserID         *int64            `json:"OwnerUserId,omitempty"`
+	OwnerUserIDStr      *string           `json:"OwnerUserIdStr,omitempty"`
+	CreatorUserID       *int64            `json:"CreatorUserId,omitempty"`
+	CreatorUserIDStr    *string           `json:"CreatorUserIdStr,omitempty"`
+	OtherUserID         *int64            `json:"OtherUserId,omitempty"`
+	OtherUserIDStr      *string           `json:"OtherUserIdStr,omitempty"`
+	InboxType           *int64            `json:"InboxType,omitempty"`
+	CreateTime          *int64            `json:"CreateTime,omitempty"`
+	ModifyTime          *int64            `json:"ModifyTime,omitempty"`
+	Status              *int64            `json:"Status,omitempty"`
+	OnlineCount         *int64            `json:"OnlineCount,omitempty"`
+	Ext                 map[string]string `json:"Ext,omitempty"`
+	Participants        []Participant     `json:"Participants"`
 }
 
 // Participant mirrors the API's Participant. Pointer fields are optional
@@ -50,6 +71,18 @@ type Participant struct {
 	Level               *int32            `json:"Level,omitempty"`
 	NickName            *string           `json:"NickName,omitempty"`
 	Status              *int32            `json:"Status,omitempty"`
+	// Returned by ScanConversationParticipantList only.
+	AvatarURL            *string  `json:"AvatarUrl,omitempty"`
+	Marks                []string `json:"Marks,omitempty"`
+	ParticipantUserIDStr *string  `json:"ParticipantUserIdStr,omitempty"`
+	OperatorStr          *string  `json:"OperatorStr,omitempty"`
+}
+
+// batchGetView is what BatchGetConversationParticipant returns of p: the
+// scan-only fields are left out.
+func (p Participant) batchGetView() Participant {
+	p.AvatarURL, p.Marks, p.ParticipantUserIDStr, p.OperatorStr = nil, nil, nil, nil
+	return p
 }
 
 // LoadFixtures reads a fixture file; unknown fields are an error so that
@@ -75,8 +108,24 @@ type convKey struct {
 
 // conversation is a fixture conversation with its members indexed.
 type conversation struct {
+	info         Conversation // without Participants
 	participants []Participant
 	pos          map[int64]int // user ID to index in participants
+}
+
+// coreInfo is the conversation as BatchGetConversations returns it.
+func (c conversation) coreInfo(app int64, withCount bool) map[string]any {
+	b, _ := json.Marshal(c.info)
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber() // 64-bit IDs stay exact
+	_ = dec.Decode(&m)
+	delete(m, "Participants")
+	m["AppId"] = app
+	if withCount {
+		m["MemberCount"] = len(c.participants)
+	}
+	return m
 }
 
 // index validates f and indexes it for lookups.
@@ -104,6 +153,8 @@ func (f Fixtures) index() (map[string]Credential, map[int64]bool, map[convKey]co
 				return nil, nil, nil, fmt.Errorf("duplicate conversation %d in app %d", c.ConversationShortID, a.AppID)
 			}
 			conv := conversation{participants: make([]Participant, len(c.Participants)), pos: make(map[int64]int, len(c.Participants))}
+			conv.info = c
+			conv.info.Participants = nil
 			for i, p := range c.Participants {
 				if _, dup := conv.pos[p.ParticipantUserID]; dup {
 					return nil, nil, nil, fmt.Errorf("duplicate participant %d in conversation %d", p.ParticipantUserID, c.ConversationShortID)

@@ -2,9 +2,9 @@
 // SPDX-License-Identifier: MPL-2.0
 
 // Package emulator is an in-process fake of Volcengine RTC's IM OpenAPI
-// for BatchGetConversationParticipant. It verifies request signatures with
-// its own code, answers with the API's error shapes, and records every
-// request so tests can assert on exactly what was sent.
+// read actions (see actions.go). It verifies request signatures with its
+// own code, answers with the API's error shapes, and records every request
+// so tests can assert on exactly what was sent.
 package emulator
 
 import (
@@ -20,7 +20,6 @@ import (
 )
 
 const (
-	actionBatchGet = "BatchGetConversationParticipant"
 	apiVersion     = "2020-12-01"
 	service        = "rtc"
 	maxSkew        = 900 * time.Second
@@ -48,8 +47,20 @@ type Options struct {
 	RateLimit  int
 	RateWindow time.Duration
 	// MaxIDsPerCall, when positive, rejects longer ParticipantUserIds
-	// lists with ConversationParticipantsMoreThanLimit.
+	// lists with ConversationParticipantsMoreThanLimit, and longer
+	// ConversationShortId lists of BatchGetConversations with InvalidParam.
 	MaxIDsPerCall int
+	// CursorStyle is how ScanConversationParticipantList's cursor works:
+	// CursorOffset (the default; NextCursor is the position of the next
+	// member) or CursorOpaque (a token that is not an offset).
+	CursorStyle string
+	// ScanLimit is the most members one scan call may ask for with
+	// details; 20, the documented cap, when zero.
+	ScanLimit int
+	// ScanNeverEnds makes every scan page say HasMore, as a broken API
+	// might: with offset cursors the cursor repeats at the end, with
+	// opaque ones it keeps growing over empty pages.
+	ScanNeverEnds bool
 	// Latency delays every answer, as a distant API would.
 	Latency time.Duration
 	// FaultRate is the share of authenticated requests (0 to 1) that get
@@ -70,8 +81,10 @@ type Request struct {
 	Service       string
 	SignedHeaders []string
 	SessionToken  string
-	Body          BatchGetBody
-	RawBody       string
+	// Body is the decoded body of BatchGetConversationParticipant; other
+	// actions leave it empty (see RawBody).
+	Body    BatchGetBody
+	RawBody string
 	// Outcome.
 	Status    int
 	Code      string
@@ -98,6 +111,7 @@ type Server struct {
 	requests  []Request
 	errors200 bool
 	faults    faultState
+	scanFault map[int]Fault // by page index
 	inFlight  atomic.Int64
 }
 
@@ -118,6 +132,16 @@ func New(fx Fixtures, opts Options) (*Server, error) {
 	}
 	if opts.RateWindow == 0 {
 		opts.RateWindow = time.Second
+	}
+	if opts.ScanLimit == 0 {
+		opts.ScanLimit = 20
+	}
+	switch opts.CursorStyle {
+	case "":
+		opts.CursorStyle = CursorOffset
+	case CursorOffset, CursorOpaque:
+	default:
+		return nil, fmt.Errorf("unknown cursor style %q (%s or %s)", opts.CursorStyle, CursorOffset, CursorOpaque)
 	}
 	s := &Server{opts: opts, creds: creds, apps: apps, convs: convs}
 	s.faults.init(opts.Seed)
@@ -211,7 +235,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if aerr == nil {
-		result, aerr = s.handle(body, &rec)
+		result, aerr = handlers[rec.Action](s, body, &rec)
 	}
 	s.respond(w, &rec, result, aerr)
 }
@@ -224,7 +248,7 @@ func (s *Server) authenticate(r *http.Request, body []byte, rec *Request) *apiEr
 	if rec.Action == "" || rec.Version == "" {
 		return gatewayError("MissingParameter", "Action and Version are required query parameters")
 	}
-	if rec.Action != actionBatchGet || rec.Version != apiVersion {
+	if handlers[rec.Action] == nil || rec.Version != apiVersion {
 		return gatewayError("InvalidActionOrVersion", fmt.Sprintf("action %s version %s is not served", rec.Action, rec.Version))
 	}
 	h := r.Header.Get("Authorization")
@@ -310,29 +334,21 @@ func canonicalHost(h string) string {
 	return h
 }
 
-// handle serves an authenticated BatchGetConversationParticipant.
-func (s *Server) handle(body []byte, rec *Request) (any, *apiError) {
+// handleBatchGet serves an authenticated BatchGetConversationParticipant.
+func (s *Server) handleBatchGet(body []byte, rec *Request) (any, *apiError) {
 	if err := json.Unmarshal(body, &rec.Body); err != nil {
 		return nil, s.businessError("JsonParsingError", "cannot parse request body: "+err.Error())
 	}
 	b := rec.Body
+	conv, aerr := s.conversation(b.AppID, b.ConversationShortID)
 	switch {
-	case b.AppID == nil || *b.AppID <= 0 || *b.AppID > 1<<31-1:
-		return nil, s.businessError("InvalidParam", "AppId is missing or out of range")
-	case b.ConversationShortID == nil || *b.ConversationShortID <= 0:
-		return nil, s.businessError("InvalidParam", "ConversationShortId is missing or not positive")
+	case aerr != nil:
+		return nil, aerr
 	case len(b.ParticipantUserIDs) == 0:
 		return nil, s.businessError("InvalidParam", "ParticipantUserIds is empty")
 	case s.opts.MaxIDsPerCall > 0 && len(b.ParticipantUserIDs) > s.opts.MaxIDsPerCall:
 		return nil, s.businessError("ConversationParticipantsMoreThanLimit",
 			fmt.Sprintf("ParticipantUserIds has %d IDs, more than the limit of %d", len(b.ParticipantUserIDs), s.opts.MaxIDsPerCall))
-	}
-	if !s.apps[*b.AppID] {
-		return nil, s.businessError("AppNotFound", fmt.Sprintf("app %d not found", *b.AppID))
-	}
-	conv, ok := s.convs[convKey{*b.AppID, *b.ConversationShortID}]
-	if !ok {
-		return nil, s.businessError("ConversationNotFound", fmt.Sprintf("conversation %d not found", *b.ConversationShortID))
 	}
 	// Members come back in the conversation's order, not the request's,
 	// and non-members are left out.
@@ -348,9 +364,27 @@ func (s *Server) handle(body []byte, rec *Request) (any, *apiError) {
 		if i > 0 && j == idx[i-1] {
 			continue // an ID asked for twice is answered once
 		}
-		found = append(found, conv.participants[j])
+		found = append(found, conv.participants[j].batchGetView())
 	}
 	return map[string]any{"Participants": found}, nil
+}
+
+// conversation checks an app and conversation ID and finds them.
+func (s *Server) conversation(app, conv *int64) (conversation, *apiError) {
+	switch {
+	case app == nil || *app <= 0 || *app > 1<<31-1:
+		return conversation{}, s.businessError("InvalidParam", "AppId is missing or out of range")
+	case conv == nil || *conv <= 0:
+		return conversation{}, s.businessError("InvalidParam", "ConversationShortId is missing or not positive")
+	}
+	if !s.apps[*app] {
+		return conversation{}, s.businessError("AppNotFound", fmt.Sprintf("app %d not found", *app))
+	}
+	c, ok := s.convs[convKey{*app, *conv}]
+	if !ok {
+		return conversation{}, s.businessError("ConversationNotFound", fmt.Sprintf("conversation %d not found", *conv))
+	}
+	return c, nil
 }
 
 type errorBody struct {

@@ -39,7 +39,10 @@ func newProtocol(t *testing.T, env map[string]string) *protocol {
 // dynamic builds a config of typ from attrs; attributes not given are null.
 func (p *protocol) dynamic(typ tftypes.Type, attrs map[string]tftypes.Value) *tfprotov6.DynamicValue {
 	p.t.Helper()
-	obj := typ.(tftypes.Object)
+	obj, ok := typ.(tftypes.Object)
+	if !ok {
+		p.t.Fatalf("schema type %T is not an object", typ)
+	}
 	vals := map[string]tftypes.Value{}
 	for name, at := range obj.AttributeTypes {
 		vals[name] = tftypes.NewValue(at, nil)

@@ -1,0 +1,161 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+)
+
+// Cursor styles of ScanConversationParticipantList (Options.CursorStyle).
+const (
+	CursorOffset = "offset"
+	CursorOpaque = "opaque"
+)
+
+// handlers serves each action the emulator knows, picked by the Action in
+// the query; any other action gets the gateway's InvalidActionOrVersion.
+var handlers = map[string]func(*Server, []byte, *Request) (any, *apiError){
+	"BatchGetConversationParticipant": (*Server).handleBatchGet,
+	"ScanConversationParticipantList": (*Server).handleScan,
+	"GetConversationUserCount":        (*Server).handleUserCount,
+	"BatchGetConversations":           (*Server).handleConversations,
+}
+
+// ScanBody is the body of ScanConversationParticipantList.
+type ScanBody struct {
+	AppID               *int64 `json:"AppId"`
+	ConversationShortID *int64 `json:"ConversationShortId"`
+	Cursor              int64  `json:"Cursor"`
+	Limit               int64  `json:"Limit"`
+	OnlyUserIDs         *bool  `json:"OnlyUserIds"`
+	Reverse             *bool  `json:"Reverse"`
+}
+
+// opaque cursors are not offsets: the token for position p (p > 0).
+func opaqueCursor(p int) int64 { return int64(p)*1000 + 7 }
+
+// position reads a cursor back; ok is false for one this emulator never
+// handed out.
+func (s *Server) position(cursor int64) (int, bool) {
+	switch {
+	case cursor == 0:
+		return 0, true
+	case cursor < 0:
+		return 0, false
+	case s.opts.CursorStyle == CursorOpaque:
+		return int((cursor - 7) / 1000), (cursor-7)%1000 == 0
+	}
+	return int(cursor), true
+}
+
+func (s *Server) cursorAt(p int) int64 {
+	if s.opts.CursorStyle == CursorOpaque && p > 0 {
+		return opaqueCursor(p)
+	}
+	return int64(p)
+}
+
+// FailScanPage makes every scan call whose cursor points at the page'th
+// page (0-based, pages of ScanLimit members) fail with fault.
+func (s *Server) FailScanPage(page int, fault Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.scanFault == nil {
+		s.scanFault = map[int]Fault{}
+	}
+	s.scanFault[page] = fault
+}
+
+// handleScan serves ScanConversationParticipantList in join order.
+func (s *Server) handleScan(body []byte, rec *Request) (any, *apiError) {
+	var b ScanBody
+	if err := json.Unmarshal(body, &b); err != nil {
+		return nil, s.businessError("JsonParsingError", "cannot parse request body: "+err.Error())
+	}
+	conv, aerr := s.conversation(b.AppID, b.ConversationShortID)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if b.Limit <= 0 || b.Limit > int64(s.opts.ScanLimit) {
+		return nil, s.businessError("InvalidParam", fmt.Sprintf("Limit must be between 1 and %d", s.opts.ScanLimit))
+	}
+	pos, ok := s.position(b.Cursor)
+	if !ok {
+		return nil, s.businessError("InvalidParam", fmt.Sprintf("Cursor %d is not valid", b.Cursor))
+	}
+	s.mu.Lock()
+	f, fail := s.scanFault[pos/s.opts.ScanLimit]
+	s.mu.Unlock()
+	if fail {
+		return nil, f.apiError()
+	}
+	end := min(pos+int(b.Limit), len(conv.participants))
+	page := []Participant{}
+	if pos < end {
+		page = conv.participants[pos:end]
+	}
+	next := s.cursorAt(end)
+	more := end < len(conv.participants)
+	if s.opts.ScanNeverEnds {
+		more = true
+		if s.opts.CursorStyle == CursorOpaque {
+			next = s.cursorAt(pos + int(b.Limit))
+		}
+	}
+	if !more {
+		next = -1
+	}
+	return map[string]any{"HasMore": more, "NextCursor": next, "Participants": page}, nil
+}
+
+// handleUserCount serves GetConversationUserCount.
+func (s *Server) handleUserCount(body []byte, _ *Request) (any, *apiError) {
+	var b struct {
+		AppID               *int64 `json:"AppId"`
+		ConversationShortID *int64 `json:"ConversationShortId"`
+	}
+	if err := json.Unmarshal(body, &b); err != nil {
+		return nil, s.businessError("JsonParsingError", "cannot parse request body: "+err.Error())
+	}
+	conv, aerr := s.conversation(b.AppID, b.ConversationShortID)
+	if aerr != nil {
+		return nil, aerr
+	}
+	return map[string]any{"Count": len(conv.participants)}, nil
+}
+
+// handleConversations serves BatchGetConversations: known, not dissolved
+// conversations in request order; others are left out.
+func (s *Server) handleConversations(body []byte, _ *Request) (any, *apiError) {
+	var b struct {
+		AppID                *int64  `json:"AppId"`
+		ConversationShortIDs []int64 `json:"ConversationShortId"`
+		SkipMemberCount      *bool   `json:"SkipMemberCount"`
+	}
+	if err := json.Unmarshal(body, &b); err != nil {
+		return nil, s.businessError("JsonParsingError", "cannot parse request body: "+err.Error())
+	}
+	switch {
+	case b.AppID == nil || *b.AppID <= 0 || *b.AppID > 1<<31-1:
+		return nil, s.businessError("InvalidParam", "AppId is missing or out of range")
+	case len(b.ConversationShortIDs) == 0:
+		return nil, s.businessError("InvalidParam", "ConversationShortId is empty")
+	case s.opts.MaxIDsPerCall > 0 && len(b.ConversationShortIDs) > s.opts.MaxIDsPerCall:
+		return nil, s.businessError("InvalidParam",
+			fmt.Sprintf("ConversationShortId has %d IDs, more than the limit of %d", len(b.ConversationShortIDs), s.opts.MaxIDsPerCall))
+	case !s.apps[*b.AppID]:
+		return nil, s.businessError("AppNotFound", fmt.Sprintf("app %d not found", *b.AppID))
+	}
+	withCount := b.SkipMemberCount != nil && !*b.SkipMemberCount
+	infos := []map[string]any{}
+	for _, id := range b.ConversationShortIDs {
+		c, ok := s.convs[convKey{*b.AppID, id}]
+		if !ok || (c.info.Status != nil && *c.info.Status == 1) {
+			continue
+		}
+		infos = append(infos, c.coreInfo(*b.AppID, withCount))
+	}
+	return map[string]any{"ConversationCoreInfos": infos}, nil
+}
