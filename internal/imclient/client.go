@@ -92,7 +92,7 @@ type Client struct {
 	userAgent string
 	http      *http.Client
 
-	batch       batchSize
+	batches     map[string]*batchSize // by action
 	maxRetries  int
 	timeout     time.Duration
 	concurrency int
@@ -147,7 +147,10 @@ func New(cfg Config) (*Client, error) {
 		cfg.Now = time.Now
 	}
 	return &Client{
-		batch:       batchSize{current: cfg.MaxBatchSize},
+		batches: map[string]*batchSize{
+			ActionBatchGetParticipants:  {current: cfg.MaxBatchSize},
+			ActionBatchGetConversations: {current: cfg.MaxBatchSize},
+		},
 		maxRetries:  cfg.MaxRetries,
 		timeout:     cfg.RequestTimeout,
 		concurrency: cfg.Concurrency,

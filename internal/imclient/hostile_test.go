@@ -252,11 +252,11 @@ func TestBatchSizeAdapts(t *testing.T) {
 			t.Fatalf("ID %d was read %d times", id, asked[id])
 		}
 	}
-	size, ok := c.TakeBatchSizeNotice()
+	size, ok := c.TakeBatchSizeNotice(ActionBatchGetParticipants)
 	if !ok || size != 25 {
 		t.Fatalf("notice %d %v, want 25", size, ok)
 	}
-	if _, again := c.TakeBatchSizeNotice(); again {
+	if _, again := c.TakeBatchSizeNotice(ActionBatchGetParticipants); again {
 		t.Fatal("the notice came twice")
 	}
 	emu.ResetRequests()

@@ -160,7 +160,7 @@ func (d *conversationParticipantsDataSource) Read(ctx context.Context, req datas
 		resp.Diagnostics.Append(errorDiagnostic(err))
 		return
 	}
-	if size, ok := client.TakeBatchSizeNotice(); ok {
+	if size, ok := client.TakeBatchSizeNotice(imclient.ActionBatchGetParticipants); ok {
 		resp.Diagnostics.AddWarning("The API refused the batch size; reading in smaller calls",
 			fmt.Sprintf("The API refused calls of more user IDs, so this provider instance now sends at most %d per call "+
 				"and the read succeeded. Set max_batch_size = %d in the provider block to skip the refused calls in later runs.", size, size))
