@@ -70,7 +70,7 @@ func WithMembers(fx Fixtures, conv int64, n int) Fixtures {
 	ps := make([]Participant, n)
 	for i := range ps {
 		ps[i] = Participant{ParticipantUserID: int64(i + 1), Operator: 1, Role: int64(i % 3), NickName: &nick, Level: &level,
-			Status: &status, CreateTime: &created, Ext: map[string]string{"team": "scan"}, Marks: []string{}}
+			Status: &status, CreateTime: &created, Ext: map[string]string{"team": "scan"}}
 	}
 	typ := int64(2)
 	owner := int64(1)

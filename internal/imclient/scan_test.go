@@ -27,7 +27,9 @@ func scanClient(t *testing.T, members int, opts emulator.Options) (*emulator.Ser
 	return emu, newTestClient(t, url, func(c *Config) { c.MaxQPS = 1000 })
 }
 
-func scanInput() ScanInput { return ScanInput{AppID: emulator.SampleAppID, ConversationShortID: scanConv} }
+func scanInput() ScanInput {
+	return ScanInput{AppID: emulator.SampleAppID, ConversationShortID: scanConv}
+}
 
 // scanCursors lists the cursor of every scan call, in arrival order.
 func scanCursors(t *testing.T, emu *emulator.Server) (cursors []int64, counts int) {

@@ -5,7 +5,6 @@ package provider
 
 import (
 	"fmt"
-	"math/big"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -13,89 +12,96 @@ import (
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
 
-// The data source's state is built as a raw tftypes.Value: conversations
-// can have tens of thousands of members, and reflecting a Go struct per
-// member into state costs seconds at that size.
+// statusLeft is the Status of a user who left the conversation.
+const statusLeft = 1
 
-// stateValue builds the whole state of one read. stateType is the schema's
-// object type.
-func stateValue(stateType tftypes.Type, in imclient.BatchGetParticipantsInput, found map[int64]imclient.Participant) (tftypes.Value, error) {
+// participantFields is each member's nested object: every field the API
+// leaves out is null.
+var participantFields = object[imclient.Participant]{
+	{"conversation_short_id", tftypes.Number, "Short ID of the conversation; null when not returned.",
+		func(p imclient.Participant) tftypes.Value { return optionalNumber(p.ConversationShortID) }},
+	{"participant_user_id", tftypes.Number, "User ID of the member.",
+		func(p imclient.Participant) tftypes.Value { return optionalNumber(p.ParticipantUserID) }},
+	{"participant_user_id_str", tftypes.String, "User ID as a string, for apps that use string user IDs; null when not returned (`BatchGetConversationParticipant` never returns it).",
+		func(p imclient.Participant) tftypes.Value { return optionalString(p.ParticipantUserIDStr) }},
+	{"operator", tftypes.Number, "User ID of whoever added the member (or last changed it); null when not returned.",
+		func(p imclient.Participant) tftypes.Value { return optionalNumber(p.Operator) }},
+	{"operator_str", tftypes.String, "`operator` as a string, for apps that use string user IDs; null when not returned (`BatchGetConversationParticipant` never returns it).",
+		func(p imclient.Participant) tftypes.Value { return optionalString(p.OperatorStr) }},
+	{"role", tftypes.Number, "Role code: `0` member, `1` owner, `2` admin; null when not returned.",
+		func(p imclient.Participant) tftypes.Value { return optionalNumber(p.Role) }},
+	{"role_name", tftypes.String, "Role as a word: `member`, `owner`, `admin`, or `unknown` for a code this provider does not know; null when `role` is null.",
+		func(p imclient.Participant) tftypes.Value {
+			return codeName(p.Role, map[int64]string{0: "member", 1: "owner", 2: "admin"})
+		}},
+	{"level", tftypes.Number, "Member level; null when the API does not return one.",
+		func(p imclient.Participant) tftypes.Value { return optionalNumber(p.Level) }},
+	{"nick_name", tftypes.String, "Nickname in this conversation; null when the API does not return one.",
+		func(p imclient.Participant) tftypes.Value { return optionalString(p.NickName) }},
+	{"avatar_url", tftypes.String, "Avatar URL of the member in this conversation; null when not returned (`BatchGetConversationParticipant` never returns it).",
+		func(p imclient.Participant) tftypes.Value { return optionalString(p.AvatarURL) }},
+	{"marks", stringList, "Marks set on the member; null when not returned (`BatchGetConversationParticipant` never returns them).",
+		func(p imclient.Participant) tftypes.Value { return optionalStringList(p.Marks) }},
+	{"status", tftypes.Number, "Status code: `0` normal, `1` left the conversation (such a requested user is also listed in `missing_user_ids`); null when not returned.",
+		func(p imclient.Participant) tftypes.Value { return optionalNumber(p.Status) }},
+	{"create_time", tftypes.Number, "When the member joined, in Unix seconds; null when not returned.",
+		func(p imclient.Participant) tftypes.Value { return optionalNumber(p.CreateTime) }},
+	{"create_time_rfc3339", tftypes.String, "`create_time` as an RFC 3339 timestamp in UTC; null when `create_time` is null or outside the years 0000 to 9999, which RFC 3339 cannot write.",
+		func(p imclient.Participant) tftypes.Value { return rfc3339(p.CreateTime, false) }},
+	{"block_time", tftypes.Number, "Unix seconds until which the member is muted; `0` means not muted; null when not returned.",
+		func(p imclient.Participant) tftypes.Value { return optionalNumber(p.BlockTime) }},
+	{"block_time_rfc3339", tftypes.String, "`block_time` as an RFC 3339 timestamp in UTC; null when the member is not muted, `block_time` is null, or it is outside the years 0000 to 9999.",
+		func(p imclient.Participant) tftypes.Value { return rfc3339(p.BlockTime, true) }},
+	{"ext", stringMap, "Extension fields of the member as string keys and values; null when not returned.",
+		func(p imclient.Participant) tftypes.Value { return optionalStringMap(p.Ext) }},
+}
+
+// participantsState is the data source's whole state: the arguments as
+// read, the members in order, and the requested users who are not current
+// members.
+type participantsState struct {
+	appID        int32
+	conversation int64
+	userIDs      []int64
+	members      []imclient.Participant
+	missing      []int64
+}
+
+// byRequest orders found by the requested IDs. A user who left is no
+// member: the documented membership check, length(missing_user_ids) == 0,
+// must not pass on them, so they are listed as missing too.
+func byRequest(in imclient.BatchGetParticipantsInput, found map[int64]imclient.Participant) participantsState {
+	st := participantsState{appID: in.AppID, conversation: in.ConversationShortID, userIDs: in.UserIDs}
+	for _, id := range in.UserIDs {
+		p, ok := found[id]
+		if ok {
+			st.members = append(st.members, p)
+		}
+		if !ok || (p.Status != nil && *p.Status == statusLeft) {
+			st.missing = append(st.missing, id)
+		}
+	}
+	return st
+}
+
+// value builds the state; stateType is the schema's object type.
+func (st participantsState) value(stateType tftypes.Type) (tftypes.Value, error) {
 	obj, ok := stateType.(tftypes.Object)
 	if !ok {
 		return tftypes.Value{}, fmt.Errorf("state type is %T, not an object", stateType)
 	}
-	partsType, ok := obj.AttributeTypes["participants"].(tftypes.List)
-	if !ok {
-		return tftypes.Value{}, fmt.Errorf("participants type is %T, not a list", obj.AttributeTypes["participants"])
+	elem := participantFields.objectType()
+	parts := make([]tftypes.Value, len(st.members))
+	for i, p := range st.members {
+		parts[i] = participantFields.value(elem, p)
 	}
-	elemType, ok := partsType.ElementType.(tftypes.Object)
-	if !ok {
-		return tftypes.Value{}, fmt.Errorf("participant type is %T, not an object", partsType.ElementType)
-	}
-	requested := make([]tftypes.Value, len(in.UserIDs))
-	var parts, missing []tftypes.Value
-	for i, id := range in.UserIDs {
-		requested[i] = number(id)
-		p, ok := found[id]
-		if ok {
-			parts = append(parts, participantValue(elemType, p))
-		}
-		// A user who left is no member: the documented membership check,
-		// length(missing_user_ids) == 0, must not pass on them.
-		if !ok || (p.Status != nil && *p.Status == statusLeft) {
-			missing = append(missing, number(id))
-		}
-	}
-	numbers := tftypes.List{ElementType: tftypes.Number}
 	return tftypes.NewValue(obj, map[string]tftypes.Value{
-		"app_id":                number(int64(in.AppID)),
-		"conversation_short_id": number(in.ConversationShortID),
-		"participant_user_ids":  tftypes.NewValue(numbers, requested),
-		"participants":          tftypes.NewValue(partsType, nonNil(parts)),
-		"missing_user_ids":      tftypes.NewValue(numbers, nonNil(missing)),
+		"app_id":                number(int64(st.appID)),
+		"conversation_short_id": number(st.conversation),
+		"participant_user_ids":  numberList(st.userIDs),
+		"participants":          tftypes.NewValue(tftypes.List{ElementType: elem}, parts),
+		"missing_user_ids":      numberList(st.missing),
 	}), nil
-}
-
-// statusLeft is the Status of a user who left the conversation.
-const statusLeft = 1
-
-// participantValue flattens one member; every field the API left out is
-// null.
-func participantValue(t tftypes.Object, p imclient.Participant) tftypes.Value {
-	ext := tftypes.NewValue(t.AttributeTypes["ext"], nil)
-	if p.Ext != nil {
-		m := make(map[string]tftypes.Value, len(p.Ext))
-		for k, v := range p.Ext {
-			m[k] = tftypes.NewValue(tftypes.String, v)
-		}
-		ext = tftypes.NewValue(t.AttributeTypes["ext"], m)
-	}
-	return tftypes.NewValue(t, map[string]tftypes.Value{
-		"conversation_short_id": optionalNumber(p.ConversationShortID),
-		"participant_user_id":   optionalNumber(p.ParticipantUserID),
-		"operator":              optionalNumber(p.Operator),
-		"role":                  optionalNumber(p.Role),
-		"role_name":             roleName(p.Role),
-		"level":                 optionalNumber(p.Level),
-		"nick_name":             tftypes.NewValue(tftypes.String, p.NickName),
-		"status":                optionalNumber(p.Status),
-		"create_time":           optionalNumber(p.CreateTime),
-		"create_time_rfc3339":   rfc3339(p.CreateTime, false),
-		"block_time":            optionalNumber(p.BlockTime),
-		"block_time_rfc3339":    rfc3339(p.BlockTime, true),
-		"ext":                   ext,
-	})
-}
-
-func number(v int64) tftypes.Value {
-	return tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(v))
-}
-
-func optionalNumber(v *int64) tftypes.Value {
-	if v == nil {
-		return tftypes.NewValue(tftypes.Number, nil)
-	}
-	return number(*v)
 }
 
 // rfc3339 formats Unix seconds; zeroIsNull treats 0 as "not set". RFC 3339
@@ -110,28 +116,4 @@ func rfc3339(sec *int64, zeroIsNull bool) tftypes.Value {
 		return tftypes.NewValue(tftypes.String, nil)
 	}
 	return tftypes.NewValue(tftypes.String, t.Format(time.RFC3339))
-}
-
-func roleName(role *int64) tftypes.Value {
-	if role == nil {
-		return tftypes.NewValue(tftypes.String, nil)
-	}
-	name := "unknown"
-	switch *role {
-	case 0:
-		name = "member"
-	case 1:
-		name = "owner"
-	case 2:
-		name = "admin"
-	}
-	return tftypes.NewValue(tftypes.String, name)
-}
-
-// nonNil makes an empty list rather than a null one.
-func nonNil(v []tftypes.Value) []tftypes.Value {
-	if v == nil {
-		return []tftypes.Value{}
-	}
-	return v
 }

@@ -32,7 +32,7 @@ func readState(t *testing.T, record string) (participants []tftypes.Value, missi
 		t.Fatal(err)
 	}
 	in := imclient.BatchGetParticipantsInput{AppID: 1, ConversationShortID: 7, UserIDs: []int64{5}}
-	v, err := stateValue(participantsStateType(t), in, map[int64]imclient.Participant{5: p})
+	v, err := byRequest(in, map[int64]imclient.Participant{5: p}).value(participantsStateType(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,21 +50,26 @@ func readState(t *testing.T, record string) (participants []tftypes.Value, missi
 }
 
 const fullRecord = `{"ConversationShortId":7,"ParticipantUserId":5,"Operator":9,"Role":1,"BlockTime":1893456000,
-"CreateTime":1700000000,"Ext":{"k":"v"},"Level":3,"NickName":"Ada","Status":0}`
+"CreateTime":1700000000,"Ext":{"k":"v"},"Level":3,"NickName":"Ada","Status":0,
+"AvatarUrl":"https://a/b.png","Marks":["m"],"ParticipantUserIdStr":"five","OperatorStr":"nine"}`
 
 // Each field the API leaves out is null in state, with the attributes
 // derived from it; every other attribute keeps its value.
 func TestOmittedFieldsAreNull(t *testing.T) {
 	cases := map[string][]string{
-		"ConversationShortId": {"conversation_short_id"},
-		"Operator":            {"operator"},
-		"Role":                {"role", "role_name"},
-		"BlockTime":           {"block_time", "block_time_rfc3339"},
-		"CreateTime":          {"create_time", "create_time_rfc3339"},
-		"Ext":                 {"ext"},
-		"Level":               {"level"},
-		"NickName":            {"nick_name"},
-		"Status":              {"status"},
+		"ConversationShortId":  {"conversation_short_id"},
+		"Operator":             {"operator"},
+		"Role":                 {"role", "role_name"},
+		"BlockTime":            {"block_time", "block_time_rfc3339"},
+		"CreateTime":           {"create_time", "create_time_rfc3339"},
+		"Ext":                  {"ext"},
+		"Level":                {"level"},
+		"NickName":             {"nick_name"},
+		"Status":               {"status"},
+		"AvatarUrl":            {"avatar_url"},
+		"Marks":                {"marks"},
+		"ParticipantUserIdStr": {"participant_user_id_str"},
+		"OperatorStr":          {"operator_str"},
 	}
 	for field, attrs := range cases {
 		t.Run(field, func(t *testing.T) {

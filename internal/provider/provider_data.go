@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -73,4 +74,45 @@ func (d *providerData) clientOrDiags() (*imclient.Client, diag.Diagnostics) {
 		diags.AddError("Provider not configured", "The volcrtc provider has no API client. This is a bug in the provider; please report it.")
 	}
 	return nil, diags
+}
+
+// configuredData takes the provider's data in a data source's Configure.
+func configuredData(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *providerData {
+	if req.ProviderData == nil {
+		return nil
+	}
+	data, ok := req.ProviderData.(*providerData)
+	if !ok {
+		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
+	}
+	return data
+}
+
+// readClient returns the client a data source's Read uses and the context
+// that masks secrets in its logs; nil when the read cannot go on, with
+// the reason in resp (or the read deferred).
+func (d *providerData) readClient(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) (*imclient.Client, context.Context) {
+	if d == nil {
+		resp.Diagnostics.AddError("Provider not configured", "The volcrtc provider was not configured before this data source was read.")
+		return nil, ctx
+	}
+	if len(d.unknown) > 0 && req.ClientCapabilities.DeferralAllowed {
+		resp.Deferred = &datasource.Deferred{Reason: datasource.DeferredReasonProviderConfigUnknown}
+		return nil, ctx
+	}
+	client, diags := d.clientOrDiags()
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return nil, ctx
+	}
+	return client, d.logContext(ctx)
+}
+
+// batchSizeWarning says, once per provider instance and action, that the
+// API refused the configured batch size and which one worked.
+func batchSizeWarning(client *imclient.Client, action, what string, diags *diag.Diagnostics) {
+	if size, ok := client.TakeBatchSizeNotice(action); ok {
+		diags.AddWarning("The API refused the batch size; reading in smaller calls",
+			fmt.Sprintf("%s refused calls of more %s, so this provider instance now sends at most %d per call and the read "+
+				"succeeded. Set max_batch_size = %d in the provider block to skip the refused calls in later runs.", action, what, size, size))
+	}
 }

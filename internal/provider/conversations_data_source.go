@@ -1,0 +1,215 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
+)
+
+var (
+	_ datasource.DataSource              = (*conversationsDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*conversationsDataSource)(nil)
+)
+
+func newConversationsDataSource() datasource.DataSource { return &conversationsDataSource{} }
+
+type conversationsDataSource struct {
+	data *providerData
+}
+
+// conversationsModel holds the arguments; the computed attributes are
+// written as a raw value (see conversationsState).
+type conversationsModel struct {
+	AppID                types.Number   `tfsdk:"app_id"`
+	ConversationShortIDs []types.Number `tfsdk:"conversation_short_ids"`
+	IncludeMemberCount   types.Bool     `tfsdk:"include_member_count"`
+}
+
+func (d *conversationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_conversations"
+}
+
+func (d *conversationsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads IM conversations (name, owner, type, status, member count...) with the OpenAPI action " +
+			"`BatchGetConversations`. Conversations come back in the order of `conversation_short_ids`; requested " +
+			"conversations the API does not return (unknown, or dissolved, which the API does not serve) are listed in " +
+			"`missing_conversation_short_ids` instead of failing the read.",
+		Attributes: map[string]schema.Attribute{
+			"app_id": schema.NumberAttribute{
+				MarkdownDescription: "ID of the RTC application that owns the conversations (a whole number, 1 to 2147483647).",
+				Required:            true,
+				Validators:          []validator.Number{wholeNumber{1, math.MaxInt32}},
+			},
+			"conversation_short_ids": schema.ListAttribute{
+				MarkdownDescription: "Short IDs of the conversations to read: at least one, each a positive 64-bit whole " +
+					"number, no duplicates. The order given here is the order of `conversations`.",
+				Required:    true,
+				ElementType: types.NumberType,
+				Validators: []validator.List{
+					listvalidator.SizeAtLeast(1),
+					listvalidator.NoNullValues(),
+					uniqueIDsValidator{},
+					listvalidator.ValueNumbersAre(wholeNumber{1, math.MaxInt64}),
+				},
+			},
+			"include_member_count": schema.BoolAttribute{
+				MarkdownDescription: "Whether to ask the API for each conversation's `member_count` (default `false`; " +
+					"the API skips counting unless asked).",
+				Optional: true,
+			},
+			"conversations": schema.ListNestedAttribute{
+				MarkdownDescription: "The conversations found, in the order of `conversation_short_ids`. Fields the API " +
+					"leaves out are null, not zero.",
+				Computed:     true,
+				NestedObject: schema.NestedAttributeObject{Attributes: conversationFields.attributes()},
+			},
+			"missing_conversation_short_ids": schema.ListAttribute{
+				MarkdownDescription: "Requested conversation IDs the API did not return (unknown, or dissolved), in " +
+					"request order. Empty when every requested conversation was found.",
+				Computed:    true,
+				ElementType: types.NumberType,
+			},
+		},
+	}
+}
+
+func (d *conversationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req, resp)
+}
+
+func (d *conversationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var m conversationsModel
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("app_id"), &m.AppID)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("conversation_short_ids"), &m.ConversationShortIDs)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("include_member_count"), &m.IncludeMemberCount)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	client, ctx := d.data.readClient(ctx, req, resp)
+	if client == nil {
+		return
+	}
+	in, diags := m.input()
+	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	found, err := client.BatchGetConversations(ctx, in)
+	if err != nil {
+		resp.Diagnostics.Append(errorDiagnostic(err))
+		return
+	}
+	batchSizeWarning(client, imclient.ActionBatchGetConversations, "conversation IDs", &resp.Diagnostics)
+	byID, ignored := indexConversations(in, found)
+	if ignored != "" {
+		tflog.Warn(ctx, "ignored unexpected conversations", map[string]any{"detail": ignored})
+		resp.Diagnostics.AddWarning("Unexpected conversations ignored",
+			"The API answered with conversations this read did not ask for; they were left out of the result: "+ignored+".")
+	}
+	state, err := conversationsState(resp.State.Schema.Type().TerraformType(ctx), in, m.IncludeMemberCount, byID)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot build the data source's state", err.Error()+" This is a bug in the provider.")
+		return
+	}
+	resp.State.Raw = state
+}
+
+func (m conversationsModel) input() (imclient.BatchGetConversationsInput, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	ids := wholeNumber{1, math.MaxInt64}
+	wholeNumber{1, math.MaxInt32}.validate(path.Root("app_id"), m.AppID, &diags)
+	in := imclient.BatchGetConversationsInput{
+		AppID:                int32(int64Of(m.AppID)),
+		ConversationShortIDs: make([]int64, len(m.ConversationShortIDs)),
+		IncludeMemberCount:   m.IncludeMemberCount.ValueBool(),
+	}
+	for i, v := range m.ConversationShortIDs {
+		ids.validate(path.Root("conversation_short_ids").AtListIndex(i), v, &diags)
+		in.ConversationShortIDs[i] = int64Of(v)
+	}
+	return in, diags
+}
+
+// indexConversations keys the answer by ID, keeping requested ones of the
+// requested app once each; ignored describes what was dropped.
+func indexConversations(in imclient.BatchGetConversationsInput, found []imclient.Conversation) (map[int64]imclient.Conversation, string) {
+	requested := make(map[int64]bool, len(in.ConversationShortIDs))
+	for _, id := range in.ConversationShortIDs {
+		requested[id] = true
+	}
+	byID := make(map[int64]imclient.Conversation, len(found))
+	var noID, otherApp, unrequested, dup int
+	for _, c := range found {
+		if c.ConversationShortID == nil {
+			noID++
+			continue
+		}
+		id := *c.ConversationShortID
+		switch _, seen := byID[id]; {
+		case c.AppID != nil && *c.AppID != int64(in.AppID):
+			otherApp++
+		case !requested[id]:
+			unrequested++
+		case seen:
+			dup++
+		default:
+			byID[id] = c
+		}
+	}
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{noID, "without an ID"}, {otherApp, "of another app"}, {unrequested, "not requested"}, {dup, "repeated"}} {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	return byID, strings.Join(parts, ", ")
+}
+
+// conversationsState builds the whole state in request order.
+func conversationsState(stateType tftypes.Type, in imclient.BatchGetConversationsInput, include types.Bool, byID map[int64]imclient.Conversation) (tftypes.Value, error) {
+	obj, ok := stateType.(tftypes.Object)
+	if !ok {
+		return tftypes.Value{}, fmt.Errorf("state type is %T, not an object", stateType)
+	}
+	elem := conversationFields.objectType()
+	convs := []tftypes.Value{}
+	var missing []int64
+	for _, id := range in.ConversationShortIDs {
+		if c, ok := byID[id]; ok {
+			convs = append(convs, conversationFields.value(elem, c))
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	var includeValue *bool
+	if !include.IsNull() {
+		v := include.ValueBool()
+		includeValue = &v
+	}
+	return tftypes.NewValue(obj, map[string]tftypes.Value{
+		"app_id":                         number(int64(in.AppID)),
+		"conversation_short_ids":         numberList(in.ConversationShortIDs),
+		"include_member_count":           tftypes.NewValue(tftypes.Bool, includeValue),
+		"conversations":                  tftypes.NewValue(tftypes.List{ElementType: elem}, convs),
+		"missing_conversation_short_ids": numberList(missing),
+	}), nil
+}

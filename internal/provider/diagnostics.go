@@ -1,0 +1,87 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
+)
+
+// errorDiagnostic explains a failed call to a user. Every text that came
+// from the API was made printable by the client.
+func errorDiagnostic(err error) diag.Diagnostic {
+	if errors.Is(err, context.Canceled) {
+		return diag.NewErrorDiagnostic("Read canceled", "The read was canceled before it finished; nothing was saved.")
+	}
+	var scan *imclient.ScanError
+	if errors.As(err, &scan) {
+		progress := fmt.Sprintf("Reading every member stopped after %d page(s) and %d member(s); none of them were saved, "+
+			"because a partial member list would look complete.", scan.Pages, scan.Members)
+		if scan.Err == nil {
+			return diag.NewErrorDiagnostic("The member list did not end", progress+"\n\n"+
+				"ScanConversationParticipantList did not end: "+scan.Reason+". Try again later; if it persists, report the "+
+				"conversation to Volcengine support, or list the members in participant_user_ids.")
+		}
+		inner := errorDiagnostic(scan.Err)
+		return diag.NewErrorDiagnostic(inner.Summary(), progress+"\n\n"+inner.Detail())
+	}
+	var (
+		apiErr   *imclient.APIError
+		redirect *imclient.RedirectError
+		te       *imclient.TransportError
+	)
+	switch {
+	case errors.As(err, &redirect):
+		return diag.NewErrorDiagnostic("The endpoint answered with a redirect",
+			redirect.Error()+".\n\nNothing was sent to the new location: it would have received the request's signature "+
+				"and session token. Set endpoint (or "+EnvEndpoint+") to the API's own address, or to the final "+
+				"address of your proxy or gateway.")
+	case errors.As(err, &te) && te.Permanent:
+		return diag.NewErrorDiagnostic("Cannot call the Volcengine IM OpenAPI",
+			err.Error()+"\n\nThis would fail the same way again, so it was not retried. If the message is about a "+
+				"certificate, the endpoint's TLS certificate is not trusted by this machine: check endpoint, or add its "+
+				"CA to the system's trust store. If it is about a header, a credential holds a character that HTTP "+
+				"cannot carry.")
+	case !errors.As(err, &apiErr):
+		return diag.NewErrorDiagnostic("Cannot reach the Volcengine IM OpenAPI",
+			err.Error()+"\n\nCheck endpoint, region, network access and any HTTP(S) proxy settings; "+
+				"raise request_timeout_seconds or max_retries if the API is slow.")
+	case apiErr.Unreadable:
+		detail := fmt.Sprintf("The response to %s could not be read: %s\nHTTP status: %d\nRequestId: %s",
+			apiErr.Action, apiErr.Message, apiErr.HTTPStatus, orNone(apiErr.RequestID))
+		if apiErr.Attempts > 1 {
+			detail += fmt.Sprintf("\nAttempts: %d (retries exhausted; see max_retries)", apiErr.Attempts)
+		}
+		return diag.NewErrorDiagnostic("Unreadable response from the Volcengine IM OpenAPI", detail+
+			"\n\nThe answer was not the API's JSON: check that endpoint points at the API and not at a proxy's or gateway's page.")
+	}
+	summary := "Volcengine IM OpenAPI error"
+	if apiErr.Code != "" {
+		summary += ": " + apiErr.Code
+	}
+	detail := fmt.Sprintf("%s was rejected.\n\nCode: %s\nMessage: %s\nHTTP status: %d\nRequestId: %s",
+		apiErr.Action, orNone(apiErr.Code), orNone(apiErr.Message), apiErr.HTTPStatus, orNone(apiErr.RequestID))
+	if apiErr.CodeN != 0 {
+		detail += fmt.Sprintf("\nCodeN: %d", apiErr.CodeN)
+	}
+	if apiErr.Attempts > 1 {
+		detail += fmt.Sprintf("\nAttempts: %d (retries exhausted; see max_retries)", apiErr.Attempts)
+	}
+	if hint := apiErr.Hint(); hint != "" {
+		detail += "\n\n" + hint
+	}
+	return diag.NewErrorDiagnostic(summary, detail)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
