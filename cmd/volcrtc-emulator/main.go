@@ -1,9 +1,11 @@
 // Copyright (c) The terraform-provider-volcrtc authors
 // SPDX-License-Identifier: MPL-2.0
 
-// Command volcrtc-emulator serves a fake Volcengine IM OpenAPI
-// (BatchGetConversationParticipant) from a JSON fixture file, so that
-// Terraform modules can be tested offline through the provider's endpoint.
+// Command volcrtc-emulator serves a fake Volcengine IM OpenAPI (the read
+// actions BatchGetConversationParticipant, ScanConversationParticipantList,
+// GetConversationUserCount and BatchGetConversations) from a JSON fixture
+// file, so that Terraform modules can be tested offline through the
+// provider's endpoint.
 package main
 
 import (
@@ -42,7 +44,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	errors200 := fs.Bool("errors-as-200", false, "answer errors with HTTP 200, as some gateways do")
 	quiet := fs.Bool("quiet", false, "do not log requests")
 	rateLimit := fs.Int("rate-limit", 100, "requests per second per access key before 429 FlowLimitExceeded (negative: no limit)")
-	maxIDs := fs.Int("max-ids", 0, "reject calls with more user IDs (ConversationParticipantsMoreThanLimit); 0: no cap")
+	maxIDs := fs.Int("max-ids", 0, "reject calls with more user or conversation IDs (ConversationParticipantsMoreThanLimit, InvalidParam); 0: no cap")
+	cursorStyle := fs.String("cursor-style", emulator.CursorOffset, "scan cursors: offset (the next member's position) or opaque (a token)")
+	scanLimit := fs.Int("scan-limit", 20, "most members one ScanConversationParticipantList call may ask for")
 	latency := fs.Duration("latency", 0, "delay every answer, e.g. 50ms")
 	faultRate := fs.Float64("fault-rate", 0, "share of requests (0 to 1) answered with 503")
 	seed := fs.Int64("seed", 1, "seed of the fault generator")
@@ -57,7 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	opts := emulator.Options{Region: *region, NoRecord: true, RateLimit: *rateLimit, MaxIDsPerCall: *maxIDs,
-		Latency: *latency, FaultRate: *faultRate, Seed: *seed}
+		CursorStyle: *cursorStyle, ScanLimit: *scanLimit, Latency: *latency, FaultRate: *faultRate, Seed: *seed}
 	if !*quiet {
 		opts.OnRequest = func(r emulator.Request) { logRequest(stderr, r) }
 	}

@@ -82,3 +82,37 @@ func TestRunRejectsBadFixtures(t *testing.T) {
 		t.Fatalf("err %v", err)
 	}
 }
+
+// The scan flags: opaque cursors and a page cap the client's page of 20
+// exceeds; an unknown cursor style is refused at start.
+func TestRunScanFlags(t *testing.T) {
+	dir := t.TempDir()
+	epFile := filepath.Join(dir, "endpoint")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr testutil.SyncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-fixtures", "../../examples/demo/fixtures.json", "-endpoint-file", epFile,
+			"-cursor-style", "opaque", "-scan-limit", "10"}, &stdout, &stderr)
+	}()
+	testutil.WaitFor(t, func() bool { b, _ := os.ReadFile(epFile); return len(b) > 0 })
+	b, _ := os.ReadFile(epFile)
+	c, err := imclient.New(imclient.Config{AccessKey: "AKLTDEMO00000000000000000001", SecretKey: "demo-secret-key-for-the-emulator-only",
+		Endpoint: strings.TrimSpace(string(b)), MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ScanConversationParticipants(ctx, imclient.ScanInput{AppID: 100001, ConversationShortID: 7000000000000000001})
+	if err == nil || !strings.Contains(err.Error(), "Limit must be between 1 and 10") {
+		t.Fatalf("err %v", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	var out, errw testutil.SyncBuffer
+	if err := run(context.Background(), []string{"-cursor-style", "random"}, &out, &errw); err == nil || !strings.Contains(err.Error(), `unknown cursor style "random"`) {
+		t.Fatalf("err %v", err)
+	}
+}

@@ -1,8 +1,9 @@
 # Copyright (c) The terraform-provider-volcrtc authors
 # SPDX-License-Identifier: MPL-2.0
 
-# The configuration `make demo` plans and applies. Credentials and the
-# endpoint come from the environment (VOLCENGINE_*).
+# The configuration `make demo` plans and applies: members by ID, every
+# member, and the conversation itself. Credentials and the endpoint come
+# from the environment (VOLCENGINE_*).
 
 terraform {
   required_version = ">= 1.5.0"
@@ -66,5 +67,35 @@ check "everyone_is_a_member" {
   assert {
     condition     = length(data.volcrtc_conversation_participants.team.missing_user_ids) == 0
     error_message = "Not members of the conversation: ${join(", ", [for id in data.volcrtc_conversation_participants.team.missing_user_ids : tostring(id)])}."
+  }
+}
+
+# Every member, without knowing their IDs (participant_user_ids left out).
+data "volcrtc_conversation_participants" "everyone" {
+  app_id                = var.app_id
+  conversation_short_id = var.conversation_short_id
+}
+
+output "all_member_ids" {
+  description = "Every member's user ID, in join order."
+  value       = data.volcrtc_conversation_participants.everyone.participant_user_ids
+}
+
+# The conversation itself.
+data "volcrtc_conversations" "this" {
+  app_id                 = var.app_id
+  conversation_short_ids = [var.conversation_short_id]
+  include_member_count   = true
+}
+
+output "conversation" {
+  description = "Name, type, owner and member count of the conversation."
+  value = {
+    for c in data.volcrtc_conversations.this.conversations : c.name => {
+      type          = c.type_name
+      owner_user_id = c.owner_user_id
+      member_count  = c.member_count
+      created       = c.create_time_rfc3339
+    }
   }
 }

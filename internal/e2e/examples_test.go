@@ -22,7 +22,12 @@ func TestAccExamples(t *testing.T) {
 		outputs map[string]any // JSON values of `output -json`
 		stdout  string         // must appear in apply's output
 	}{
-		{dir: "demo", outputs: map[string]any{"missing_user_ids": []any{4242.0}}, stdout: "Not members of the conversation: 4242."},
+		{dir: "demo", stdout: "Not members of the conversation: 4242.", outputs: map[string]any{
+			"missing_user_ids": []any{4242.0},
+			"all_member_ids":   []any{10001.0, 10002.0, 9007199254740993.0},
+			"conversation": map[string]any{"platform-oncall": map[string]any{
+				"type": "group", "owner_user_id": 10001.0, "member_count": 3.0, "created": "2022-11-29T04:03:39Z"}},
+		}},
 		{dir: "outputs", outputs: map[string]any{"member_count": 3.0, "owner_user_ids": []any{10001.0}}},
 		{dir: "module-input", outputs: map[string]any{
 			"roster": []any{"10001: NickName1 (owner)", "10002: NickName2 (member)", "9007199254740993: Admin with an ID above 2^53 (admin)"},
@@ -31,7 +36,12 @@ func TestAccExamples(t *testing.T) {
 		{dir: "check-missing", outputs: map[string]any{"missing_user_ids": []any{4242.0}}, stdout: "Not in the on-call conversation: [4242]."},
 		{dir: "env-credentials", outputs: map[string]any{"nick_name": "NickName1"}},
 		{dir: "emulator-module"},
-		{dir: "data-sources/volcrtc_conversation_participants", stdout: "Not members: [4242]"},
+		{dir: "data-sources/volcrtc_conversation_participants", stdout: "Not members: [4242]", outputs: map[string]any{"member_count": 3.0}},
+		{dir: "data-sources/volcrtc_conversations", stdout: "Unknown or dissolved: [4242]", outputs: map[string]any{"oncall_owner": 10001.0}},
+		{dir: "whole-conversation", outputs: map[string]any{
+			"conversation_name": "platform-oncall", "owner_user_id": 10001.0, "member_count": 3.0,
+			"badges": []any{"10001: NickName1 [owner]", "10002: NickName2 [member]", "9007199254740993: Admin with an ID above 2^53 [admin]"},
+		}},
 	}
 	seen := map[string]bool{}
 	for _, tc := range cases {

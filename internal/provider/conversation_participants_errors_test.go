@@ -70,9 +70,8 @@ data "volcrtc_conversation_participants" "test" {
 }`, `(?s)Null List Value.*participant_user_ids = \[1, null\].*contains a null value`),
 			step(`
 data "volcrtc_conversation_participants" "test" {
-  app_id                = 100001
-  conversation_short_id = 7000000000000000001
-}`, `The argument "participant_user_ids" is required`),
+  app_id = 100001
+}`, `The argument "conversation_short_id" is required`),
 			step(`provider "volcrtc" { region = "mars-1" }`+sampleDataSource(1), `(?s)region = "mars-1".*Attribute region value must be one of: \["cn-north-1" "ap-southeast-1"\], got:\s+"mars-1"`),
 			step(`provider "volcrtc" { endpoint = "ftp://127.0.0.1" }`+sampleDataSource(1), `(?s)Invalid endpoint.*must start with https:// or http://`),
 			step(`provider "volcrtc" { endpoint = "127.0.0.1:8080" }`+sampleDataSource(1), `Invalid endpoint`),

@@ -44,10 +44,16 @@ func main() {
 	skipSDK := flag.Bool("skip-sdk", false, "skip the sequential SDK loop")
 	terraformOnly := flag.Bool("terraform-only", false, "only the terraform runs")
 	oversizedOnly := flag.Bool("oversized-only", false, "only the plugin's peak RSS against ~100 MB answers")
+	scanSizes := flag.String("scan-sizes", "10000,100000", "conversation sizes to read every member of")
+	scanOnly := flag.Bool("scan-only", false, "only the all-members reads")
 	qpsList := flag.String("qps", fmt.Sprintf("%d,100", imclient.DefaultMaxQPS), "max_qps settings to measure the client at")
 	flag.Parse()
 	if *oversizedOnly {
 		runOversized(*cli, *pluginDir)
+		return
+	}
+	if *scanOnly {
+		runScans(parseSizes(*scanSizes), *cli, *pluginDir)
 		return
 	}
 
@@ -99,6 +105,8 @@ func main() {
 	}
 	fmt.Println()
 	runTerraform(emu, srv.URL, *cli, *pluginDir)
+	fmt.Println()
+	runScans(parseSizes(*scanSizes), *cli, *pluginDir)
 }
 
 func fixtures() emulator.Fixtures {
@@ -131,6 +139,20 @@ func runClient(url string, n, qps int) (time.Duration, uint64) {
 	c, err := imclient.New(imclient.Config{AccessKey: ak, SecretKey: sk, Endpoint: url, MaxRetries: imclient.DefaultMaxRetries, MaxQPS: float64(qps)})
 	check(err)
 	in := imclient.BatchGetParticipantsInput{AppID: appID, ConversationShortID: convID, UserIDs: ids(n)}
+	var ps []imclient.Participant
+	d, peak := measure(func() {
+		ps, err = c.BatchGetConversationParticipant(context.Background(), in)
+	})
+	check(err)
+	if len(ps) != n {
+		check(fmt.Errorf("client read %d members, want %d", len(ps), n))
+	}
+	return d, peak
+}
+
+// measure times f and samples the heap while it runs, returning the peak
+// above the starting point.
+func measure(f func()) (time.Duration, uint64) {
 	runtime.GC()
 	var base runtime.MemStats
 	runtime.ReadMemStats(&base)
@@ -154,19 +176,14 @@ func runClient(url string, n, qps int) (time.Duration, uint64) {
 		}
 	}()
 	start := time.Now()
-	ps, err := c.BatchGetConversationParticipant(context.Background(), in)
+	f()
 	d := time.Since(start)
 	close(stop)
 	wg.Wait()
-	check(err)
-	if len(ps) != n {
-		check(fmt.Errorf("client read %d members, want %d", len(ps), n))
+	if p := peak.Load(); p > base.HeapInuse {
+		return d, p - base.HeapInuse
 	}
-	p := peak.Load()
-	if p < base.HeapInuse {
-		return d, 0
-	}
-	return d, p - base.HeapInuse
+	return d, 0
 }
 
 // runSDK is what a user would write without the provider: a sequential
@@ -195,13 +212,16 @@ func runSDK(url string, n int) time.Duration {
 	return d
 }
 
-const benchHeader = `terraform {
+const (
+	benchTerraform = `terraform {
   required_providers {
     volcrtc = { source = "volcrtc/volcrtc" }
   }
 }
-provider "volcrtc" {}
 `
+	benchHeader = benchTerraform + `provider "volcrtc" {}
+`
+)
 
 // terraformRun runs the CLI in a fresh directory holding config, with the
 // built provider through dev_overrides and the emulator's credentials.

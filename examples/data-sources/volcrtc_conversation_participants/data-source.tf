@@ -19,3 +19,13 @@ check "all_members_present" {
     error_message = "Not members: ${jsonencode(data.volcrtc_conversation_participants.team.missing_user_ids)}"
   }
 }
+
+# Leave participant_user_ids out to read every member, in join order.
+data "volcrtc_conversation_participants" "everyone" {
+  app_id                = 100001
+  conversation_short_id = 7000000000000000001
+}
+
+output "member_count" {
+  value = length(data.volcrtc_conversation_participants.everyone.participant_user_ids)
+}

@@ -1,0 +1,112 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"time"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
+)
+
+const scanConvBase = 8000000000000000000
+
+// runScans reads every member of conversations of each size with the
+// client at max_qps 100 and at the default, against an emulator with 50 ms
+// latency and a strict 100-per-second arrival window, once with offset
+// cursors (pages requested ahead) and once with opaque ones (the plain
+// sequential chain). Then, with a CLI, the plugin's peak RSS for one
+// data source reading the largest conversation.
+func runScans(sizes []int, cli, pluginDir string) {
+	fx := emulator.Fixtures{Credentials: []emulator.Credential{{AccessKey: ak, SecretKey: sk}}, Apps: []emulator.App{{AppID: appID}}}
+	for _, n := range sizes {
+		fx = emulator.WithMembers(fx, scanConvBase+int64(n), n)
+	}
+	servers := map[string]*emulator.Server{}
+	urls := map[string]string{}
+	for _, style := range []string{emulator.CursorOffset, emulator.CursorOpaque} {
+		emu, err := emulator.New(fx, emulator.Options{Latency: 50 * time.Millisecond, RateLimit: 100, NoRecord: true, CursorStyle: style})
+		check(err)
+		srv := httptest.NewServer(emu)
+		defer srv.Close()
+		servers[style], urls[style] = emu, srv.URL
+	}
+	fmt.Println("every member (ScanConversationParticipantList, 20 per page); emulator: 50 ms latency, 100 requests/s per key")
+	fmt.Printf("%8s | %9s | %7s | %9s %6s %5s | %9s %8s | %9s | %9s\n", "members", "max_qps", "cursor", "time", "calls", "429s", "floor", "x floor", "vs chain", "peak heap")
+	for _, n := range sizes {
+		var opaque time.Duration
+		for _, style := range []string{emulator.CursorOpaque, emulator.CursorOffset} {
+			for _, qps := range []int{100, imclient.DefaultMaxQPS} {
+				if style == emulator.CursorOpaque && qps != 100 {
+					continue // latency-bound: the budget does not matter
+				}
+				pause()
+				emu := servers[style]
+				before := emu.Stats()
+				d, peak := scanOnce(urls[style], scanConvBase+int64(n), n, qps)
+				after := emu.Stats()
+				calls := after.Total - before.Total
+				pages := (n + imclient.ScanPageSize - 1) / imclient.ScanPageSize
+				// Offset: the budget's floor (calls / max_qps). Opaque: the
+				// chain's floor (pages x latency).
+				floor := time.Duration(calls) * time.Second / time.Duration(qps)
+				vs := "-"
+				if style == emulator.CursorOpaque {
+					floor, opaque = time.Duration(pages)*50*time.Millisecond, d
+				} else if opaque > 0 {
+					vs = fmt.Sprintf("%.1fx", opaque.Seconds()/d.Seconds())
+				}
+				label := fmt.Sprint(qps)
+				if qps == imclient.DefaultMaxQPS {
+					label += " (dflt)"
+				}
+				fmt.Printf("%8d | %9s | %7s | %9s %6d %5d | %9s %7.2fx | %9s | %7.1f MB\n", n, label, style, round(d), calls,
+					after.Throttled-before.Throttled, round(floor), d.Seconds()/floor.Seconds(), vs, float64(peak)/1e6)
+			}
+		}
+	}
+	if cli == "" || len(sizes) == 0 {
+		return
+	}
+	n := sizes[len(sizes)-1]
+	stop := make(chan struct{})
+	peak := pluginPeakRSS(stop)
+	start := time.Now()
+	out, err := terraformRun(cli, pluginDir, urls[emulator.CursorOffset], "scan", benchTerraform+fmt.Sprintf(`provider "volcrtc" {
+  max_qps = 100
+}
+data "volcrtc_conversation_participants" "all" {
+  app_id                = %d
+  conversation_short_id = %d
+}
+output "members" {
+  value = length(data.volcrtc_conversation_participants.all.participants)
+}
+`, appID, scanConvBase+int64(n)), "apply", "-auto-approve", "-input=false", "-no-color")
+	d := time.Since(start)
+	close(stop)
+	if err != nil || !strings.Contains(out, fmt.Sprintf("members = %d", n)) {
+		check(fmt.Errorf("apply of %d members: %v\n%s", n, err, out))
+	}
+	fmt.Printf("\nterraform apply, every member of a %d-member conversation (max_qps 100): %s; plugin peak RSS %.0f MB\n",
+		n, round(d), float64(peak())/1e6)
+}
+
+func scanOnce(url string, conv int64, n, qps int) (time.Duration, uint64) {
+	c, err := imclient.New(imclient.Config{AccessKey: ak, SecretKey: sk, Endpoint: url, MaxRetries: imclient.DefaultMaxRetries, MaxQPS: float64(qps)})
+	check(err)
+	var ps []imclient.Participant
+	d, peak := measure(func() {
+		ps, err = c.ScanConversationParticipants(context.Background(), imclient.ScanInput{AppID: appID, ConversationShortID: conv})
+	})
+	check(err)
+	if len(ps) != n {
+		check(fmt.Errorf("scan read %d members, want %d", len(ps), n))
+	}
+	return d, peak
+}
