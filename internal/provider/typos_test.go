@@ -197,3 +197,24 @@ func TestDiagnosticsEscapeAPIText(t *testing.T) {
 		}
 	}
 }
+
+// volcrtc_conversations adapts its batch size the same way, and says so.
+func TestConversationsBatchSizeWarning(t *testing.T) {
+	emu, url := newEmulator(t, emulator.Options{MaxIDsPerCall: 2})
+	p := newProtocol(t, sampleEnv(url))
+	if diags := p.configure(nil); len(diags) != 0 {
+		t.Fatal(diagText(diags))
+	}
+	resp := p.read("volcrtc_conversations", map[string]tftypes.Value{
+		"app_id":                 num(emulator.SampleAppID),
+		"conversation_short_ids": numList(num(42), num(emulator.SampleConversationID), num(44), num(404)),
+	})
+	text := diagText(resp.Diagnostics)
+	if len(resp.Diagnostics) != 1 || !strings.Contains(text, "BatchGetConversations refused calls of more conversation IDs") ||
+		!strings.Contains(text, "Set max_batch_size = 2") {
+		t.Fatalf("diagnostics:\n%s", text)
+	}
+	if st := emu.Stats(); st.Rejected != 1 || st.OK != 2 {
+		t.Fatalf("stats %+v", st)
+	}
+}
