@@ -16,4 +16,17 @@ CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$cli" fmt -check -recursive e
 if grep -nE '\|[[:space:]]*(head|grep[^|]*-[a-zA-Z]*q)' scripts/*.sh .ci/run; then
   echo "lint: a script pipes into a reader that quits early (see above)" >&2; exit 1
 fi
+# The repository holds sources, not build output: no tracked file over
+# 1 MiB, and no tracked executable that is not a script (a #! line).
+bad=0
+while IFS= read -r -d '' f; do
+  size=$(stat -c %s "$f")
+  if [ "$size" -gt 1048576 ]; then echo "lint: $f is $size bytes, over 1 MiB" >&2; bad=1; fi
+done < <(git ls-files -z)
+while read -r mode _ _ f; do
+  if [ "$mode" = 100755 ] && [ "$(head -c 2 "$f")" != '#!' ]; then
+    echo "lint: $f is executable but not a script" >&2; bad=1
+  fi
+done < <(git ls-files -s)
+[ "$bad" -eq 0 ] || exit 1
 echo "lint: no findings"
