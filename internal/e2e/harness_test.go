@@ -4,7 +4,8 @@
 // Package e2e runs the built provider binary through a real Terraform or
 // OpenTofu CLI with dev_overrides, as users do: the examples, the module
 // test suite, and Ctrl-C during a plan. Like acceptance tests, these need
-// TF_ACC=1 and TF_ACC_TERRAFORM_PATH.
+// TF_ACC=1 (make testall sets it), and use the CLI in TF_ACC_TERRAFORM_PATH
+// or, as terraform-plugin-testing does, terraform or tofu from PATH.
 package e2e
 
 import (
@@ -68,13 +69,18 @@ type cli struct {
 func requireCLI(t *testing.T) string {
 	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
-		t.Skip("end-to-end tests run with TF_ACC=1 (make testacc)")
+		t.Skip("end-to-end tests run with TF_ACC=1 (make testall)")
 	}
-	bin := os.Getenv("TF_ACC_TERRAFORM_PATH")
-	if bin == "" {
-		t.Fatal("TF_ACC_TERRAFORM_PATH must name a Terraform or OpenTofu CLI")
+	if bin := os.Getenv("TF_ACC_TERRAFORM_PATH"); bin != "" {
+		return bin
 	}
-	return bin
+	for _, name := range []string{"terraform", "tofu"} {
+		if bin, err := exec.LookPath(name); err == nil {
+			return bin
+		}
+	}
+	t.Fatal("no CLI: set TF_ACC_TERRAFORM_PATH, or put terraform or tofu on PATH")
+	return ""
 }
 
 // newCLI copies the example directory src into a temporary directory and

@@ -46,7 +46,7 @@ const (
 	windowGuard = 20 * time.Millisecond
 )
 
-// Hosts maps each supported region to its API host.
+// regionHosts maps each supported region to its API host.
 var regionHosts = map[string]string{
 	"cn-north-1":     "rtc.volcengineapi.com",
 	"ap-southeast-1": "open-ap-singapore-1.volcengineapi.com",

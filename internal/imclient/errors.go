@@ -60,31 +60,39 @@ func (e *APIError) Error() string {
 	return printable(b.String())
 }
 
-// Hint tells a user what to check for the common codes, or "".
-func (e *APIError) Hint() string {
-	if e.BatchSize > 0 && e.TooManyIDs() {
-		return fmt.Sprintf("The API refused %d user ID(s) in one call, even after splitting larger calls: "+
-			"check app_id and conversation_short_id, and the API's message above.", e.BatchSize)
-	}
-	switch e.Code {
-	case "InvalidAccessKey":
-		return "Check access_key (or VOLCENGINE_ACCESS_KEY): the key is unknown or disabled."
-	case "SignatureDoesNotMatch":
-		return "Check secret_key (or VOLCENGINE_SECRET_KEY) and region: the request was signed with a secret or region the API does not accept."
-	case "MissingAuthenticationToken", "MissingSignature":
-		return "Check that access_key and secret_key are set, and session_token when using STS credentials."
-	case "InvalidTimestamp":
-		return "Check this machine's clock: a signature is valid for 15 minutes and the clock seems to be off."
-	case "AccessDenied", "NoAuth":
-		return "The credentials are valid but lack permission for the RTC IM OpenAPI or for this app_id."
-	case "InvalidActionOrVersion":
-		return "The endpoint does not serve BatchGetConversationParticipant 2020-12-01: check endpoint and region."
-	case "FlowLimitExceeded":
-		return "The account's request budget (100 per second for this action) is exhausted. Lower max_qps, or raise max_retries to wait longer."
-	case "AppNotFound":
-		return "Check app_id: no such RTC application for these credentials."
-	case "ConversationNotFound":
-		return "Check conversation_short_id: no such conversation in this application."
-	}
-	return ""
+// TransportError is a call that got no HTTP answer: connection refused,
+// a timeout, a broken connection.
+type TransportError struct {
+	Action string
+	Host   string
+	Err    error
+	// Permanent failures would fail the same way again and are not retried.
+	Permanent bool
+	Attempts  int
 }
+
+func (e *TransportError) Error() string {
+	s := printable(fmt.Sprintf("calling %s at %s: %v", e.Action, e.Host, e.Err))
+	if e.Attempts > 1 {
+		s += fmt.Sprintf(" (gave up after %d attempts)", e.Attempts)
+	}
+	return s
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// RedirectError is a 3xx answer. A signed call never follows one: the
+// target would receive the signature, the session token and the body.
+type RedirectError struct {
+	Action string
+	Status int
+	// Target is the Location's scheme and host, or a word saying it is
+	// missing or unreadable; never its path or query.
+	Target string
+}
+
+func (e *RedirectError) Error() string {
+	return fmt.Sprintf("%s: the endpoint answered HTTP %d, a redirect to %s; signed API calls never follow redirects",
+		e.Action, e.Status, e.Target)
+}
+

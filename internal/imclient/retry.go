@@ -24,27 +24,6 @@ const (
 	retryAfterMax = time.Minute
 )
 
-// TransportError is a call that got no HTTP answer: connection refused,
-// a timeout, a broken connection.
-type TransportError struct {
-	Action string
-	Host   string
-	Err    error
-	// Permanent failures would fail the same way again and are not retried.
-	Permanent bool
-	Attempts  int
-}
-
-func (e *TransportError) Error() string {
-	s := printable(fmt.Sprintf("calling %s at %s: %v", e.Action, e.Host, e.Err))
-	if e.Attempts > 1 {
-		s += fmt.Sprintf(" (gave up after %d attempts)", e.Attempts)
-	}
-	return s
-}
-
-func (e *TransportError) Unwrap() error { return e.Err }
-
 // retryable reports whether err is worth another attempt.
 func retryable(err error) bool {
 	var apiErr *APIError

@@ -73,21 +73,6 @@ func printable(s string) string {
 	return b.String()
 }
 
-// RedirectError is a 3xx answer. A signed call never follows one: the
-// target would receive the signature, the session token and the body.
-type RedirectError struct {
-	Action string
-	Status int
-	// Target is the Location's scheme and host, or a word saying it is
-	// missing or unreadable; never its path or query.
-	Target string
-}
-
-func (e *RedirectError) Error() string {
-	return fmt.Sprintf("%s: the endpoint answered HTTP %d, a redirect to %s; signed API calls never follow redirects",
-		e.Action, e.Status, e.Target)
-}
-
 // redirectTarget reduces a Location header to scheme and host.
 func redirectTarget(location string, base *url.URL) string {
 	if location == "" {

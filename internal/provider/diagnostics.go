@@ -73,7 +73,7 @@ func errorDiagnostic(err error) diag.Diagnostic {
 	if apiErr.Attempts > 1 {
 		detail += fmt.Sprintf("\nAttempts: %d (retries exhausted; see max_retries)", apiErr.Attempts)
 	}
-	if hint := apiErr.Hint(); hint != "" {
+	if hint := hint(apiErr); hint != "" {
 		detail += "\n\n" + hint
 	}
 	return diag.NewErrorDiagnostic(summary, detail)
