@@ -95,4 +95,3 @@ func (e *RedirectError) Error() string {
 	return fmt.Sprintf("%s: the endpoint answered HTTP %d, a redirect to %s; signed API calls never follow redirects",
 		e.Action, e.Status, e.Target)
 }
-
