@@ -65,8 +65,12 @@ type Config struct {
 	Endpoint  string
 	UserAgent string
 
-	// MaxBatchSize is the most user IDs sent in one call.
+	// MaxBatchSize is the most IDs sent in one call.
 	MaxBatchSize int
+	// TrustBatchSize says MaxBatchSize was chosen by the user: the first
+	// read does not probe it with a batch sent alone (see batched). A
+	// refusal still splits calls.
+	TrustBatchSize bool
 	// MaxQPS is the request budget of the whole client, shared by every
 	// call and retry; the API allows 100 per account.
 	MaxQPS float64
@@ -148,8 +152,8 @@ func New(cfg Config) (*Client, error) {
 	}
 	return &Client{
 		batches: map[string]*batchSize{
-			ActionBatchGetParticipants:  {current: cfg.MaxBatchSize},
-			ActionBatchGetConversations: {current: cfg.MaxBatchSize},
+			ActionBatchGetParticipants:  {current: cfg.MaxBatchSize, confirmed: cfg.TrustBatchSize},
+			ActionBatchGetConversations: {current: cfg.MaxBatchSize, confirmed: cfg.TrustBatchSize},
 		},
 		maxRetries:  cfg.MaxRetries,
 		timeout:     cfg.RequestTimeout,

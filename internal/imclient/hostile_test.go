@@ -306,3 +306,36 @@ func TestWindowGuardAbsorbsArrivalJitter(t *testing.T) {
 		t.Fatalf("101st call sent %v after the first; want a guard of 15 to 50 ms past one second", got)
 	}
 }
+
+// A batch size the user chose is not probed: every batch goes out at
+// once. If the API refuses it anyway, calls are still split and the read
+// succeeds.
+func TestTrustedBatchSize(t *testing.T) {
+	emu, c, _ := emulatorClient(t, emulator.Options{MaxIDsPerCall: 30, RateLimit: -1, Latency: 20 * time.Millisecond},
+		func(c *Config) { c.MaxBatchSize, c.TrustBatchSize, c.Concurrency = 30, true, 4 })
+	in := sampleInput()
+	in.UserIDs = ids(120)
+	peak := 0
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for emu.Stats().Total < 4 {
+			peak = max(peak, emu.InFlight())
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	if _, err := c.BatchGetConversationParticipant(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	if st := emu.Stats(); st.Total != 4 || st.OK != 4 || peak < 2 {
+		t.Fatalf("stats %+v, %d in flight at most: want four calls of 30 sent together", st, peak)
+	}
+	_, c2, _ := emulatorClient(t, emulator.Options{MaxIDsPerCall: 10, RateLimit: -1},
+		func(c *Config) { c.MaxBatchSize, c.TrustBatchSize = 40, true })
+	in.UserIDs = append(ids(37), emulator.SampleBigUserID, 10002, 10003)
+	ps, err := c2.BatchGetConversationParticipant(context.Background(), in)
+	if err != nil || len(ps) != 3 {
+		t.Fatalf("refused trusted size: %v, %d members", err, len(ps))
+	}
+}

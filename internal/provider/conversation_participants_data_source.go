@@ -77,12 +77,8 @@ func (d *conversationParticipantsDataSource) Schema(_ context.Context, _ datasou
 					listvalidator.ValueNumbersAre(wholeNumber{1, math.MaxInt64}),
 				},
 			},
-			"participants": schema.ListNestedAttribute{
-				MarkdownDescription: "The members found: in the order of `participant_user_ids` when it is given, " +
-					"in the API's order (join order) when every member is read. Fields the API leaves out are null, not zero.",
-				Computed:     true,
-				NestedObject: schema.NestedAttributeObject{Attributes: participantFields.attributes()},
-			},
+			"participants": participantFields.list("The members found: in the order of `participant_user_ids` when it " +
+				"is given, in the API's order (join order) when every member is read. Fields the API leaves out are null, not zero."),
 			"missing_user_ids": schema.ListAttribute{
 				MarkdownDescription: "Requested user IDs that are not current members, in request order: the API did " +
 					"not return them, or returned them with `status` `1` (left the conversation; their record stays in " +

@@ -74,12 +74,8 @@ func (d *conversationsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 					"the API skips counting unless asked).",
 				Optional: true,
 			},
-			"conversations": schema.ListNestedAttribute{
-				MarkdownDescription: "The conversations found, in the order of `conversation_short_ids`. Fields the API " +
-					"leaves out are null, not zero.",
-				Computed:     true,
-				NestedObject: schema.NestedAttributeObject{Attributes: conversationFields.attributes()},
-			},
+			"conversations": conversationFields.list("The conversations found, in the order of `conversation_short_ids`. " +
+				"Fields the API leaves out are null, not zero."),
 			"missing_conversation_short_ids": schema.ListAttribute{
 				MarkdownDescription: "Requested conversation IDs the API did not return (unknown, or dissolved), in " +
 					"request order. Empty when every requested conversation was found.",

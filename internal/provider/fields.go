@@ -6,7 +6,9 @@ package provider
 import (
 	"fmt"
 	"math/big"
+	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -34,24 +36,62 @@ var (
 // object is the fields of one nested object type, in schema order.
 type object[T any] []field[T]
 
-// attributes is the schema of the object's fields, all computed.
-func (o object[T]) attributes() map[string]schema.Attribute {
-	attrs := make(map[string]schema.Attribute, len(o))
+// list is a computed list of these objects, declared by type (a
+// ListAttribute of an ObjectType) rather than as a nested attribute, for
+// two reasons. Terraform's mock_provider, mock_data and override_data
+// cannot convert values for nested attributes (hashicorp/terraform issues
+// 38369 and 37939), so module authors could not mock them. And the
+// framework walks the schema for every value it writes to state, which
+// for nested attributes rebuilds their types each time: at 20,000 members
+// that doubled the read. Each field's description goes into the list's
+// own, so the docs still describe every field.
+func (o object[T]) list(desc string) schema.ListAttribute {
+	var b strings.Builder
+	b.WriteString(desc)
+	b.WriteString("\n\nEach element is an object with these attributes:\n")
+	for _, f := range o {
+		fmt.Fprintf(&b, "\n  - `%s` (%s) %s", f.name, typeName(f.typ), f.desc)
+	}
+	return schema.ListAttribute{
+		Computed:            true,
+		ElementType:         o.attrType(),
+		MarkdownDescription: b.String(),
+	}
+}
+
+// attrType is the object's framework type.
+func (o object[T]) attrType() types.ObjectType {
+	attrs := make(map[string]attr.Type, len(o))
 	for _, f := range o {
 		switch {
 		case f.typ.Is(tftypes.Number):
-			attrs[f.name] = schema.Int64Attribute{Computed: true, MarkdownDescription: f.desc}
+			attrs[f.name] = types.NumberType
 		case f.typ.Is(tftypes.String):
-			attrs[f.name] = schema.StringAttribute{Computed: true, MarkdownDescription: f.desc}
+			attrs[f.name] = types.StringType
 		case f.typ.Is(stringMap):
-			attrs[f.name] = schema.MapAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: f.desc}
+			attrs[f.name] = types.MapType{ElemType: types.StringType}
 		case f.typ.Is(stringList):
-			attrs[f.name] = schema.ListAttribute{Computed: true, ElementType: types.StringType, MarkdownDescription: f.desc}
+			attrs[f.name] = types.ListType{ElemType: types.StringType}
 		default:
-			panic(fmt.Sprintf("field %s: no schema for type %s", f.name, f.typ))
+			panic(fmt.Sprintf("field %s: no framework type for %s", f.name, f.typ))
 		}
 	}
-	return attrs
+	return types.ObjectType{AttrTypes: attrs}
+}
+
+// typeName names a field's type as the docs do.
+func typeName(t tftypes.Type) string {
+	switch {
+	case t.Is(tftypes.Number):
+		return "Number"
+	case t.Is(tftypes.String):
+		return "String"
+	case t.Is(stringMap):
+		return "Map of String"
+	case t.Is(stringList):
+		return "List of String"
+	}
+	return t.String()
 }
 
 // objectType is the object's tftypes type.

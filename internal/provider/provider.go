@@ -176,6 +176,7 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 		UserAgent:    userAgent(p.version, req.TerraformVersion),
 
 		MaxBatchSize:   int(numberOr(m.MaxBatchSize, imclient.DefaultMaxBatchSize)),
+		TrustBatchSize: !m.MaxBatchSize.IsNull() && !m.MaxBatchSize.IsUnknown(),
 		MaxQPS:         float64(numberOr(m.MaxQPS, imclient.DefaultMaxQPS)),
 		MaxRetries:     int(numberOr(m.MaxRetries, imclient.DefaultMaxRetries)),
 		RequestTimeout: time.Duration(numberOr(m.RequestTimeoutSeconds, int64(imclient.DefaultRequestTimeout/time.Second))) * time.Second,

@@ -18,6 +18,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -46,10 +47,27 @@ func main() {
 	oversizedOnly := flag.Bool("oversized-only", false, "only the plugin's peak RSS against ~100 MB answers")
 	scanSizes := flag.String("scan-sizes", "10000,100000", "conversation sizes to read every member of")
 	scanOnly := flag.Bool("scan-only", false, "only the all-members reads")
+	inProcessOnly := flag.Bool("inprocess-only", false, "only the provider's in-process read of 20,000 IDs")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the in-process read to this file")
 	qpsList := flag.String("qps", fmt.Sprintf("%d,100", imclient.DefaultMaxQPS), "max_qps settings to measure the client at")
 	flag.Parse()
 	if *oversizedOnly {
 		runOversized(*cli, *pluginDir)
+		return
+	}
+	if *inProcessOnly {
+		emu, err := emulator.New(fixtures(), emulator.Options{Latency: 50 * time.Millisecond, RateLimit: 100, MaxIDsPerCall: 100, NoRecord: true})
+		check(err)
+		srv := httptest.NewServer(emu)
+		defer srv.Close()
+		if *cpuProfile != "" {
+			f, err := os.Create(*cpuProfile)
+			check(err)
+			check(pprof.StartCPUProfile(f))
+			defer pprof.StopCPUProfile()
+		}
+		v, r := readInProcess(srv.URL, 20000)
+		fmt.Printf("provider in-process, 20,000 IDs: validate %s, read %s\n", round(v), round(r))
 		return
 	}
 	if *scanOnly {
