@@ -36,6 +36,7 @@ func TestAccExamples(t *testing.T) {
 		{dir: "check-missing", outputs: map[string]any{"missing_user_ids": []any{4242.0}}, stdout: "Not in the on-call conversation: [4242]."},
 		{dir: "env-credentials", outputs: map[string]any{"nick_name": "NickName1"}},
 		{dir: "emulator-module"},
+		{dir: "mock-module"},
 		{dir: "data-sources/volcrtc_conversation_participants", stdout: "Not members: [4242]", outputs: map[string]any{"member_count": 3.0}},
 		{dir: "data-sources/volcrtc_conversations", stdout: "Unknown or dissolved: [4242]", outputs: map[string]any{"oncall_owner": 10001.0}},
 		{dir: "whole-conversation", outputs: map[string]any{
@@ -48,8 +49,12 @@ func TestAccExamples(t *testing.T) {
 		seen[tc.dir] = true
 		t.Run(tc.dir, func(t *testing.T) {
 			c := newCLI(t, filepath.Join("../../examples", tc.dir), emulator.Options{})
-			if tc.dir == "emulator-module" {
+			switch tc.dir {
+			case "emulator-module":
 				testModuleSuite(t, c)
+				return
+			case "mock-module":
+				testMockSuite(t, c)
 				return
 			}
 			if _, err := os.Stat(filepath.Join(c.dir, "modules")); err == nil {
@@ -99,5 +104,20 @@ func testModuleSuite(t *testing.T, c *cli) {
 	}
 	if st := c.emu.Stats(); st.OK < 2 {
 		t.Errorf("emulator saw %+v", st)
+	}
+}
+
+// The mocked suite: no emulator call at all, real nested values in
+// mock_data and override_data.
+func testMockSuite(t *testing.T, c *cli) {
+	if !c.supportsMocks() {
+		t.Skipf("%s before Terraform 1.7 / OpenTofu 1.8 has no mock_provider; the suite runs on newer CLIs", c.name)
+	}
+	out := c.run("test", "-no-color")
+	if !strings.Contains(out, "2 passed, 0 failed") {
+		t.Fatalf("test output:\n%s", out)
+	}
+	if st := c.emu.Stats(); st.Total != 0 {
+		t.Errorf("a mocked suite reached the emulator: %+v", st)
 	}
 }

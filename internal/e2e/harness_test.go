@@ -165,17 +165,26 @@ var versionRE = regexp.MustCompile(`v(\d+)\.(\d+)\.`)
 
 // supportsTestFiles reports whether the CLI runs .tftest.hcl suites
 // (Terraform 1.6+, OpenTofu).
-func (c *cli) supportsTestFiles() bool {
-	if c.name == "tofu" {
-		return true
-	}
+func (c *cli) supportsTestFiles() bool { return c.atLeast(6, 6) }
+
+// supportsMocks reports whether the CLI's test command has mock_provider,
+// mock_data and override_data (Terraform 1.7+, OpenTofu 1.8+).
+func (c *cli) supportsMocks() bool { return c.atLeast(7, 8) }
+
+// atLeast reports whether the CLI is 1.terraformMinor (Terraform) or
+// 1.tofuMinor (OpenTofu) or newer.
+func (c *cli) atLeast(terraformMinor, tofuMinor int) bool {
 	m := versionRE.FindStringSubmatch(c.run("version"))
 	if m == nil {
 		return false
 	}
 	major, _ := strconv.Atoi(m[1])
 	minor, _ := strconv.Atoi(m[2])
-	return major > 1 || minor >= 6
+	want := terraformMinor
+	if c.name == "tofu" {
+		want = tofuMinor
+	}
+	return major > 1 || minor >= want
 }
 
 func containsRequiredProviders(t *testing.T, dir string) bool {
