@@ -9,7 +9,8 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-tfplugindocs="github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs@v0.25.0"
+# shellcheck source=tool.sh
+source scripts/tool.sh
 export CHECKPOINT_DISABLE=1
 
 cli="$(scripts/terraform-cli.sh)"
@@ -40,6 +41,6 @@ export TF_CLI_CONFIG_FILE="$work/cli.tfrc"
 sed -i -E 's#"registry\.(terraform\.io|opentofu\.org)/volcrtc/volcrtc"#"volcrtc"#' "$work/schema.json"
 
 "$cli" fmt -recursive examples/ >/dev/null
-go run "$tfplugindocs" generate --provider-name volcrtc --rendered-provider-name "Volcengine RTC IM" \
+tool tfplugindocs generate --provider-name volcrtc --rendered-provider-name "Volcengine RTC IM" \
   --providers-schema "$work/schema.json"
-go run "$tfplugindocs" validate --provider-name volcrtc --providers-schema "$work/schema.json"
+tool tfplugindocs validate --provider-name volcrtc --providers-schema "$work/schema.json"

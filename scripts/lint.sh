@@ -2,15 +2,30 @@
 # Copyright (c) The terraform-provider-volcrtc authors
 # SPDX-License-Identifier: MPL-2.0
 #
-# make lint: golangci-lint v2 (built from the Go module proxy into the
-# tools folder once) with .golangci.yml, and `terraform fmt -check` on examples.
+# make lint: golangci-lint with .golangci.yml, actionlint on the workflows,
+# shellcheck on the scripts, `terraform fmt -check` on the examples, and
+# the repository's own rules. The Go tools are pinned in tools/pinned/*/go.mod
+# and run with `go tool`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-golangci="$(scripts/go-tool.sh golangci-lint 2.15.0 github.com/golangci/golangci-lint/v2/cmd/golangci-lint)"
-"$golangci" run ./...
+# shellcheck source=tool.sh
+source scripts/tool.sh
+
+tool golangci-lint run ./...
+
+# shellcheck comes from Debian's packages; CI runs as root on a fresh machine.
+if ! command -v shellcheck >/dev/null 2>&1; then
+  echo "installing shellcheck" >&2
+  apt-get update -qq >&2 && apt-get install -y -qq shellcheck >&2
+fi
+shellcheck scripts/*.sh .ci/run
+# actionlint also runs shellcheck on each workflow's run: steps.
+tool actionlint
+
 cli="$(scripts/terraform-cli.sh)"
 CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$cli" fmt -check -recursive examples/
+
 # Scripts run under pipefail: a pipe into a reader that quits early (head,
 # grep -q) kills the writer with SIGPIPE and fails the run (exit 141).
 if grep -nE '\|[[:space:]]*(head|grep[^|]*-[a-zA-Z]*q)' scripts/*.sh .ci/run; then

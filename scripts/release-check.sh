@@ -2,14 +2,15 @@
 # Copyright (c) The terraform-provider-volcrtc authors
 # SPDX-License-Identifier: MPL-2.0
 #
-# make release-check: goreleaser (v2, built from the Go module proxy once)
+# make release-check: goreleaser (pinned in tools/pinned/goreleaser)
 # checks .goreleaser.yml, then makes a snapshot release for linux/amd64
 # without signing or publishing, and lists what it produced.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-gr="$(scripts/go-tool.sh goreleaser 2.15.1 github.com/goreleaser/goreleaser/v2)"
-"$gr" check
+# shellcheck source=tool.sh
+source scripts/tool.sh
+tool goreleaser check
 
 # The full platform set is for real releases; a snapshot of the same
 # config cut down to linux/amd64 proves the archive, checksum and manifest.
@@ -17,7 +18,7 @@ snap="$(mktemp --suffix=.yml)"
 trap 'rm -f "$snap"' EXIT
 sed -e 's/^    goos: .*/    goos: [linux]/' -e 's/^    goarch: .*/    goarch: [amd64]/' .goreleaser.yml > "$snap"
 grep -q 'goos: \[linux\]' "$snap" && grep -q 'goarch: \[amd64\]' "$snap"
-"$gr" release --snapshot --clean --skip=sign,publish,before --config "$snap"
+tool goreleaser release --snapshot --clean --skip=sign,publish,before --config "$snap"
 ls -1 dist/ | grep -E '\.zip$|SHA256SUMS$'
 # The checksums cover the archive and the registry manifest, under the
 # names the registry expects.

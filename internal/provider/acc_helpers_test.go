@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
@@ -30,7 +29,7 @@ func newEmulator(t *testing.T, opts emulator.Options) (*emulator.Server, string)
 func factories(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
 	getenv := func(k string) string { return env[k] }
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"volcrtc": providerserver.NewProtocol6WithError(NewWithEnv("test", getenv)()),
+		"volcrtc": NewServerWithEnv("test", getenv),
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
@@ -35,7 +36,7 @@ type conversationParticipantsDataSource struct {
 }
 
 // conversationParticipantsModel holds the arguments; the computed
-// attributes are written as a raw value (see participants_state.go).
+// attributes are written as raw state (see rawstate.go).
 type conversationParticipantsModel struct {
 	AppID               types.Number   `tfsdk:"app_id"`
 	ConversationShortID types.Number   `tfsdk:"conversation_short_id"`
@@ -96,43 +97,43 @@ func (d *conversationParticipantsDataSource) Configure(_ context.Context, req da
 }
 
 func (d *conversationParticipantsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	readInto(ctx, d.data, req, resp, readParticipants)
+}
+
+// readParticipants reads what config asks for and returns the state.
+func readParticipants(ctx context.Context, client *imclient.Client, config tftypes.Value) ([]byte, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	args, err := arguments(config)
 	var m conversationParticipantsModel
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("app_id"), &m.AppID)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("conversation_short_id"), &m.ConversationShortID)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("participant_user_ids"), &m.ParticipantUserIDs)...)
-	if resp.Diagnostics.HasError() {
-		return
+	if err == nil {
+		m.AppID, m.ConversationShortID = args.number("app_id"), args.number("conversation_short_id")
+		m.ParticipantUserIDs, err = args.numbers("participant_user_ids")
 	}
-	client, ctx := d.data.readClient(ctx, req, resp)
-	if client == nil {
-		return
+	if err != nil {
+		diags.AddError("Cannot read the configuration", err.Error()+" This is a bug in the provider.")
+		return nil, diags
 	}
-	in, diags := m.input()
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
-		return
+	in, inDiags := m.input()
+	if diags.Append(inDiags...); diags.HasError() {
+		return nil, diags
 	}
 	var st participantsState
 	if m.ParticipantUserIDs == nil {
-		st = d.scan(ctx, client, in, &resp.Diagnostics)
+		st = scanAll(ctx, client, in, &diags)
 	} else {
-		st = d.byIDs(ctx, client, in, &resp.Diagnostics)
+		st = byIDs(ctx, client, in, &diags)
 	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	state, err := st.value(resp.State.Schema.Type().TerraformType(ctx))
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot build the data source's state", err.Error()+" This is a bug in the provider.")
-		return
+	if diags.HasError() {
+		return nil, diags
 	}
 	tflog.Debug(ctx, "read conversation participants", map[string]any{
 		"requested": len(in.UserIDs), "members": len(st.members), "missing": len(st.missing),
 	})
-	resp.State.Raw = state
+	return encodeState(st.write, &diags), diags
 }
 
 // byIDs reads the requested users with BatchGetConversationParticipant.
-func (d *conversationParticipantsDataSource) byIDs(ctx context.Context, client *imclient.Client, in imclient.BatchGetParticipantsInput, diags *diag.Diagnostics) participantsState {
+func byIDs(ctx context.Context, client *imclient.Client, in imclient.BatchGetParticipantsInput, diags *diag.Diagnostics) participantsState {
 	found, err := client.BatchGetConversationParticipant(ctx, in)
 	if err != nil {
 		diags.Append(errorDiagnostic(err))
@@ -148,9 +149,9 @@ func (d *conversationParticipantsDataSource) byIDs(ctx context.Context, client *
 	return byRequest(in, byID)
 }
 
-// scan reads every member with ScanConversationParticipantList, all or
+// scanAll reads every member with ScanConversationParticipantList, all or
 // nothing.
-func (d *conversationParticipantsDataSource) scan(ctx context.Context, client *imclient.Client, in imclient.BatchGetParticipantsInput, diags *diag.Diagnostics) participantsState {
+func scanAll(ctx context.Context, client *imclient.Client, in imclient.BatchGetParticipantsInput, diags *diag.Diagnostics) participantsState {
 	found, err := client.ScanConversationParticipants(ctx, imclient.ScanInput{AppID: in.AppID, ConversationShortID: in.ConversationShortID})
 	if err != nil {
 		diags.Append(errorDiagnostic(err))

@@ -34,7 +34,7 @@ output "first_user_id" {
 }
 `
 	conv := knownvalue.Int64Exact(emulator.SampleConversationID)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
 		Steps: []resource.TestStep{{
 			Config: config,
@@ -147,7 +147,7 @@ output "first_user_id" {
 // in missing_user_ids.
 func TestAccConversationParticipants_noMembers(t *testing.T) {
 	_, url := newEmulator(t, emulator.Options{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
 		Steps: []resource.TestStep{{
 			Config: sampleDataSource(3, 2, 1),
@@ -174,7 +174,7 @@ output "operator_nick_name" {
   value = data.volcrtc_conversation_participants.operator.participants[0].nick_name
 }
 `
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
 		Steps: []resource.TestStep{{
 			Config: config,
@@ -204,7 +204,7 @@ provider "volcrtc" {
   endpoint      = "` + url + `"
 }
 `
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		// The environment holds the long-term key; the block must win.
 		ProtoV6ProviderFactories: factories(map[string]string{
 			EnvAccessKey: emulator.SampleAccessKey, EnvSecretKey: emulator.SampleSecretKey, EnvRegion: "cn-north-1",
@@ -232,7 +232,7 @@ func TestAccConversationParticipants_regionFromEnvironment(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{Region: "ap-southeast-1"})
 	env := sampleEnv(url)
 	env[EnvRegion] = "ap-southeast-1"
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(env),
 		Steps: []resource.TestStep{
 			{

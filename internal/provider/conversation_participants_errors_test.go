@@ -33,7 +33,7 @@ func TestAccConversationParticipants_validation(t *testing.T) {
 	step := func(config, want string) resource.TestStep {
 		return resource.TestStep{Config: config, ExpectError: wrapped(want), PreConfig: expectNoRequest(t, emu)}
 	}
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
 		Steps: []resource.TestStep{
 			step(dataSourceConfig("0", conv, 1), `(?s)with data.volcrtc_conversation_participants.test,.*app_id\s+= 0.*Attribute app_id value must be between 1 and 2147483647, got: 0`),
@@ -96,7 +96,7 @@ func longListWithRepeat() []int64 {
 // Without credentials, the error names the attribute and the variable.
 func TestAccConversationParticipants_missingCredentials(t *testing.T) {
 	_, url := newEmulator(t, emulator.Options{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(map[string]string{EnvEndpoint: url}),
 		Steps: []resource.TestStep{
 			{
@@ -124,7 +124,8 @@ func TestAccConversationParticipants_badEnvironment(t *testing.T) {
 	badRegion[EnvRegion] = "us-east-1"
 	badEndpoint := sampleEnv(url)
 	badEndpoint[EnvEndpoint] = "not a url"
-	resource.Test(t, resource.TestCase{
+	// One t.Parallel for the test: the second case runs after the first.
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(badRegion),
 		Steps: []resource.TestStep{
 			{Config: sampleDataSource(1), ExpectError: wrapped(`(?s)Unsupported region.*"us-east-1" \(from VOLCENGINE_REGION\)`)},
@@ -145,7 +146,7 @@ func TestAccConversationParticipants_badEnvironment(t *testing.T) {
 func TestAccConversationParticipants_apiErrors(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
 	wrongSecret := `provider "volcrtc" { secret_key = "wrong-secret" }`
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
 		Steps: []resource.TestStep{
 			{
@@ -195,7 +196,7 @@ func TestAccConversationParticipants_apiErrors(t *testing.T) {
 // A machine clock far off gets a hint about the clock.
 func TestAccConversationParticipants_clockSkew(t *testing.T) {
 	_, url := newEmulator(t, emulator.Options{Now: func() time.Time { return time.Now().Add(-time.Hour) }})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
 		Steps: []resource.TestStep{
 			{
@@ -210,7 +211,7 @@ func TestAccConversationParticipants_clockSkew(t *testing.T) {
 // Nothing listening: a transport error, not an API error.
 func TestAccConversationParticipants_unreachable(t *testing.T) {
 	_, url := newEmulator(t, emulator.Options{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
 		Steps: []resource.TestStep{
 			{

@@ -34,7 +34,7 @@ type conversationsDataSource struct {
 }
 
 // conversationsModel holds the arguments; the computed attributes are
-// written as a raw value (see conversationsState).
+// written as raw state (see rawstate.go).
 type conversationsModel struct {
 	AppID                types.Number   `tfsdk:"app_id"`
 	ConversationShortIDs []types.Number `tfsdk:"conversation_short_ids"`
@@ -91,39 +91,41 @@ func (d *conversationsDataSource) Configure(_ context.Context, req datasource.Co
 }
 
 func (d *conversationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	readInto(ctx, d.data, req, resp, readConversations)
+}
+
+// readConversations reads what config asks for and returns the state.
+func readConversations(ctx context.Context, client *imclient.Client, config tftypes.Value) ([]byte, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	args, err := arguments(config)
 	var m conversationsModel
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("app_id"), &m.AppID)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("conversation_short_ids"), &m.ConversationShortIDs)...)
-	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("include_member_count"), &m.IncludeMemberCount)...)
-	if resp.Diagnostics.HasError() {
-		return
+	if err == nil {
+		m.AppID = args.number("app_id")
+		if m.ConversationShortIDs, err = args.numbers("conversation_short_ids"); err == nil {
+			m.IncludeMemberCount, err = args.boolean("include_member_count")
+		}
 	}
-	client, ctx := d.data.readClient(ctx, req, resp)
-	if client == nil {
-		return
+	if err != nil {
+		diags.AddError("Cannot read the configuration", err.Error()+" This is a bug in the provider.")
+		return nil, diags
 	}
-	in, diags := m.input()
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
-		return
+	in, inDiags := m.input()
+	if diags.Append(inDiags...); diags.HasError() {
+		return nil, diags
 	}
 	found, err := client.BatchGetConversations(ctx, in)
 	if err != nil {
-		resp.Diagnostics.Append(errorDiagnostic(err))
-		return
+		diags.Append(errorDiagnostic(err))
+		return nil, diags
 	}
-	batchSizeWarning(client, imclient.ActionBatchGetConversations, "conversation IDs", &resp.Diagnostics)
+	batchSizeWarning(client, imclient.ActionBatchGetConversations, "conversation IDs", &diags)
 	byID, ignored := indexConversations(in, found)
 	if ignored != "" {
 		tflog.Warn(ctx, "ignored unexpected conversations", map[string]any{"detail": ignored})
-		resp.Diagnostics.AddWarning("Unexpected conversations ignored",
+		diags.AddWarning("Unexpected conversations ignored",
 			"The API answered with conversations this read did not ask for; they were left out of the result: "+ignored+".")
 	}
-	state, err := conversationsState(resp.State.Schema.Type().TerraformType(ctx), in, m.IncludeMemberCount, byID)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot build the data source's state", err.Error()+" This is a bug in the provider.")
-		return
-	}
-	resp.State.Raw = state
+	return encodeState(conversationsState{in: in, include: m.IncludeMemberCount, byID: byID}.write, &diags), diags
 }
 
 func (m conversationsModel) input() (imclient.BatchGetConversationsInput, diag.Diagnostics) {
@@ -180,32 +182,40 @@ func indexConversations(in imclient.BatchGetConversationsInput, found []imclient
 	return byID, strings.Join(parts, ", ")
 }
 
-// conversationsState builds the whole state in request order.
-func conversationsState(stateType tftypes.Type, in imclient.BatchGetConversationsInput, include types.Bool, byID map[int64]imclient.Conversation) (tftypes.Value, error) {
-	obj, ok := stateType.(tftypes.Object)
-	if !ok {
-		return tftypes.Value{}, fmt.Errorf("state type is %T, not an object", stateType)
-	}
-	elem := conversationFields.objectType()
-	convs := []tftypes.Value{}
+// conversationsState is the data source's whole state.
+type conversationsState struct {
+	in      imclient.BatchGetConversationsInput
+	include types.Bool
+	byID    map[int64]imclient.Conversation
+}
+
+// write encodes the state in request order; its attributes in the
+// schema's order are app_id, conversation_short_ids, conversations,
+// include_member_count, missing_conversation_short_ids.
+func (st conversationsState) write(w *stateWriter) {
+	var found []imclient.Conversation
 	var missing []int64
-	for _, id := range in.ConversationShortIDs {
-		if c, ok := byID[id]; ok {
-			convs = append(convs, conversationFields.value(elem, c))
+	for _, id := range st.in.ConversationShortIDs {
+		if c, ok := st.byID[id]; ok {
+			found = append(found, c)
 		} else {
 			missing = append(missing, id)
 		}
 	}
-	var includeValue *bool
-	if !include.IsNull() {
-		v := include.ValueBool()
-		includeValue = &v
+	w.objectHeader(5)
+	w.key("app_id")
+	w.int(int64(st.in.AppID))
+	w.key("conversation_short_ids")
+	w.ints(st.in.ConversationShortIDs)
+	w.key("conversations")
+	objects(w, conversationFields, found)
+	w.key("include_member_count")
+	var include *bool
+	if !st.include.IsNull() {
+		v := st.include.ValueBool()
+		include = &v
 	}
-	return tftypes.NewValue(obj, map[string]tftypes.Value{
-		"app_id":                         number(int64(in.AppID)),
-		"conversation_short_ids":         numberList(in.ConversationShortIDs),
-		"include_member_count":           tftypes.NewValue(tftypes.Bool, includeValue),
-		"conversations":                  tftypes.NewValue(tftypes.List{ElementType: elem}, convs),
-		"missing_conversation_short_ids": numberList(missing),
-	}), nil
+	w.optionalBool(include)
+	w.key("missing_conversation_short_ids")
+	w.ints(missing)
 }

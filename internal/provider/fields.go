@@ -5,7 +5,6 @@ package provider
 
 import (
 	"fmt"
-	"math/big"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -14,18 +13,18 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// State is written as raw tftypes values: conversations can have tens of
-// thousands of members, and reflecting a Go struct per member into state
-// costs seconds at that size. A table of fields per object type drives
-// both the schema and the state, so the two cannot disagree.
+// A table of fields per object type drives both the schema and the state
+// (rawstate.go), so the two cannot disagree.
 
 // field is one computed attribute of a nested object: its name, type and
-// description, and how its value is read from a record of type T.
+// description, and how its value is read from a record of type T. The
+// value is nil (null), an int64, a string, a []string or a
+// map[string]string, matching typ; rawstate.go writes it.
 type field[T any] struct {
 	name  string
 	typ   tftypes.Type // tftypes.Number, tftypes.String, stringMap or stringList
 	desc  string
-	value func(T) tftypes.Value
+	value func(T) any
 }
 
 var (
@@ -103,67 +102,41 @@ func (o object[T]) objectType() tftypes.Object {
 	return tftypes.Object{AttributeTypes: types}
 }
 
-// value flattens one record.
-func (o object[T]) value(t tftypes.Object, rec T) tftypes.Value {
-	vals := make(map[string]tftypes.Value, len(o))
-	for _, f := range o {
-		vals[f.name] = f.value(rec)
-	}
-	return tftypes.NewValue(t, vals)
-}
-
-func number(v int64) tftypes.Value {
-	return tftypes.NewValue(tftypes.Number, new(big.Float).SetInt64(v))
-}
-
-func optionalNumber(v *int64) tftypes.Value {
+func optionalNumber(v *int64) any {
 	if v == nil {
-		return tftypes.NewValue(tftypes.Number, nil)
+		return nil
 	}
-	return number(*v)
+	return *v
 }
 
-func optionalString(v *string) tftypes.Value { return tftypes.NewValue(tftypes.String, v) }
+func optionalString(v *string) any {
+	if v == nil {
+		return nil
+	}
+	return *v
+}
 
-func optionalStringMap(m map[string]string) tftypes.Value {
+func optionalStringMap(m map[string]string) any {
 	if m == nil {
-		return tftypes.NewValue(stringMap, nil)
+		return nil
 	}
-	vals := make(map[string]tftypes.Value, len(m))
-	for k, v := range m {
-		vals[k] = tftypes.NewValue(tftypes.String, v)
-	}
-	return tftypes.NewValue(stringMap, vals)
+	return m
 }
 
-func optionalStringList(l []string) tftypes.Value {
+func optionalStringList(l []string) any {
 	if l == nil {
-		return tftypes.NewValue(stringList, nil)
+		return nil
 	}
-	vals := make([]tftypes.Value, len(l))
-	for i, v := range l {
-		vals[i] = tftypes.NewValue(tftypes.String, v)
-	}
-	return tftypes.NewValue(stringList, vals)
+	return l
 }
 
 // codeName names a code from names, "unknown" for others, null with it.
-func codeName(code *int64, names map[int64]string) tftypes.Value {
+func codeName(code *int64, names map[int64]string) any {
 	if code == nil {
-		return tftypes.NewValue(tftypes.String, nil)
+		return nil
 	}
-	name, ok := names[*code]
-	if !ok {
-		name = "unknown"
+	if name, ok := names[*code]; ok {
+		return name
 	}
-	return tftypes.NewValue(tftypes.String, name)
-}
-
-// numberList is a list of numbers, empty rather than null.
-func numberList(ids []int64) tftypes.Value {
-	vals := make([]tftypes.Value, len(ids))
-	for i, id := range ids {
-		vals[i] = number(id)
-	}
-	return tftypes.NewValue(tftypes.List{ElementType: tftypes.Number}, vals)
+	return "unknown"
 }

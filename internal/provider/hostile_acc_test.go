@@ -34,7 +34,7 @@ func TestAccHostile_redirect(t *testing.T) {
 		w.WriteHeader(http.StatusTemporaryRedirect)
 	}))
 	defer redirector.Close()
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
 		Steps: []resource.TestStep{
 			{
@@ -59,7 +59,7 @@ func TestAccHostile_redirect(t *testing.T) {
 // "could not be read", not "rejected".
 func TestAccHostile_untrustedText(t *testing.T) {
 	emu, url := newEmulator(t, emulator.Options{})
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
 		Steps: []resource.TestStep{
 			{

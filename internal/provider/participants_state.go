@@ -4,7 +4,6 @@
 package provider
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -19,41 +18,41 @@ const statusLeft = 1
 // leaves out is null.
 var participantFields = object[imclient.Participant]{
 	{"conversation_short_id", tftypes.Number, "Short ID of the conversation; null when not returned.",
-		func(p imclient.Participant) tftypes.Value { return optionalNumber(p.ConversationShortID) }},
+		func(p imclient.Participant) any { return optionalNumber(p.ConversationShortID) }},
 	{"participant_user_id", tftypes.Number, "User ID of the member.",
-		func(p imclient.Participant) tftypes.Value { return optionalNumber(p.ParticipantUserID) }},
+		func(p imclient.Participant) any { return optionalNumber(p.ParticipantUserID) }},
 	{"participant_user_id_str", tftypes.String, "User ID as a string, for apps that use string user IDs; null when not returned (`BatchGetConversationParticipant` never returns it).",
-		func(p imclient.Participant) tftypes.Value { return optionalString(p.ParticipantUserIDStr) }},
+		func(p imclient.Participant) any { return optionalString(p.ParticipantUserIDStr) }},
 	{"operator", tftypes.Number, "User ID of whoever added the member (or last changed it); null when not returned.",
-		func(p imclient.Participant) tftypes.Value { return optionalNumber(p.Operator) }},
+		func(p imclient.Participant) any { return optionalNumber(p.Operator) }},
 	{"operator_str", tftypes.String, "`operator` as a string, for apps that use string user IDs; null when not returned (`BatchGetConversationParticipant` never returns it).",
-		func(p imclient.Participant) tftypes.Value { return optionalString(p.OperatorStr) }},
+		func(p imclient.Participant) any { return optionalString(p.OperatorStr) }},
 	{"role", tftypes.Number, "Role code: `0` member, `1` owner, `2` admin; null when not returned.",
-		func(p imclient.Participant) tftypes.Value { return optionalNumber(p.Role) }},
+		func(p imclient.Participant) any { return optionalNumber(p.Role) }},
 	{"role_name", tftypes.String, "Role as a word: `member`, `owner`, `admin`, or `unknown` for a code this provider does not know; null when `role` is null.",
-		func(p imclient.Participant) tftypes.Value {
+		func(p imclient.Participant) any {
 			return codeName(p.Role, map[int64]string{0: "member", 1: "owner", 2: "admin"})
 		}},
 	{"level", tftypes.Number, "Member level; null when the API does not return one.",
-		func(p imclient.Participant) tftypes.Value { return optionalNumber(p.Level) }},
+		func(p imclient.Participant) any { return optionalNumber(p.Level) }},
 	{"nick_name", tftypes.String, "Nickname in this conversation; null when the API does not return one.",
-		func(p imclient.Participant) tftypes.Value { return optionalString(p.NickName) }},
+		func(p imclient.Participant) any { return optionalString(p.NickName) }},
 	{"avatar_url", tftypes.String, "Avatar URL of the member in this conversation; null when not returned (`BatchGetConversationParticipant` never returns it).",
-		func(p imclient.Participant) tftypes.Value { return optionalString(p.AvatarURL) }},
+		func(p imclient.Participant) any { return optionalString(p.AvatarURL) }},
 	{"marks", stringList, "Marks set on the member; null when not returned (`BatchGetConversationParticipant` never returns them).",
-		func(p imclient.Participant) tftypes.Value { return optionalStringList(p.Marks) }},
+		func(p imclient.Participant) any { return optionalStringList(p.Marks) }},
 	{"status", tftypes.Number, "Status code: `0` normal, `1` left the conversation (such a requested user is also listed in `missing_user_ids`); null when not returned.",
-		func(p imclient.Participant) tftypes.Value { return optionalNumber(p.Status) }},
+		func(p imclient.Participant) any { return optionalNumber(p.Status) }},
 	{"create_time", tftypes.Number, "When the member joined, in Unix seconds; null when not returned.",
-		func(p imclient.Participant) tftypes.Value { return optionalNumber(p.CreateTime) }},
+		func(p imclient.Participant) any { return optionalNumber(p.CreateTime) }},
 	{"create_time_rfc3339", tftypes.String, "`create_time` as an RFC 3339 timestamp in UTC; null when `create_time` is null or outside the years 0000 to 9999, which RFC 3339 cannot write.",
-		func(p imclient.Participant) tftypes.Value { return rfc3339(p.CreateTime, false) }},
+		func(p imclient.Participant) any { return rfc3339(p.CreateTime, false) }},
 	{"block_time", tftypes.Number, "Unix seconds until which the member is muted; `0` means not muted; null when not returned.",
-		func(p imclient.Participant) tftypes.Value { return optionalNumber(p.BlockTime) }},
+		func(p imclient.Participant) any { return optionalNumber(p.BlockTime) }},
 	{"block_time_rfc3339", tftypes.String, "`block_time` as an RFC 3339 timestamp in UTC; null when the member is not muted, `block_time` is null, or it is outside the years 0000 to 9999.",
-		func(p imclient.Participant) tftypes.Value { return rfc3339(p.BlockTime, true) }},
+		func(p imclient.Participant) any { return rfc3339(p.BlockTime, true) }},
 	{"ext", stringMap, "Extension fields of the member as string keys and values; null when not returned.",
-		func(p imclient.Participant) tftypes.Value { return optionalStringMap(p.Ext) }},
+		func(p imclient.Participant) any { return optionalStringMap(p.Ext) }},
 }
 
 // participantsState is the data source's whole state: the arguments as
@@ -84,36 +83,33 @@ func byRequest(in imclient.BatchGetParticipantsInput, found map[int64]imclient.P
 	return st
 }
 
-// value builds the state; stateType is the schema's object type.
-func (st participantsState) value(stateType tftypes.Type) (tftypes.Value, error) {
-	obj, ok := stateType.(tftypes.Object)
-	if !ok {
-		return tftypes.Value{}, fmt.Errorf("state type is %T, not an object", stateType)
-	}
-	elem := participantFields.objectType()
-	parts := make([]tftypes.Value, len(st.members))
-	for i, p := range st.members {
-		parts[i] = participantFields.value(elem, p)
-	}
-	return tftypes.NewValue(obj, map[string]tftypes.Value{
-		"app_id":                number(int64(st.appID)),
-		"conversation_short_id": number(st.conversation),
-		"participant_user_ids":  numberList(st.userIDs),
-		"participants":          tftypes.NewValue(tftypes.List{ElementType: elem}, parts),
-		"missing_user_ids":      numberList(st.missing),
-	}), nil
+// write encodes the state; its attributes in the schema's order are
+// app_id, conversation_short_id, missing_user_ids, participant_user_ids,
+// participants.
+func (st participantsState) write(w *stateWriter) {
+	w.objectHeader(5)
+	w.key("app_id")
+	w.int(int64(st.appID))
+	w.key("conversation_short_id")
+	w.int(st.conversation)
+	w.key("missing_user_ids")
+	w.ints(st.missing)
+	w.key("participant_user_ids")
+	w.ints(st.userIDs)
+	w.key("participants")
+	objects(w, participantFields, st.members)
 }
 
 // rfc3339 formats Unix seconds; zeroIsNull treats 0 as "not set". RFC 3339
 // has four-digit years: a time outside 0000-9999 is null, not a malformed
 // string.
-func rfc3339(sec *int64, zeroIsNull bool) tftypes.Value {
+func rfc3339(sec *int64, zeroIsNull bool) any {
 	if sec == nil || (zeroIsNull && *sec == 0) {
-		return tftypes.NewValue(tftypes.String, nil)
+		return nil
 	}
 	t := time.Unix(*sec, 0).UTC()
 	if t.Year() < 0 || t.Year() > 9999 {
-		return tftypes.NewValue(tftypes.String, nil)
+		return nil
 	}
-	return tftypes.NewValue(tftypes.String, t.Format(time.RFC3339))
+	return t.Format(time.RFC3339)
 }

@@ -6,10 +6,13 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"math/big"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
@@ -32,10 +35,7 @@ func readState(t *testing.T, record string) (participants []tftypes.Value, missi
 		t.Fatal(err)
 	}
 	in := imclient.BatchGetParticipantsInput{AppID: 1, ConversationShortID: 7, UserIDs: []int64{5}}
-	v, err := byRequest(in, map[int64]imclient.Participant{5: p}).value(participantsStateType(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := decodeState(t, participantsStateType(t), byRequest(in, map[int64]imclient.Participant{5: p}).write)
 	var attrs map[string]tftypes.Value
 	if err := v.As(&attrs); err != nil {
 		t.Fatal(err)
@@ -104,7 +104,7 @@ func TestOmittedFieldsAreNull(t *testing.T) {
 // missing_user_ids, so the documented membership check fails on them.
 func TestLeftMemberIsMissing(t *testing.T) {
 	parts, missing := readState(t, strings.Replace(fullRecord, `"Status":0`, `"Status":1`, 1))
-	if len(parts) != 1 || len(missing) != 1 || !missing[0].Equal(number(5)) {
+	if len(parts) != 1 || len(missing) != 1 || !missing[0].Equal(tftypes.NewValue(tftypes.Number, big.NewFloat(5))) {
 		t.Fatalf("participants %v, missing %v", parts, missing)
 	}
 	_, missing = readState(t, fullRecord)
@@ -123,13 +123,25 @@ func TestRFC3339Range(t *testing.T) {
 		-62167219201:  "",
 		1<<62 + 12345: "",
 	} {
-		v := rfc3339(&sec, false)
-		var got *string
-		if err := v.As(&got); err != nil {
-			t.Fatal(err)
-		}
-		if (want == "") != (got == nil) || (got != nil && *got != want) {
-			t.Errorf("rfc3339(%d) = %v, want %q", sec, v, want)
+		got := rfc3339(&sec, false)
+		if (want == "" && got != nil) || (want != "" && got != want) {
+			t.Errorf("rfc3339(%d) = %v, want %q", sec, got, want)
 		}
 	}
+}
+
+// decodeState encodes a state with write and decodes it as Terraform
+// would, with the schema's type: a value that does not fit fails here.
+func decodeState(t *testing.T, typ tftypes.Type, write func(*stateWriter)) tftypes.Value {
+	t.Helper()
+	var diags diag.Diagnostics
+	b := encodeState(write, &diags)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	v, err := (&tfprotov6.DynamicValue{MsgPack: b}).Unmarshal(typ)
+	if err != nil {
+		t.Fatalf("state does not decode as the schema's type: %v", err)
+	}
+	return v
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
 )
 
 // protocol drives the provider server in-process, the way Terraform core
@@ -25,7 +27,13 @@ type protocol struct {
 
 func newProtocol(t *testing.T, env map[string]string) *protocol {
 	t.Helper()
-	srv, err := providerserver.NewProtocol6WithError(NewWithEnv("test", func(k string) string { return env[k] })())()
+	return newProtocolWith(t, NewServerWithEnv("test", func(k string) string { return env[k] }))
+}
+
+// newProtocolWith drives the server newServer makes.
+func newProtocolWith(t *testing.T, newServer func() (tfprotov6.ProviderServer, error)) *protocol {
+	t.Helper()
+	srv, err := newServer()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,4 +146,38 @@ func countSeverity(diags []*tfprotov6.Diagnostic, s tfprotov6.DiagnosticSeverity
 		}
 	}
 	return n
+}
+
+// Served by the framework alone (without NewServer), a read goes through
+// the data sources' Read and gives the same state.
+func TestFrameworkPathGivesTheSameState(t *testing.T) {
+	_, url := newEmulator(t, emulator.Options{})
+	env := sampleEnv(url)
+	getenv := func(k string) string { return env[k] }
+	args := map[string]tftypes.Value{
+		"app_id": num(emulator.SampleAppID), "conversation_short_id": num(emulator.SampleConversationID),
+		"participant_user_ids": numList(num(10003), num(emulator.SampleBigUserID), num(404)),
+	}
+	var states []tftypes.Value
+	for _, newServer := range []func() (tfprotov6.ProviderServer, error){
+		NewServerWithEnv("test", getenv),
+		providerserver.NewProtocol6WithError(NewWithEnv("test", getenv)()),
+	} {
+		p := newProtocolWith(t, newServer)
+		if diags := p.configure(nil); len(diags) != 0 {
+			t.Fatal(diagText(diags))
+		}
+		resp := p.read(participantsDS, args)
+		if len(resp.Diagnostics) != 0 || resp.State == nil {
+			t.Fatalf("diagnostics:\n%s", diagText(resp.Diagnostics))
+		}
+		v, err := resp.State.Unmarshal(p.dataSourceType(participantsDS))
+		if err != nil {
+			t.Fatal(err)
+		}
+		states = append(states, v)
+	}
+	if !states[0].Equal(states[1]) {
+		t.Fatalf("states differ:\n%v\n%v", states[0], states[1])
+	}
 }

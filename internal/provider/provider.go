@@ -8,8 +8,8 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -40,11 +40,9 @@ var _ provider.Provider = (*volcrtcProvider)(nil)
 type volcrtcProvider struct {
 	version string
 	getenv  func(string) string
-}
-
-// New returns a provider factory reading the process environment.
-func New(version string) func() provider.Provider {
-	return NewWithEnv(version, os.Getenv)
+	// data is what Configure made, for server.ReadDataSource, which runs
+	// in another RPC.
+	data atomic.Pointer[providerData]
 }
 
 // NewWithEnv returns a provider factory reading the environment through
@@ -221,6 +219,7 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 		})
 	}
 	resp.DataSourceData = data
+	p.data.Store(data)
 }
 
 func (p *volcrtcProvider) DataSources(context.Context) []func() datasource.DataSource {

@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -65,7 +64,7 @@ func requireRealAPI(t *testing.T) realTarget {
 
 func realFactories() map[string]func() (tfprotov6.ProviderServer, error) {
 	return map[string]func() (tfprotov6.ProviderServer, error){
-		"volcrtc": providerserver.NewProtocol6WithError(NewWithEnv("test", os.Getenv)()),
+		"volcrtc": NewServerWithEnv("test", os.Getenv),
 	}
 }
 

@@ -30,8 +30,8 @@ const fullConversation = `{"AppId":1,"ConversationShortId":7,"ConversationId":"c
 "OtherUserId":3,"OtherUserIdStr":"3","InboxType":0,"CreateTime":1,"ModifyTime":2,"Status":0,"MemberCount":5,"OnlineCount":1,"Ext":{"k":"v"}}`
 
 // The state of every data source, built from a full record and from an
-// empty one, has exactly the schema's type: the field tables and the
-// schema cannot drift apart (a mismatch would panic in tftypes.NewValue).
+// empty one, decodes with exactly the schema's type: the field tables, the
+// state writer and the schema cannot drift apart.
 func TestStateMatchesSchema(t *testing.T) {
 	for _, rec := range []string{fullRecord, `{}`} {
 		var p imclient.Participant
@@ -40,13 +40,12 @@ func TestStateMatchesSchema(t *testing.T) {
 		}
 		typ := stateType(t, newConversationParticipantsDataSource())
 		in := imclient.BatchGetParticipantsInput{AppID: 1, ConversationShortID: 7, UserIDs: []int64{5, 6}}
-		v, err := byRequest(in, map[int64]imclient.Participant{5: p}).value(typ)
-		if err != nil || !v.Type().Equal(typ) {
-			t.Fatalf("participants state from %s: %v, type %s", rec, err, v.Type())
+		if v := decodeState(t, typ, byRequest(in, map[int64]imclient.Participant{5: p}).write); !v.Type().Equal(typ) {
+			t.Fatalf("participants state from %s: type %s", rec, v.Type())
 		}
 		scanned := participantsState{appID: 1, conversation: 7, userIDs: []int64{5}, members: []imclient.Participant{p}}
-		if v, err := scanned.value(typ); err != nil || !v.Type().Equal(typ) {
-			t.Fatalf("scanned participants state from %s: %v", rec, err)
+		if v := decodeState(t, typ, scanned.write); !v.Type().Equal(typ) {
+			t.Fatalf("scanned participants state from %s: type %s", rec, v.Type())
 		}
 	}
 	for _, rec := range []string{fullConversation, `{}`} {
@@ -56,9 +55,9 @@ func TestStateMatchesSchema(t *testing.T) {
 		}
 		typ := stateType(t, newConversationsDataSource())
 		in := imclient.BatchGetConversationsInput{AppID: 1, ConversationShortIDs: []int64{7, 8}}
-		v, err := conversationsState(typ, in, types.BoolNull(), map[int64]imclient.Conversation{7: c})
-		if err != nil || !v.Type().Equal(typ) {
-			t.Fatalf("conversations state from %s: %v", rec, err)
+		v := decodeState(t, typ, conversationsState{in: in, include: types.BoolNull(), byID: map[int64]imclient.Conversation{7: c}}.write)
+		if !v.Type().Equal(typ) {
+			t.Fatalf("conversations state from %s: type %s", rec, v.Type())
 		}
 		var attrs map[string]tftypes.Value
 		if err := v.As(&attrs); err != nil {

@@ -76,7 +76,7 @@ func TestAccConversationParticipants_allMembers(t *testing.T) {
 			for i := range ids {
 				ids[i] = knownvalue.Int64Exact(int64(i + 1))
 			}
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories(sampleEnv(url)),
 				Steps: []resource.TestStep{{
 					Config: allMembersConfig() + `
@@ -108,7 +108,7 @@ output "ids_by_role" {
 func TestAccConversationParticipants_scanFields(t *testing.T) {
 	_, url := newEmulator(t, emulator.Options{})
 	owner := tfjsonpath.New("participants").AtSliceIndex(1)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
 		Steps: []resource.TestStep{
 			{
@@ -155,7 +155,7 @@ func TestAccConversationParticipants_scanFailures(t *testing.T) {
 	} {
 		t.Run("never ends, "+style, func(t *testing.T) {
 			emu, url := scanEmulator(t, 45, emulator.Options{CursorStyle: style, ScanNeverEnds: true})
-			resource.Test(t, resource.TestCase{
+			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories(sampleEnv(url)),
 				Steps: []resource.TestStep{
 					{Config: allMembersConfig(), ExpectError: wrapped(want)},
@@ -167,7 +167,7 @@ func TestAccConversationParticipants_scanFailures(t *testing.T) {
 	t.Run("middle page fails", func(t *testing.T) {
 		emu, url := scanEmulator(t, 100, emulator.Options{})
 		emu.FailScanPage(2, emulator.Fault{Status: 500, Code: "InternalError", CodeN: 100014, Message: "shard down"})
-		resource.Test(t, resource.TestCase{
+		resource.ParallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: factories(sampleEnv(url)),
 			Steps: []resource.TestStep{
 				{
@@ -200,7 +200,7 @@ output "owner" {
 	}
 	addr := "data.volcrtc_conversations.test"
 	group := tfjsonpath.New("conversations").AtSliceIndex(1)
-	resource.Test(t, resource.TestCase{
+	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
 		Steps: []resource.TestStep{
 			{

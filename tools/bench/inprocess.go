@@ -9,7 +9,6 @@ import (
 	"math/big"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -21,7 +20,7 @@ import (
 // provider's own share of a run.
 func readInProcess(url string, n int) (validate, read time.Duration) {
 	ctx := context.Background()
-	srv, err := providerserver.NewProtocol6WithError(provider.NewWithEnv("bench", func(string) string { return "" })())()
+	srv, err := provider.NewServerWithEnv("bench", func(string) string { return "" })()
 	check(err)
 	sch, err := srv.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 	check(err)

@@ -1,0 +1,123 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+
+	"github.com/vmihailenco/msgpack/v5"
+)
+
+// The data sources write their state as MessagePack themselves, straight
+// from the API's records, in the encoding Terraform reads state in.
+// Conversations can have 100,000 members: built as tftypes values and
+// handed to the framework, which copies the tree several times (null
+// blocks, semantic equality, encoding), one read of 100,000 members
+// peaked at 1.9 GB in the plugin. Written directly, the state costs its
+// own bytes.
+
+// stateWriter encodes one state value. Encoding into a bytes.Buffer cannot
+// fail, so the first error is kept and reported once by bytes.
+type stateWriter struct {
+	buf bytes.Buffer
+	enc *msgpack.Encoder
+	err error
+}
+
+func newStateWriter() *stateWriter {
+	w := &stateWriter{}
+	w.enc = msgpack.NewEncoder(&w.buf)
+	return w
+}
+
+func (w *stateWriter) keep(err error) {
+	if w.err == nil && err != nil {
+		w.err = err
+	}
+}
+
+// bytes returns the encoded state.
+func (w *stateWriter) bytes() ([]byte, error) {
+	if w.err != nil {
+		return nil, fmt.Errorf("encoding state: %w", w.err)
+	}
+	return w.buf.Bytes(), nil
+}
+
+// objectHeader starts an object of n attributes; keys follow in order.
+func (w *stateWriter) objectHeader(n int) { w.keep(w.enc.EncodeMapLen(n)) }
+func (w *stateWriter) listHeader(n int)   { w.keep(w.enc.EncodeArrayLen(n)) }
+func (w *stateWriter) key(name string)    { w.keep(w.enc.EncodeString(name)) }
+func (w *stateWriter) int(v int64)        { w.keep(w.enc.EncodeInt(v)) }
+func (w *stateWriter) null()              { w.keep(w.enc.EncodeNil()) }
+
+// ints writes a list of numbers, empty rather than null.
+func (w *stateWriter) ints(vs []int64) {
+	w.listHeader(len(vs))
+	for _, v := range vs {
+		w.int(v)
+	}
+}
+
+// optionalBool writes a bool, or null.
+func (w *stateWriter) optionalBool(v *bool) {
+	if v == nil {
+		w.null()
+		return
+	}
+	w.keep(w.enc.EncodeBool(*v))
+}
+
+// value writes a field's value: nil, int64, string, []string or
+// map[string]string (keys sorted, so the bytes are stable).
+func (w *stateWriter) value(v any) {
+	switch v := v.(type) {
+	case nil:
+		w.null()
+	case int64:
+		w.int(v)
+	case string:
+		w.keep(w.enc.EncodeString(v))
+	case []string:
+		w.listHeader(len(v))
+		for _, s := range v {
+			w.keep(w.enc.EncodeString(s))
+		}
+	case map[string]string:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		w.keep(w.enc.EncodeMapLen(len(keys)))
+		for _, k := range keys {
+			w.keep(w.enc.EncodeString(k))
+			w.keep(w.enc.EncodeString(v[k]))
+		}
+	default:
+		w.keep(fmt.Errorf("no encoding for %T", v))
+	}
+}
+
+// objects writes a list of records as objects o describes.
+func objects[T any](w *stateWriter, o object[T], recs []T) {
+	fields := o.sorted()
+	w.listHeader(len(recs))
+	for _, rec := range recs {
+		w.objectHeader(len(fields))
+		for _, f := range fields {
+			w.key(f.name)
+			w.value(f.value(rec))
+		}
+	}
+}
+
+// sorted is o's fields by name, the order Terraform writes objects in.
+func (o object[T]) sorted() object[T] {
+	s := append(object[T](nil), o...)
+	sort.Slice(s, func(i, j int) bool { return s[i].name < s[j].name })
+	return s
+}
