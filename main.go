@@ -6,6 +6,8 @@ package main
 import (
 	"flag"
 	"log"
+	"os"
+	"runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
@@ -16,13 +18,24 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
+// memoryLimit is the plugin's soft memory limit. A read of 100,000 members
+// holds about 100 MB of live records and state; by default Go lets the
+// heap grow to twice the live size before collecting, which put the
+// plugin above 200 MB. Near the limit the collector runs more often
+// instead (at most half the CPU), so CI runners with little memory stay
+// safe. Terraform's own GOMEMLIMIT, when set, wins.
+const memoryLimit = 160 << 20
+
 func main() {
-	var debug bool
-	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
+	var debugger bool
+	flag.BoolVar(&debugger, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
 	var opts []tf6server.ServeOpt
-	if debug {
+	if debugger {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
 	newServer := provider.NewServer(version)

@@ -71,12 +71,16 @@ func (a args) boolean(name string) (types.Bool, error) {
 	return types.BoolValue(*b), nil
 }
 
+// bytesPerRecord is about what one member or conversation takes in state.
+const bytesPerRecord = 320
+
 // reader reads one data source: its configuration in, its state out.
 type reader func(ctx context.Context, client *imclient.Client, config tftypes.Value) ([]byte, diag.Diagnostics)
 
-// encodeState runs write on a new state writer and returns its bytes.
-func encodeState(write func(*stateWriter), diags *diag.Diagnostics) []byte {
-	w := newStateWriter()
+// encodeState runs write on a new state writer, sized for about records
+// nested objects, and returns its bytes.
+func encodeState(records int, write func(*stateWriter), diags *diag.Diagnostics) []byte {
+	w := newStateWriter(512 + records*bytesPerRecord)
 	write(w)
 	b, err := w.bytes()
 	if err != nil {

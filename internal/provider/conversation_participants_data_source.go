@@ -129,7 +129,7 @@ func readParticipants(ctx context.Context, client *imclient.Client, config tftyp
 	tflog.Debug(ctx, "read conversation participants", map[string]any{
 		"requested": len(in.UserIDs), "members": len(st.members), "missing": len(st.missing),
 	})
-	return encodeState(st.write, &diags), diags
+	return encodeState(len(st.members), st.write, &diags), diags
 }
 
 // byIDs reads the requested users with BatchGetConversationParticipant.
@@ -157,7 +157,10 @@ func scanAll(ctx context.Context, client *imclient.Client, in imclient.BatchGetP
 		diags.Append(errorDiagnostic(err))
 		return participantsState{}
 	}
-	st := participantsState{appID: in.AppID, conversation: in.ConversationShortID, userIDs: []int64{}}
+	// Kept members are moved down in found's own array: a copy of 100,000
+	// records would cost tens of megabytes.
+	st := participantsState{appID: in.AppID, conversation: in.ConversationShortID,
+		userIDs: make([]int64, 0, len(found)), members: found[:0]}
 	var otherConv, noID int
 	for _, p := range found {
 		switch {

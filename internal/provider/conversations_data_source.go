@@ -125,7 +125,7 @@ func readConversations(ctx context.Context, client *imclient.Client, config tfty
 		diags.AddWarning("Unexpected conversations ignored",
 			"The API answered with conversations this read did not ask for; they were left out of the result: "+ignored+".")
 	}
-	return encodeState(conversationsState{in: in, include: m.IncludeMemberCount, byID: byID}.write, &diags), diags
+	return encodeState(len(byID), conversationsState{in: in, include: m.IncludeMemberCount, byID: byID}.write, &diags), diags
 }
 
 func (m conversationsModel) input() (imclient.BatchGetConversationsInput, diag.Diagnostics) {

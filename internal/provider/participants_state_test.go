@@ -135,7 +135,7 @@ func TestRFC3339Range(t *testing.T) {
 func decodeState(t *testing.T, typ tftypes.Type, write func(*stateWriter)) tftypes.Value {
 	t.Helper()
 	var diags diag.Diagnostics
-	b := encodeState(write, &diags)
+	b := encodeState(1, write, &diags)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}

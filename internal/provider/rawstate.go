@@ -27,8 +27,11 @@ type stateWriter struct {
 	err error
 }
 
-func newStateWriter() *stateWriter {
+// newStateWriter makes a writer with room for about size bytes, so a large
+// state is not copied while its buffer grows.
+func newStateWriter(size int) *stateWriter {
 	w := &stateWriter{}
+	w.buf.Grow(size)
 	w.enc = msgpack.NewEncoder(&w.buf)
 	return w
 }
