@@ -50,7 +50,8 @@ else
   emulator_pid=$!
   for _ in $(seq 100); do [ -s "$work/endpoint" ] && break; sleep 0.1; done
   [ -s "$work/endpoint" ] || { cat "$work/emulator.out" "$work/emulator.log" >&2; echo "emulator did not start" >&2; exit 1; }
-  export VOLCENGINE_ENDPOINT="$(cat "$work/endpoint")"
+  VOLCENGINE_ENDPOINT="$(cat "$work/endpoint")"
+  export VOLCENGINE_ENDPOINT
   export VOLCENGINE_ACCESS_KEY="AKLTDEMO00000000000000000001"
   export VOLCENGINE_SECRET_KEY="demo-secret-key-for-the-emulator-only"
   unset VOLCENGINE_SESSION_TOKEN VOLCENGINE_REGION

@@ -9,7 +9,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-# shellcheck source=tool.sh
+# shellcheck source=scripts/tool.sh
 source scripts/tool.sh
 export CHECKPOINT_DISABLE=1
 

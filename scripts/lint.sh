@@ -3,23 +3,23 @@
 # SPDX-License-Identifier: MPL-2.0
 #
 # make lint: golangci-lint with .golangci.yml, actionlint on the workflows,
-# shellcheck on the scripts, `terraform fmt -check` on the examples, and
+# ShellCheck on the scripts, `terraform fmt -check` on the examples, and
 # the repository's own rules. The Go tools are pinned in tools/pinned/*/go.mod
 # and run with `go tool`.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-# shellcheck source=tool.sh
+# shellcheck source=scripts/tool.sh
 source scripts/tool.sh
 
 tool golangci-lint run ./...
 
-# shellcheck comes from Debian's packages; CI runs as root on a fresh machine.
+# ShellCheck comes from Debian's packages; CI runs as root on a fresh machine.
 if ! command -v shellcheck >/dev/null 2>&1; then
   echo "installing shellcheck" >&2
   apt-get update -qq >&2 && apt-get install -y -qq shellcheck >&2
 fi
-shellcheck scripts/*.sh .ci/run
+shellcheck -x scripts/*.sh .ci/run
 # actionlint also runs shellcheck on each workflow's run: steps.
 tool actionlint
 

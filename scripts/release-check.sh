@@ -8,7 +8,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-# shellcheck source=tool.sh
+# shellcheck source=scripts/tool.sh
 source scripts/tool.sh
 tool goreleaser check
 
@@ -19,7 +19,7 @@ trap 'rm -f "$snap"' EXIT
 sed -e 's/^    goos: .*/    goos: [linux]/' -e 's/^    goarch: .*/    goarch: [amd64]/' .goreleaser.yml > "$snap"
 grep -q 'goos: \[linux\]' "$snap" && grep -q 'goarch: \[amd64\]' "$snap"
 tool goreleaser release --snapshot --clean --skip=sign,publish,before --config "$snap"
-ls -1 dist/ | grep -E '\.zip$|SHA256SUMS$'
+ls -1 dist/*.zip dist/*SHA256SUMS
 # The checksums cover the archive and the registry manifest, under the
 # names the registry expects.
 sums=(dist/*_SHA256SUMS)

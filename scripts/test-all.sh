@@ -14,9 +14,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 mkdir -p .build
 
-# shellcheck source=acc-env.sh
+# shellcheck source=scripts/acc-env.sh
 source scripts/acc-env.sh
-# shellcheck source=tool.sh
+# shellcheck source=scripts/tool.sh
 source scripts/tool.sh
 
 go vet ./...

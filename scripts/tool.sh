@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Copyright (c) The terraform-provider-volcrtc authors
 # SPDX-License-Identifier: MPL-2.0
 #
