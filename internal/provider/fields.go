@@ -93,15 +93,6 @@ func typeName(t tftypes.Type) string {
 	return t.String()
 }
 
-// objectType is the object's tftypes type.
-func (o object[T]) objectType() tftypes.Object {
-	types := make(map[string]tftypes.Type, len(o))
-	for _, f := range o {
-		types[f.name] = f.typ
-	}
-	return tftypes.Object{AttributeTypes: types}
-}
-
 func optionalNumber(v *int64) any {
 	if v == nil {
 		return nil
