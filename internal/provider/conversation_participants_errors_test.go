@@ -4,6 +4,7 @@
 package provider
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -27,60 +28,71 @@ func lastGood() resource.TestStep {
 }
 
 // Each bad argument is reported on its attribute before any request.
+// The cases run as three tests in parallel, each with its own emulator.
 func TestAccConversationParticipants_validation(t *testing.T) {
-	emu, url := newEmulator(t, emulator.Options{})
 	app, conv := "100001", "7000000000000000001"
-	step := func(config, want string) resource.TestStep {
-		return resource.TestStep{Config: config, ExpectError: wrapped(want), PreConfig: expectNoRequest(t, emu)}
-	}
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(sampleEnv(url)),
-		Steps: []resource.TestStep{
-			step(dataSourceConfig("0", conv, 1), `(?s)with data.volcrtc_conversation_participants.test,.*app_id\s+= 0.*Attribute app_id value must be between 1 and 2147483647, got: 0`),
-			step(dataSourceConfig("-5", conv, 1), `Attribute app_id value must be between 1 and\s+2147483647, got: -5`),
-			step(dataSourceConfig("2147483648", conv, 1), `Attribute app_id value must be between 1 and\s+2147483647, got: 2147483648`),
-			step(dataSourceConfig(app, "0", 1), `Attribute conversation_short_id value must be at least 1, got: 0`),
-			step(dataSourceConfig(app, "-7000000000000000001", 1), `Attribute conversation_short_id value must be at least 1, got:\s+-7000000000000000001`),
-			step(dataSourceConfig(app, conv), `Attribute participant_user_ids list must contain at least 1 elements, got: 0`),
-			step(dataSourceConfig(app, conv, 5, 6, 5, 7, 6, 5), `(?s)Duplicate user IDs.*participant_user_ids = \[5, 6, 5, 7, 6, 5\].*Each user ID may appear only once in participant_user_ids; repeated: 5, 6\.`),
-			step(dataSourceConfig(app, conv, longListWithRepeat()...), `(?s)Duplicate user IDs.*repeated: 1\.`),
-			step(dataSourceConfig(app, conv, 5, 0), `Attribute participant_user_ids\[1\] value must be at least 1, got: 0`),
-			step(dataSourceConfig(app, conv, -9), `Attribute participant_user_ids\[0\] value must be at least 1, got: -9`),
-			step(dataSourceConfig(app, "1.5", 1), `Attribute conversation_short_id value must be a whole number at least 1 \(no fraction\), got: 1.5`),
-			step(dataSourceConfig("1.5", conv, 1), `Attribute app_id value must be a whole number between 1 and 2147483647 \(no fraction\), got: 1.5`),
-			step(`
+	type bad struct{ config, want string }
+	step := func(config, want string) bad { return bad{config, want} }
+	cases := []bad{
+		step(dataSourceConfig("0", conv, 1), `(?s)with data.volcrtc_conversation_participants.test,.*app_id\s+= 0.*Attribute app_id value must be between 1 and 2147483647, got: 0`),
+		step(dataSourceConfig("-5", conv, 1), `Attribute app_id value must be between 1 and\s+2147483647, got: -5`),
+		step(dataSourceConfig("2147483648", conv, 1), `Attribute app_id value must be between 1 and\s+2147483647, got: 2147483648`),
+		step(dataSourceConfig(app, "0", 1), `Attribute conversation_short_id value must be at least 1, got: 0`),
+		step(dataSourceConfig(app, "-7000000000000000001", 1), `Attribute conversation_short_id value must be at least 1, got:\s+-7000000000000000001`),
+		step(dataSourceConfig(app, conv), `Attribute participant_user_ids list must contain at least 1 elements, got: 0`),
+		step(dataSourceConfig(app, conv, 5, 6, 5, 7, 6, 5), `(?s)Duplicate user IDs.*participant_user_ids = \[5, 6, 5, 7, 6, 5\].*Each user ID may appear only once in participant_user_ids; repeated: 5, 6\.`),
+		step(dataSourceConfig(app, conv, longListWithRepeat()...), `(?s)Duplicate user IDs.*repeated: 1\.`),
+		step(dataSourceConfig(app, conv, 5, 0), `Attribute participant_user_ids\[1\] value must be at least 1, got: 0`),
+		step(dataSourceConfig(app, conv, -9), `Attribute participant_user_ids\[0\] value must be at least 1, got: -9`),
+		step(dataSourceConfig(app, "1.5", 1), `Attribute conversation_short_id value must be a whole number at least 1 \(no fraction\), got: 1.5`),
+		step(dataSourceConfig("1.5", conv, 1), `Attribute app_id value must be a whole number between 1 and 2147483647 \(no fraction\), got: 1.5`),
+		step(`
 data "volcrtc_conversation_participants" "test" {
   app_id                = 100001
   conversation_short_id = 7000000000000000001
   participant_user_ids  = [1, 1.5]
 }`, `Attribute participant_user_ids\[1\] value must be a whole number at least 1 \(no fraction\), got: 1.5`),
-			step(`
+		step(`
 data "volcrtc_conversation_participants" "test" {
   app_id                = 100001
   conversation_short_id = 7000000000000000001
   participant_user_ids  = [9223372036854775808]
 }`, `Attribute participant_user_ids\[0\] value must be at most 9223372036854775807, the largest 64-bit ID, got: 9223372036854775808`),
-			step(`provider "volcrtc" { max_qps = 99.5 }`+sampleDataSource(1), `Attribute max_qps value must be a whole number between 1 and 100 \(no fraction\), got: 99.5`),
-			step(`provider "volcrtc" { access_key = "AK\n" }`+sampleDataSource(1), `(?s)Invalid access_key.*The value of access_key has white space at its start or end.*trimspace`),
-			step(`
+		step(`provider "volcrtc" { max_qps = 99.5 }`+sampleDataSource(1), `Attribute max_qps value must be a whole number between 1 and 100 \(no fraction\), got: 99.5`),
+		step(`provider "volcrtc" { access_key = "AK\n" }`+sampleDataSource(1), `(?s)Invalid access_key.*The value of access_key has white space at its start or end.*trimspace`),
+		step(`
 data "volcrtc_conversation_participants" "test" {
   app_id                = 100001
   conversation_short_id = 7000000000000000001
   participant_user_ids  = [1, null]
 }`, `(?s)Null List Value.*participant_user_ids = \[1, null\].*contains a null value`),
-			step(`
+		step(`
 data "volcrtc_conversation_participants" "test" {
   app_id = 100001
 }`, `The argument "conversation_short_id" is required`),
-			step(`provider "volcrtc" { region = "mars-1" }`+sampleDataSource(1), `(?s)region = "mars-1".*Attribute region value must be one of: \["cn-north-1" "ap-southeast-1"\], got:\s+"mars-1"`),
-			step(`provider "volcrtc" { endpoint = "ftp://127.0.0.1" }`+sampleDataSource(1), `(?s)Invalid endpoint.*must start with https:// or http://`),
-			step(`provider "volcrtc" { endpoint = "127.0.0.1:8080" }`+sampleDataSource(1), `Invalid endpoint`),
-			step(`provider "volcrtc" { access_key = "" }`+sampleDataSource(1), `Attribute access_key string length must be at least 1, got: 0`),
-			step(`provider "volcrtc" { secret_key = "" }`+sampleDataSource(1), `Attribute secret_key string length must be at least 1, got: 0`),
-			step(`provider "volcrtc" { session_token = "" }`+sampleDataSource(1), `Attribute session_token string length must be at least 1, got: 0`),
-			func() resource.TestStep { s := lastGood(); s.PreConfig = expectNoRequest(t, emu); return s }(),
-		},
-	})
+		step(`provider "volcrtc" { region = "mars-1" }`+sampleDataSource(1), `(?s)region = "mars-1".*Attribute region value must be one of: \["cn-north-1" "ap-southeast-1"\], got:\s+"mars-1"`),
+		step(`provider "volcrtc" { endpoint = "ftp://127.0.0.1" }`+sampleDataSource(1), `(?s)Invalid endpoint.*must start with https:// or http://`),
+		step(`provider "volcrtc" { endpoint = "127.0.0.1:8080" }`+sampleDataSource(1), `Invalid endpoint`),
+		step(`provider "volcrtc" { access_key = "" }`+sampleDataSource(1), `Attribute access_key string length must be at least 1, got: 0`),
+		step(`provider "volcrtc" { secret_key = "" }`+sampleDataSource(1), `Attribute secret_key string length must be at least 1, got: 0`),
+		step(`provider "volcrtc" { session_token = "" }`+sampleDataSource(1), `Attribute session_token string length must be at least 1, got: 0`),
+	}
+	const groups = 3
+	for g := 0; g < groups; g++ {
+		t.Run(fmt.Sprint("group ", g+1), func(t *testing.T) {
+			emu, url := newEmulator(t, emulator.Options{})
+			var steps []resource.TestStep
+			for i := g; i < len(cases); i += groups {
+				steps = append(steps, resource.TestStep{Config: cases[i].config, ExpectError: wrapped(cases[i].want), PreConfig: expectNoRequest(t, emu)})
+			}
+			last := lastGood()
+			last.PreConfig = expectNoRequest(t, emu)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(sampleEnv(url)),
+				Steps:                    append(steps, last),
+			})
+		})
+	}
 }
 
 // longListWithRepeat is 10,000 IDs whose last one repeats the first.
