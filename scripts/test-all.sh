@@ -20,15 +20,20 @@ source scripts/acc-env.sh
 source scripts/tool.sh
 
 go vet ./...
-echo "==> race detector on the concurrent packages"
-go test -race -count=1 ./internal/imclient/ ./internal/emulator/ ./cmd/... ./tools/...
-echo "==> every test on $cli_version"
-json=.build/test.json
+# The concurrent packages run under the race detector, everything else
+# without it; each test runs once.
+race=(./internal/imclient/ ./internal/emulator/ ./cmd/... ./tools/...)
+mapfile -t rest < <(go list ./... | grep -v -e /internal/imclient -e /internal/emulator -e /cmd/ -e /tools/)
 set +e
+echo "==> race detector on the concurrent packages"
+tool gotestsum --format testname --jsonfile .build/race.json -- -race -count=1 "${race[@]}"
+race_status=$?
+echo "==> every other test on $cli_version"
 # Acceptance tests mostly wait on CLI processes: run four at a time.
-tool gotestsum --format testname --jsonfile "$json" -- ./... -count=1 -parallel 4 -timeout 30m
+tool gotestsum --format testname --jsonfile .build/rest.json -- -count=1 -parallel 4 -timeout 30m "${rest[@]}"
 status=$?
 set -e
 echo
-go run ./tools/testsummary < "$json"
+cat .build/race.json .build/rest.json | go run ./tools/testsummary
+if [ "$race_status" -ne 0 ]; then echo "FAIL: go test -race exited $race_status" >&2; exit "$race_status"; fi
 if [ "$status" -ne 0 ]; then echo "FAIL: go test exited $status" >&2; exit "$status"; fi
