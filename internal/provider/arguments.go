@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -87,6 +88,38 @@ func encodeState(records int, write func(*stateWriter), diags *diag.Diagnostics)
 		diags.AddError("Cannot build the data source's state", err.Error()+" This is a bug in the provider.")
 	}
 	return b
+}
+
+// dataSource is what the data sources share: the provider's data from
+// Configure, and a Read through the framework that runs their reader.
+type dataSource struct {
+	data *providerData
+	read reader
+}
+
+func (d *dataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = configuredData(req, resp)
+}
+
+func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	readInto(ctx, d.data, req, resp, d.read)
+}
+
+// describeIgnored describes what a read left out of the API's answer, as
+// "2 repeated, 1 not requested", or "".
+func describeIgnored(counts ...ignoredCount) string {
+	var parts []string
+	for _, c := range counts {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+type ignoredCount struct {
+	n    int
+	what string
 }
 
 // readInto is a data source's Read through the framework, for servers

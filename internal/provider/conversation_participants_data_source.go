@@ -5,9 +5,7 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"math"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -28,12 +26,10 @@ var (
 )
 
 func newConversationParticipantsDataSource() datasource.DataSource {
-	return &conversationParticipantsDataSource{}
+	return &conversationParticipantsDataSource{dataSource{read: readParticipants}}
 }
 
-type conversationParticipantsDataSource struct {
-	data *providerData
-}
+type conversationParticipantsDataSource struct{ dataSource }
 
 // conversationParticipantsModel holds the arguments; the computed
 // attributes are written as raw state (see rawstate.go).
@@ -90,14 +86,6 @@ func (d *conversationParticipantsDataSource) Schema(_ context.Context, _ datasou
 			},
 		},
 	}
-}
-
-func (d *conversationParticipantsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req, resp)
-}
-
-func (d *conversationParticipantsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readInto(ctx, d.data, req, resp, readParticipants)
 }
 
 // readParticipants reads what config asks for and returns the state.
@@ -173,8 +161,7 @@ func scanAll(ctx context.Context, client *imclient.Client, in imclient.BatchGetP
 			st.userIDs = append(st.userIDs, *p.ParticipantUserID)
 		}
 	}
-	if noID+otherConv > 0 {
-		detail := fmt.Sprintf("%d without a user ID, %d of another conversation", noID, otherConv)
+	if detail := describeIgnored(ignoredCount{noID, "without a user ID"}, ignoredCount{otherConv, "of another conversation"}); detail != "" {
 		tflog.Warn(ctx, "ignored unexpected participants", map[string]any{"detail": detail})
 		diags.AddWarning("Unexpected participants ignored",
 			"The API's list of members held records that cannot be members of this conversation; they were left out: "+detail+".")
@@ -209,16 +196,8 @@ func indexParticipants(in imclient.BatchGetParticipantsInput, found []imclient.P
 			byID[id] = p
 		}
 	}
-	var parts []string
-	for _, c := range []struct {
-		n    int
-		what string
-	}{{noID, "without a user ID"}, {otherConv, "of another conversation"}, {unrequested, "not requested"}, {dup, "repeated"}} {
-		if c.n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
-		}
-	}
-	return byID, strings.Join(parts, ", ")
+	return byID, describeIgnored(ignoredCount{noID, "without a user ID"}, ignoredCount{otherConv, "of another conversation"},
+		ignoredCount{unrequested, "not requested"}, ignoredCount{dup, "repeated"})
 }
 
 // input converts the validated configuration into a client request;

@@ -5,9 +5,7 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"math"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -27,11 +25,11 @@ var (
 	_ datasource.DataSourceWithConfigure = (*conversationsDataSource)(nil)
 )
 
-func newConversationsDataSource() datasource.DataSource { return &conversationsDataSource{} }
-
-type conversationsDataSource struct {
-	data *providerData
+func newConversationsDataSource() datasource.DataSource {
+	return &conversationsDataSource{dataSource{read: readConversations}}
 }
+
+type conversationsDataSource struct{ dataSource }
 
 // conversationsModel holds the arguments; the computed attributes are
 // written as raw state (see rawstate.go).
@@ -84,14 +82,6 @@ func (d *conversationsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 			},
 		},
 	}
-}
-
-func (d *conversationsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req, resp)
-}
-
-func (d *conversationsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readInto(ctx, d.data, req, resp, readConversations)
 }
 
 // readConversations reads what config asks for and returns the state.
@@ -170,16 +160,8 @@ func indexConversations(in imclient.BatchGetConversationsInput, found []imclient
 			byID[id] = c
 		}
 	}
-	var parts []string
-	for _, c := range []struct {
-		n    int
-		what string
-	}{{noID, "without an ID"}, {otherApp, "of another app"}, {unrequested, "not requested"}, {dup, "repeated"}} {
-		if c.n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
-		}
-	}
-	return byID, strings.Join(parts, ", ")
+	return byID, describeIgnored(ignoredCount{noID, "without an ID"}, ignoredCount{otherApp, "of another app"},
+		ignoredCount{unrequested, "not requested"}, ignoredCount{dup, "repeated"})
 }
 
 // conversationsState is the data source's whole state.
