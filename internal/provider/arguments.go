@@ -126,8 +126,12 @@ type ignoredCount struct {
 // built without NewServer: the same read, its state decoded for the
 // framework. NewServer's server answers ReadDataSource directly.
 func readInto(ctx context.Context, data *providerData, req datasource.ReadRequest, resp *datasource.ReadResponse, read reader) {
-	client, ctx := data.readClient(ctx, req, resp)
-	if client == nil {
+	client, ctx, deferred, diags := data.readClient(ctx, req.ClientCapabilities.DeferralAllowed)
+	if deferred {
+		resp.Deferred = &datasource.Deferred{Reason: datasource.DeferredReasonProviderConfigUnknown}
+		return
+	}
+	if resp.Diagnostics.Append(diags...); client == nil {
 		return
 	}
 	b, diags := read(ctx, client, req.Config.Raw)

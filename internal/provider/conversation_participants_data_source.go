@@ -34,9 +34,9 @@ type conversationParticipantsDataSource struct{ dataSource }
 // conversationParticipantsModel holds the arguments; the computed
 // attributes are written as raw state (see rawstate.go).
 type conversationParticipantsModel struct {
-	AppID               types.Number   `tfsdk:"app_id"`
-	ConversationShortID types.Number   `tfsdk:"conversation_short_id"`
-	ParticipantUserIDs  []types.Number `tfsdk:"participant_user_ids"`
+	AppID               types.Number
+	ConversationShortID types.Number
+	ParticipantUserIDs  []types.Number
 }
 
 func (d *conversationParticipantsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {

@@ -34,9 +34,9 @@ type conversationsDataSource struct{ dataSource }
 // conversationsModel holds the arguments; the computed attributes are
 // written as raw state (see rawstate.go).
 type conversationsModel struct {
-	AppID                types.Number   `tfsdk:"app_id"`
-	ConversationShortIDs []types.Number `tfsdk:"conversation_short_ids"`
-	IncludeMemberCount   types.Bool     `tfsdk:"include_member_count"`
+	AppID                types.Number
+	ConversationShortIDs []types.Number
+	IncludeMemberCount   types.Bool
 }
 
 func (d *conversationsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {

@@ -88,23 +88,24 @@ func configuredData(req datasource.ConfigureRequest, resp *datasource.ConfigureR
 	return data
 }
 
-// readClient returns the client a data source's Read uses and the context
-// that masks secrets in its logs; nil when the read cannot go on, with
-// the reason in resp (or the read deferred).
-func (d *providerData) readClient(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) (*imclient.Client, context.Context) {
+// readClient returns the client a read uses and the context that masks
+// secrets in its logs. deferred is true when the read should wait for
+// the provider's configuration (unknown, and Terraform can defer); a nil
+// client otherwise comes with the errors that explain it. d may be nil:
+// the provider was not configured.
+func (d *providerData) readClient(ctx context.Context, deferralAllowed bool) (client *imclient.Client, logCtx context.Context, deferred bool, diags diag.Diagnostics) {
 	if d == nil {
-		resp.Diagnostics.AddError("Provider not configured", "The volcrtc provider was not configured before this data source was read.")
-		return nil, ctx
+		diags.AddError("Provider not configured", "The volcrtc provider was not configured before this data source was read.")
+		return nil, ctx, false, diags
 	}
-	if len(d.unknown) > 0 && req.ClientCapabilities.DeferralAllowed {
-		resp.Deferred = &datasource.Deferred{Reason: datasource.DeferredReasonProviderConfigUnknown}
-		return nil, ctx
+	if len(d.unknown) > 0 && deferralAllowed {
+		return nil, ctx, true, nil
 	}
-	client, diags := d.clientOrDiags()
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
-		return nil, ctx
+	client, diags = d.clientOrDiags()
+	if diags.HasError() {
+		return nil, ctx, false, diags
 	}
-	return client, d.logContext(ctx)
+	return client, d.logContext(ctx), false, nil
 }
 
 // batchSizeWarning says, once per provider instance and action, that the

@@ -94,20 +94,16 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 		diags.AddError("Cannot read the configuration", err.Error()+" This is a bug in the provider.")
 		return resp, nil
 	}
-	data := s.p.data.Load()
-	if data == nil {
-		diags.AddError("Provider not configured", "The volcrtc provider was not configured before this data source was read.")
-		return resp, nil
-	}
-	if len(data.unknown) > 0 && req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed {
+	deferralAllowed := req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed
+	client, ctx, deferred, clientDiags := s.p.data.Load().readClient(ctx, deferralAllowed)
+	if deferred {
 		resp.Deferred = &tfprotov6.Deferred{Reason: tfprotov6.DeferredReasonProviderConfigUnknown}
 		return resp, nil
 	}
-	client, clientDiags := data.clientOrDiags()
-	if diags.Append(clientDiags...); diags.HasError() {
+	if diags.Append(clientDiags...); client == nil {
 		return resp, nil
 	}
-	state, readDiags := read(data.logContext(ctx), client, config)
+	state, readDiags := read(ctx, client, config)
 	if diags.Append(readDiags...); diags.HasError() {
 		return resp, nil
 	}
