@@ -68,6 +68,33 @@ func (s *Server) FailScanPage(page int, fault Fault) {
 	s.scanFault[page] = fault
 }
 
+// ContradictScanPage makes the page'th scan page (0-based, pages of
+// ScanLimit members) say HasMore true with NextCursor -1, as a broken API
+// might.
+func (s *Server) ContradictScanPage(page int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.scanContradict == nil {
+		s.scanContradict = map[int]bool{}
+	}
+	s.scanContradict[page] = true
+}
+
+// scanned is who a plain scan lists: every member, but of a live group
+// (type 100) only the owner and admins, as the API documents.
+func scanned(conv conversation) []Participant {
+	if conv.info.ConversationType == nil || *conv.info.ConversationType != 100 {
+		return conv.participants
+	}
+	var out []Participant
+	for _, p := range conv.participants {
+		if p.Role == 1 || p.Role == 2 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // handleScan serves ScanConversationParticipantList in join order.
 func (s *Server) handleScan(body []byte, rec *Request) (any, *apiError) {
 	var b ScanBody
@@ -87,21 +114,30 @@ func (s *Server) handleScan(body []byte, rec *Request) (any, *apiError) {
 	}
 	s.mu.Lock()
 	f, fail := s.scanFault[pos/s.opts.ScanLimit]
+	contradict := s.scanContradict[pos/s.opts.ScanLimit]
 	s.mu.Unlock()
 	if fail {
 		return nil, f.apiError()
 	}
-	end := min(pos+int(b.Limit), len(conv.participants))
+	members := scanned(conv)
+	size := int(b.Limit)
+	if s.opts.ScanPageSize > 0 && s.opts.ScanPageSize < size {
+		size = s.opts.ScanPageSize
+	}
+	end := min(pos+size, len(members))
 	page := []Participant{}
 	if pos < end {
-		page = conv.participants[pos:end]
+		page = members[pos:end]
 	}
 	next := s.cursorAt(end)
-	more := end < len(conv.participants)
+	more := end < len(members)
+	if contradict {
+		return map[string]any{"HasMore": true, "NextCursor": -1, "Participants": page}, nil
+	}
 	if s.opts.ScanNeverEnds {
 		more = true
 		if s.opts.CursorStyle == CursorOpaque {
-			next = s.cursorAt(pos + int(b.Limit))
+			next = s.cursorAt(pos + size)
 		}
 	}
 	if !more {

@@ -69,6 +69,7 @@ type faultState struct {
 	rng      *rand.Rand
 	script   []Fault
 	always   *Fault
+	byAction map[string]*Fault
 	arrivals map[string][]time.Time // per access key, within the window
 	stats    Stats
 }
@@ -95,6 +96,17 @@ func (s *Server) SetFault(fault *Fault) {
 	s.faults.always = fault
 }
 
+// FailAction makes every later call of action fail with fault, after any
+// scripted ones; nil stops it.
+func (s *Server) FailAction(action string, fault *Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.faults.byAction == nil {
+		s.faults.byAction = map[string]*Fault{}
+	}
+	s.faults.byAction[action] = fault
+}
+
 // Stats returns the counts so far.
 func (s *Server) Stats() Stats {
 	s.mu.Lock()
@@ -105,7 +117,7 @@ func (s *Server) Stats() Stats {
 // admit applies the per-key sliding-window rate limit, then scripted and
 // random faults, to an authenticated request. The window counts requests
 // by arrival, as a gateway does, even when handlers run out of order.
-func (s *Server) admit(accessKey string, arrival time.Time) *apiError {
+func (s *Server) admit(accessKey, action string, arrival time.Time) *apiError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.opts.RateLimit > 0 {
@@ -132,6 +144,9 @@ func (s *Server) admit(accessKey string, arrival time.Time) *apiError {
 	}
 	if s.faults.always != nil {
 		return s.faults.always.apiError()
+	}
+	if f := s.faults.byAction[action]; f != nil {
+		return f.apiError()
 	}
 	if s.opts.FaultRate > 0 && s.faults.rng.Float64() < s.opts.FaultRate {
 		return FaultUnavailable.apiError()

@@ -141,7 +141,7 @@ func TestRateLimitCountsByArrival(t *testing.T) {
 		ms        int
 		throttled bool
 	}{{500, false}, {100, false}, {300, false}, {600, true}, {1150, true}, {1350, false}} {
-		got := s.admit("AK", at(step.ms))
+		got := s.admit("AK", "BatchGetConversationParticipant", at(step.ms))
 		if (got != nil) != step.throttled {
 			t.Fatalf("arrival at %d ms: throttled=%v, want %v", step.ms, got != nil, step.throttled)
 		}

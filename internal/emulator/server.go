@@ -57,6 +57,9 @@ type Options struct {
 	// ScanLimit is the most members one scan call may ask for with
 	// details; 20, the documented cap, when zero.
 	ScanLimit int
+	// ScanPageSize, when positive and below the call's Limit, is how many
+	// members a scan page holds: an API whose pages are shorter than asked.
+	ScanPageSize int
 	// ScanNeverEnds makes every scan page say HasMore, as a broken API
 	// might: with offset cursors the cursor repeats at the end, with
 	// opaque ones it keeps growing over empty pages.
@@ -106,13 +109,14 @@ type Server struct {
 	apps  map[int64]bool
 	convs map[convKey]conversation
 
-	mu        sync.Mutex
-	seq       int
-	requests  []Request
-	errors200 bool
-	faults    faultState
-	scanFault map[int]Fault // by page index
-	inFlight  atomic.Int64
+	mu             sync.Mutex
+	seq            int
+	requests       []Request
+	errors200      bool
+	faults         faultState
+	scanFault      map[int]Fault // by page index
+	scanContradict map[int]bool  // by page index
+	inFlight       atomic.Int64
 }
 
 // New returns an emulator serving fx.
@@ -221,7 +225,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		aerr = s.businessError("InvalidParam", "cannot read body")
 	}
 	if aerr == nil {
-		aerr = s.admit(rec.AccessKey, arrival)
+		aerr = s.admit(rec.AccessKey, rec.Action, arrival)
 	}
 	if s.opts.Latency > 0 {
 		t := time.NewTimer(s.opts.Latency)

@@ -52,13 +52,23 @@ func (b *batchSize) refused(n, next int) {
 	}
 }
 
+// batchSizeOf returns what the client knows of action's batch size,
+// starting from the configured one the first time the action is used.
+func (c *Client) batchSizeOf(action string) *batchSize {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b := c.batches[action]
+	if b == nil {
+		b = &batchSize{current: c.maxBatchSize, confirmed: c.trustBatch}
+		c.batches[action] = b
+	}
+	return b
+}
+
 // TakeBatchSizeNotice returns, once per client and action, the batch size
 // the client fell back to after the API refused longer calls.
 func (c *Client) TakeBatchSizeNotice(action string) (size int, ok bool) {
-	b := c.batches[action]
-	if b == nil {
-		return 0, false
-	}
+	b := c.batchSizeOf(action)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if !b.lowered || !b.confirmed || b.noticed {
@@ -78,7 +88,7 @@ func (c *Client) TakeBatchSizeNotice(action string) (size int, ok bool) {
 // batch of full size has succeeded, the first batch goes alone so that the
 // others start with the size it found.
 func batched[T any](ctx context.Context, c *Client, action string, ids []int64, fetch func(context.Context, []int64) ([]T, error)) ([]T, error) {
-	bs := c.batches[action]
+	bs := c.batchSizeOf(action)
 	var head []T
 	if size := bs.size(); !bs.isConfirmed() && len(ids) > size {
 		got, err := adaptive(tflog.SetField(ctx, "batch", 0), bs, ids[:size], fetch)

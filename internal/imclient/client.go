@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -96,14 +97,19 @@ type Client struct {
 	userAgent string
 	http      *http.Client
 
-	batches     map[string]*batchSize // by action
-	maxRetries  int
-	timeout     time.Duration
-	concurrency int
-	limiter     *rate.Limiter
-	window      *sendWindow
-	sleep       func(ctx context.Context, d time.Duration) error
-	jitter      func(d time.Duration) time.Duration
+	mu           sync.Mutex
+	batches      map[string]*batchSize // by action, made on first use
+	maxBatchSize int
+	trustBatch   bool
+	maxRetries   int
+	// maxScanMembers is MaxScanMembers; tests lower it.
+	maxScanMembers int
+	timeout        time.Duration
+	concurrency    int
+	limiter        *rate.Limiter
+	window         *sendWindow
+	sleep          func(ctx context.Context, d time.Duration) error
+	jitter         func(d time.Duration) time.Duration
 }
 
 // New checks cfg and returns a Client.
@@ -151,13 +157,13 @@ func New(cfg Config) (*Client, error) {
 		cfg.Now = time.Now
 	}
 	return &Client{
-		batches: map[string]*batchSize{
-			ActionBatchGetParticipants:  {current: cfg.MaxBatchSize, confirmed: cfg.TrustBatchSize},
-			ActionBatchGetConversations: {current: cfg.MaxBatchSize, confirmed: cfg.TrustBatchSize},
-		},
-		maxRetries:  cfg.MaxRetries,
-		timeout:     cfg.RequestTimeout,
-		concurrency: cfg.Concurrency,
+		batches:        map[string]*batchSize{},
+		maxBatchSize:   cfg.MaxBatchSize,
+		trustBatch:     cfg.TrustBatchSize,
+		maxRetries:     cfg.MaxRetries,
+		maxScanMembers: MaxScanMembers,
+		timeout:        cfg.RequestTimeout,
+		concurrency:    cfg.Concurrency,
 		// A burst of one: no second ever holds more than MaxQPS+1 calls, and
 		// the slack to the API's 100 absorbs jitter between the client's
 		// clock and the API's.
@@ -253,8 +259,9 @@ type envelope struct {
 }
 
 // attempt sends one signed POST of action with payload and decodes the
-// Result, of at most limit bytes, into out. Retries wrap it.
-func (c *Client) attempt(ctx context.Context, action string, payload []byte, limit int64, out any) error {
+// Result, of at most bodyLimit(items) bytes, into out. Retries wrap it.
+func (c *Client) attempt(ctx context.Context, action string, payload []byte, items int, out any) error {
+	limit := bodyLimit(items)
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	u := *c.endpoint
@@ -287,7 +294,7 @@ func (c *Client) attempt(ctx context.Context, action string, payload []byte, lim
 	}
 	var apiErr *APIError
 	if complete {
-		apiErr = decode(action, resp.StatusCode, raw, out)
+		apiErr = decode(action, resp.StatusCode, raw, items, out)
 	} else {
 		apiErr = &APIError{Action: action, HTTPStatus: resp.StatusCode, Unreadable: true, Message: fmt.Sprintf(
 			"the response is larger than the %d MiB this call can need; it was not read further", limit>>20)}
@@ -306,10 +313,10 @@ func (c *Client) attempt(ctx context.Context, action string, payload []byte, lim
 	return nil
 }
 
-// decode fills out from one response, or says why it cannot.
-// Text from the body is made printable; a body that is not the API's
-// envelope is Unreadable.
-func decode(action string, status int, raw []byte, out any) *APIError {
+// decode fills out from one response of a call that asked for items
+// records, or says why it cannot. Text from the body is made printable; a
+// body that is not the API's envelope is Unreadable.
+func decode(action string, status int, raw []byte, items int, out any) *APIError {
 	var env envelope
 	jsonErr := json.Unmarshal(raw, &env)
 	meta := env.ResponseMetadata
@@ -336,11 +343,26 @@ func decode(action string, status int, raw []byte, out any) *APIError {
 		return &APIError{Action: action, HTTPStatus: status, RequestID: requestID, Unreadable: true,
 			Message: "response has neither Result nor ResponseMetadata.Error"}
 	}
+	// From here on the answer is the API's envelope: what is wrong is the
+	// Result's shape, not a proxy's page.
 	if err := json.Unmarshal(env.Result, out); err != nil {
-		return &APIError{Action: action, HTTPStatus: status, RequestID: requestID, Unreadable: true,
+		return &APIError{Action: action, HTTPStatus: status, RequestID: requestID, Unreadable: true, Envelope: true,
 			Message: "cannot decode Result: " + printable(err.Error())}
 	}
+	if r, ok := out.(result); ok {
+		if msg := r.check(items); msg != "" {
+			return &APIError{Action: action, HTTPStatus: status, RequestID: requestID, Unreadable: true, Envelope: true,
+				Message: printable(msg)}
+		}
+	}
 	return nil
+}
+
+// result is a Result type that can say what its answer lacks: a list the
+// action always returns, or more records than items were asked for. An
+// answer that says less than it must is unreadable, never "nothing".
+type result interface {
+	check(items int) string
 }
 
 // snippet returns a short printable excerpt of a body for messages.

@@ -93,7 +93,7 @@ func TestErrorDecoding(t *testing.T) {
 		{"200 without Result", 200, `{"ResponseMetadata":{"RequestId":"r3"}}`,
 			APIError{Unreadable: true, HTTPStatus: 200, RequestID: "r3", Message: "response has neither Result nor ResponseMetadata.Error"}},
 		{"Result of the wrong type", 200, `{"ResponseMetadata":{"RequestId":"r4"},"Result":{"Participants":"x"}}`,
-			APIError{Unreadable: true, HTTPStatus: 200, RequestID: "r4", Message: "cannot decode Result: json: cannot unmarshal string into Go struct field batchGetResult.Participants of type []imclient.Participant"}},
+			APIError{Unreadable: true, Envelope: true, HTTPStatus: 200, RequestID: "r4", Message: "cannot decode Result: json: cannot unmarshal string into Go struct field batchGetResult.Participants of type []imclient.Participant"}},
 		{"error with empty code on 4xx", 403, `{"ResponseMetadata":{"RequestId":"r5","Error":{"Message":"nope"}}}`,
 			APIError{HTTPStatus: 403, RequestID: "r5", Message: "nope"}},
 		{"empty error object on 5xx", 500, `{"ResponseMetadata":{"RequestId":"r6","Error":{}}}`,
@@ -105,9 +105,9 @@ func TestErrorDecoding(t *testing.T) {
 		{"both Error and Result", 200, `{"ResponseMetadata":{"RequestId":"r8","Error":{"Code":"InternalError","Message":"half done"}},"Result":{"Participants":[{"ParticipantUserId":1}]}}`,
 			APIError{HTTPStatus: 200, Code: "InternalError", Message: "half done", RequestID: "r8"}},
 		{"ID beyond int64", 200, `{"ResponseMetadata":{"RequestId":"r9"},"Result":{"Participants":[{"ParticipantUserId":9223372036854775808}]}}`,
-			APIError{Unreadable: true, HTTPStatus: 200, RequestID: "r9", Message: "cannot decode Result: json: cannot unmarshal number 9223372036854775808 into Go struct field Participant.Participants.ParticipantUserId of type int64"}},
+			APIError{Unreadable: true, Envelope: true, HTTPStatus: 200, RequestID: "r9", Message: "cannot decode Result: json: cannot unmarshal number 9223372036854775808 into Go struct field Participant.Participants.ParticipantUserId of type int64"}},
 		{"Ext with a non-string value", 200, `{"ResponseMetadata":{"RequestId":"r10"},"Result":{"Participants":[{"ParticipantUserId":1,"Ext":{"n":1}}]}}`,
-			APIError{Unreadable: true, HTTPStatus: 200, RequestID: "r10", Message: "cannot decode Result: json: cannot unmarshal number into Go struct field Participant.Participants.Ext of type string"}},
+			APIError{Unreadable: true, Envelope: true, HTTPStatus: 200, RequestID: "r10", Message: "cannot decode Result: json: cannot unmarshal number into Go struct field Participant.Participants.Ext of type string"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

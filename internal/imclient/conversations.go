@@ -3,7 +3,10 @@
 
 package imclient
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // ActionBatchGetConversations is the action BatchGetConversations calls.
 const ActionBatchGetConversations = "BatchGetConversations"
@@ -50,6 +53,17 @@ type batchGetConversationsBody struct {
 
 type batchGetConversationsResult struct {
 	ConversationCoreInfos []Conversation `json:"ConversationCoreInfos"`
+}
+
+// check refuses an answer without its list: that is not "none found".
+func (r *batchGetConversationsResult) check(limit int) string {
+	switch {
+	case r.ConversationCoreInfos == nil:
+		return "the answer has no ConversationCoreInfos list"
+	case len(r.ConversationCoreInfos) > limit:
+		return fmt.Sprintf("the answer holds %d conversations, more than the %d asked for", len(r.ConversationCoreInfos), limit)
+	}
+	return ""
 }
 
 // BatchGetConversations reads the given conversations in batches (see

@@ -23,6 +23,9 @@ type APIError struct {
 	// gateway page, broken or oversized JSON): nothing rejected the call,
 	// its response could not be read.
 	Unreadable bool
+	// Envelope is set on an Unreadable answer that was the API's envelope
+	// but whose Result was not what the action returns.
+	Envelope bool
 	// Set by the layers above one attempt.
 	RetryAfter time.Duration // from the Retry-After header
 	Attempts   int           // how many attempts were made

@@ -33,7 +33,7 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		var out batchGetResult
-		apiErr := decode("BatchGetConversationParticipant", status, body, &out)
+		apiErr := decode("BatchGetConversationParticipant", status, body, 100, &out)
 		if apiErr == nil {
 			if status/100 != 2 {
 				t.Fatalf("status %d decoded as success", status)

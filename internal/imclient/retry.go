@@ -60,7 +60,7 @@ func (c *Client) call(ctx context.Context, action string, body any, items int, o
 		}
 		err = c.attempt(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
 			WroteRequest: func(httptrace.WroteRequestInfo) { c.window.wrote(slot) },
-		}), action, payload, bodyLimit(items), out)
+		}), action, payload, items, out)
 		if err == nil {
 			return nil
 		}

@@ -6,7 +6,7 @@ package imclient
 import (
 	"context"
 	"fmt"
-	"sync"
+	"math"
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
@@ -19,6 +19,11 @@ const (
 	// ScanPageSize is the most members one scan call returns with details
 	// (documented).
 	ScanPageSize = 20
+	// MaxScanMembers bounds every scan, whatever the member count says: ten
+	// times the largest conversation this provider is measured with
+	// (100,000 members), and about as many members as a state Terraform
+	// can still receive (256 MiB) holds. A scan that reaches it fails.
+	MaxScanMembers = 1_000_000
 )
 
 // ScanInput names the conversation whose members are all read.
@@ -35,9 +40,41 @@ type scanBody struct {
 }
 
 type scanPage struct {
-	HasMore      bool          `json:"HasMore"`
+	HasMore      *bool         `json:"HasMore"`
 	NextCursor   *int64        `json:"NextCursor"`
 	Participants []Participant `json:"Participants"`
+
+	first bool // asked with cursor 0
+}
+
+// check refuses a page that does not say whether more follow, has no
+// member list (only a last page after others may leave it out), or holds
+// more members than its Limit.
+func (p *scanPage) check(limit int) string {
+	switch {
+	case p.HasMore == nil:
+		return "the page does not say whether more members follow (no HasMore)"
+	case p.Participants == nil && (*p.HasMore || p.first):
+		return "the page has no Participants list"
+	case len(p.Participants) > limit:
+		return fmt.Sprintf("the page holds %d members, more than the %d it was asked for", len(p.Participants), limit)
+	}
+	return ""
+}
+
+// ScanResult is every member of a conversation, and what the scan saw on
+// the way that a caller may want to report.
+type ScanResult struct {
+	Members []Participant
+	Pages   int
+	// Count is GetConversationUserCount's answer, or -1 when it failed
+	// (CountErr says why); the scan then followed the chain alone.
+	Count    int64
+	CountErr error
+	// Records the API returned that cannot be members of the conversation.
+	OtherConversation, NoUserID int
+	// Wasted is how many pages requested ahead the chain did not use.
+	Wasted int
 }
 
 // ScanError is a scan that stopped before the API said it had no more
@@ -59,168 +96,287 @@ func (e *ScanError) Error() string {
 
 func (e *ScanError) Unwrap() error { return e.Err }
 
+type userCount struct {
+	Count *int64 `json:"Count"`
+}
+
+func (u *userCount) check(int) string {
+	switch {
+	case u.Count == nil:
+		return "the answer has no Count"
+	case *u.Count < 0:
+		return fmt.Sprintf("the answer's Count is %d, which no conversation has", *u.Count)
+	}
+	return ""
+}
+
 // UserCount returns how many members a conversation has.
 func (c *Client) UserCount(ctx context.Context, app int32, conv int64) (int64, error) {
 	body := struct {
 		AppID               int32 `json:"AppId"`
 		ConversationShortID int64 `json:"ConversationShortId"`
 	}{app, conv}
-	var out struct {
-		Count *int64 `json:"Count"`
-	}
+	var out userCount
 	if err := c.call(ctx, ActionUserCount, body, 1, &out); err != nil {
 		return 0, err
-	}
-	if out.Count == nil || *out.Count < 0 {
-		return 0, &APIError{Action: ActionUserCount, HTTPStatus: 200, Unreadable: true, Message: "the answer has no Count"}
 	}
 	return *out.Count, nil
 }
 
 func (c *Client) scanPage(ctx context.Context, in ScanInput, cursor int64) (scanPage, error) {
-	var p scanPage
+	p := scanPage{first: cursor == 0}
 	body := scanBody{AppID: in.AppID, ConversationShortID: in.ConversationShortID, Cursor: cursor, Limit: ScanPageSize}
 	err := c.call(tflog.SetField(ctx, "cursor", cursor), ActionScanParticipants, body, ScanPageSize, &p)
 	return p, err
+}
+
+// nextCursor reads where a page says the list goes on. A page that says
+// more follow must name a usable cursor: one that contradicts itself
+// would otherwise end the read early and look complete.
+func nextCursor(hasMore bool, next *int64) (cursor int64, more bool, reason string) {
+	if !hasMore {
+		return 0, false, ""
+	}
+	switch {
+	case next == nil:
+		return 0, false, "the API said more followed (HasMore true) but gave no NextCursor"
+	case *next < 0:
+		return 0, false, fmt.Sprintf("the API said more followed (HasMore true) but gave NextCursor %d, which means the end", *next)
+	}
+	return *next, true, ""
 }
 
 // ScanConversationParticipants reads every member of a conversation with
 // ScanConversationParticipantList, in the API's order, each member once.
 //
 // The cursor chain is sequential: each page names the next page's cursor.
-// When the first page shows that the cursor is an offset (NextCursor =
-// Cursor + members returned), the following pages are requested ahead of
-// the chain, within the shared budget, at the cursors an offset predicts;
-// the chain still follows NextCursor and takes a page fetched ahead only
-// when it was requested with exactly that cursor, so the result is the
-// chain's whatever the cursor means. Otherwise the chain runs alone.
+// GetConversationUserCount is asked alongside; when it answers and the
+// chain shows an offset cursor (NextCursor = Cursor + members returned),
+// the following pages are requested ahead at the cursors the chain's own
+// stride predicts, within the count (see lookAhead). The chain takes a
+// page fetched ahead only when it asks for exactly that cursor, so the
+// result is the chain's whatever the cursor means.
 //
-// It stops with a *ScanError on a failed call, a cursor the API returns a
-// second time, or far more pages than the conversation's member count
-// (GetConversationUserCount) can fill.
-func (c *Client) ScanConversationParticipants(ctx context.Context, in ScanInput) ([]Participant, error) {
+// It stops with a *ScanError on a failed page, an answer that says more
+// follow without a usable cursor, a cursor returned a second time, far
+// more pages than the member count can fill, or MaxScanMembers. A failed
+// count only means the chain runs alone.
+func (c *Client) ScanConversationParticipants(ctx context.Context, in ScanInput) (ScanResult, error) {
 	ctx, cancel := context.WithCancel(ctx)
-	ahead := &prefetcher{c: c, in: in, ctx: ctx, pending: map[int64]*pendingPage{}}
-	defer ahead.wait()
-	defer cancel()
-
-	type counted struct {
-		n   int64
-		err error
-	}
-	countDone := make(chan counted, 1)
-	go func() {
-		n, err := c.UserCount(ctx, in.AppID, in.ConversationShortID)
-		countDone <- counted{n, err}
+	ahead := newLookAhead(ctx, c, in)
+	countDone := make(chan struct{})
+	// Nothing this scan started outlives it.
+	defer func() {
+		cancel()
+		ahead.stop()
+		<-countDone
 	}()
-	page, err := c.scanPage(ctx, in, 0)
-	count := <-countDone
-	if err != nil {
-		return nil, &ScanError{Err: err}
-	}
-	if count.err != nil {
-		return nil, &ScanError{Err: count.err}
-	}
-	maxPages := int(count.n/ScanPageSize)*2 + 10
 
-	var (
-		out     []Participant
-		seen    = map[int64]bool{}
-		cursors = map[int64]bool{0: true}
-		cursor  int64
-		pages   = 1
-		offset  = true
-	)
+	var count int64
+	var countErr error
+	go func() {
+		defer close(countDone)
+		count, countErr = c.UserCount(ctx, in.AppID, in.ConversationShortID)
+	}()
+	res := ScanResult{Count: -1}
+	countKnown := func() bool {
+		if res.Count >= 0 || res.CountErr != nil {
+			return true
+		}
+		select {
+		case <-countDone:
+		default:
+			return false
+		}
+		if countErr != nil {
+			res.CountErr = countErr
+			tflog.Warn(ctx, "GetConversationUserCount failed; following the scan's chain alone", map[string]any{"error": countErr.Error()})
+		} else {
+			res.Count = count
+		}
+		return true
+	}
+
+	seen := map[int64]bool{}
+	cursors := map[int64]bool{0: true}
+	stop := func(reason string, err error) (ScanResult, error) {
+		return ScanResult{}, &ScanError{Members: len(res.Members), Pages: res.Pages, Reason: reason, Err: err}
+	}
+	var cursor int64
+	page, err := c.scanPage(ctx, in, 0)
 	for {
-		for _, p := range page.Participants {
-			if p.ParticipantUserID != nil {
-				if seen[*p.ParticipantUserID] {
-					continue // joined again during the scan, or repeated
-				}
-				seen[*p.ParticipantUserID] = true
-			}
-			out = append(out, p)
+		if err != nil {
+			return stop("", err)
 		}
-		if !page.HasMore || page.NextCursor == nil || *page.NextCursor < 0 {
-			return out, nil
+		res.Pages++
+		res.take(page.Participants, in.ConversationShortID, seen)
+		next, more, reason := nextCursor(*page.HasMore, page.NextCursor)
+		if reason != "" {
+			return stop(reason, nil)
 		}
-		next := *page.NextCursor
-		stop := func(reason string) error { return &ScanError{Members: len(out), Pages: pages, Reason: reason} }
+		if !more {
+			break
+		}
+		countKnown()
+		bound := c.maxScanMembers
+		bounded := res.Count >= 0 && res.Count < int64(bound)
 		switch {
 		case cursors[next]:
-			return nil, stop(fmt.Sprintf("the API returned cursor %d a second time, so the scan would never end", next))
-		case pages >= maxPages:
-			return nil, stop(fmt.Sprintf("the API still had more after %d pages, far more than a conversation of %d members fills", pages, count.n))
+			return stop(fmt.Sprintf("the API returned cursor %d a second time, so the scan would never end", next), nil)
+		case bounded && res.Pages >= int(res.Count/ScanPageSize)*2+10:
+			return stop(fmt.Sprintf("the API still had more after %d pages, far more than a conversation of %d members fills", res.Pages, res.Count), nil)
+		case res.Pages >= bound/ScanPageSize || len(res.Members) >= bound:
+			return stop(fmt.Sprintf("the API still had more after %d pages, beyond this provider's bound of %d members a scan", res.Pages, bound), nil)
 		}
 		cursors[next] = true
-		if offset && next != cursor+int64(len(page.Participants)) {
-			offset = false
-			tflog.Debug(ctx, "scan cursor is not an offset; following the chain alone", map[string]any{"cursor": cursor, "next": next})
-		}
-		if offset {
-			// Keep a window of pages requested ahead, within the member
-			// count; members who join during the scan are still reached
-			// by the chain itself.
-			for k := int64(0); k < int64(c.concurrency); k++ {
-				if at := next + k*ScanPageSize; at < count.n {
-					ahead.launch(at)
-				}
-			}
-		}
-		if page, err = ahead.get(next); err != nil {
-			return nil, &ScanError{Members: len(out), Pages: pages, Err: err}
-		}
+		ahead.follow(cursor, next, len(page.Participants), res.Pages, res.Count)
 		cursor = next
-		pages++
+		page, err = ahead.get(next)
+	}
+	res.Wasted = ahead.stop()
+	if res.OtherConversation > 0 && len(res.Members) == 0 {
+		return stop(fmt.Sprintf("every one of the %d records the API returned belongs to another conversation", res.OtherConversation), nil)
+	}
+	// The count was sent with the first page: it has answered by now,
+	// unless it is failing and being retried.
+	<-countDone
+	countKnown()
+	return res, nil
+}
+
+// take keeps a page's members of the conversation, each once: records of
+// another conversation are counted and left out before duplicates are
+// removed, so a member tagged wrongly once is not lost when it appears
+// again correctly.
+func (r *ScanResult) take(ps []Participant, conv int64, seen map[int64]bool) {
+	for _, p := range ps {
+		switch {
+		case p.ParticipantUserID == nil:
+			r.NoUserID++
+		case !p.InConversation(conv):
+			r.OtherConversation++
+		case seen[*p.ParticipantUserID]:
+			// joined again during the scan, or repeated
+		default:
+			seen[*p.ParticipantUserID] = true
+			r.Members = append(r.Members, p)
+		}
 	}
 }
 
-// prefetcher holds the pages requested ahead of the chain, by cursor.
-type prefetcher struct {
-	c   *Client
-	in  ScanInput
-	ctx context.Context
-
-	mu      sync.Mutex
-	pending map[int64]*pendingPage
-	wg      sync.WaitGroup
+// InConversation reports whether p is a record of conversation conv. Only
+// a non-zero ConversationShortId that differs from conv names another
+// conversation; an absent or zero one is taken as conv and set to it, so
+// the record shows the conversation that was asked.
+func (p *Participant) InConversation(conv int64) bool {
+	if p.ConversationShortID != nil && *p.ConversationShortID != 0 {
+		return *p.ConversationShortID == conv
+	}
+	p.ConversationShortID = &conv
+	return true
 }
 
-type pendingPage struct {
-	done chan struct{}
+// maxLookAheadShare bounds the pages requested ahead that the chain may
+// never use: at most one in ten of the chain's own pages.
+const maxLookAheadShare = 10
+
+// lookAhead requests pages ahead of the chain. It runs only while the
+// chain shows an offset cursor with a steady stride (the page size the
+// API really uses), never past the member count, and keeps at most one
+// page in flight per maxLookAheadShare pages the chain has read (and at
+// most the client's concurrency): the first page the chain asks for that
+// was not predicted stops it for good, so the pages it can waste stay
+// within a tenth of the chain's.
+type lookAhead struct {
+	c       *Client
+	in      ScanInput
+	chain   context.Context // the chain's own calls
+	ctx     context.Context // calls ahead, canceled when it stops
+	cancel  context.CancelFunc
+	pending map[int64]chan pageOrErr
+	stride  int64
+	front   int64 // next cursor to request ahead
+	off     bool  // stopped for good
+	wasted  int
+}
+
+type pageOrErr struct {
 	page scanPage
 	err  error
 }
 
-// launch requests the page at cursor unless it is already requested.
-func (f *prefetcher) launch(cursor int64) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if _, ok := f.pending[cursor]; ok {
+func newLookAhead(ctx context.Context, c *Client, in ScanInput) *lookAhead {
+	aheadCtx, cancel := context.WithCancel(ctx)
+	return &lookAhead{c: c, in: in, chain: ctx, ctx: aheadCtx, cancel: cancel, pending: map[int64]chan pageOrErr{}}
+}
+
+// follow learns from the chain's last page (at cursor, n members, pointing
+// at next) and tops the window up.
+func (a *lookAhead) follow(cursor, next int64, n, pages int, count int64) {
+	if a.off {
 		return
 	}
-	p := &pendingPage{done: make(chan struct{})}
-	f.pending[cursor] = p
-	f.wg.Add(1)
+	stride := next - cursor
+	if n == 0 || stride != int64(n) || (a.stride != 0 && stride != a.stride) {
+		if a.stride != 0 || len(a.pending) > 0 {
+			tflog.Debug(a.chain, "scan cursor is not a steady offset; following the chain alone", map[string]any{"cursor": cursor, "next": next})
+		}
+		a.halt()
+		return
+	}
+	if count < 0 {
+		return // nothing bounds a guess: the chain runs alone
+	}
+	a.stride = stride
+	a.front = max(a.front, next)
+	// The window holds the chain's own next page, which is never wasted,
+	// and one more page ahead per maxLookAheadShare pages read.
+	window := min(a.c.concurrency, 1+pages/maxLookAheadShare)
+	for len(a.pending) < window && a.front < count && a.front <= math.MaxInt64-stride {
+		a.launch(a.front)
+		a.front += stride
+	}
+}
+
+func (a *lookAhead) launch(cursor int64) {
+	ch := make(chan pageOrErr, 1)
+	a.pending[cursor] = ch
 	go func() {
-		defer f.wg.Done()
-		defer close(p.done)
-		p.page, p.err = f.c.scanPage(f.ctx, f.in, cursor)
+		p, err := a.c.scanPage(a.ctx, a.in, cursor)
+		ch <- pageOrErr{p, err}
 	}()
 }
 
 // get returns the page at cursor: the one requested ahead, or a new call.
-func (f *prefetcher) get(cursor int64) (scanPage, error) {
-	f.mu.Lock()
-	p, ok := f.pending[cursor]
-	delete(f.pending, cursor)
-	f.mu.Unlock()
-	if !ok {
-		return f.c.scanPage(f.ctx, f.in, cursor)
+// A cursor that was not predicted stops the look-ahead.
+func (a *lookAhead) get(cursor int64) (scanPage, error) {
+	if ch, ok := a.pending[cursor]; ok {
+		delete(a.pending, cursor)
+		r := <-ch
+		return r.page, r.err
 	}
-	<-p.done
-	return p.page, p.err
+	if len(a.pending) > 0 {
+		a.halt()
+	}
+	return a.c.scanPage(a.chain, a.in, cursor)
 }
 
-// wait lets the calls still running end (they are canceled by then).
-func (f *prefetcher) wait() { f.wg.Wait() }
+// halt stops the look-ahead for good; the pages still requested ahead are
+// wasted, and canceled.
+func (a *lookAhead) halt() {
+	a.off = true
+	a.wasted += len(a.pending)
+	a.cancel()
+	for cursor, ch := range a.pending {
+		<-ch
+		delete(a.pending, cursor)
+	}
+}
+
+// stop ends the look-ahead and returns how many pages it wasted.
+func (a *lookAhead) stop() int {
+	if !a.off {
+		a.halt()
+	}
+	return a.wasted
+}

@@ -71,11 +71,11 @@ func TestScanBothCursorStyles(t *testing.T) {
 	for _, style := range []string{emulator.CursorOffset, emulator.CursorOpaque} {
 		t.Run(style, func(t *testing.T) {
 			emu, c := scanClient(t, 107, emulator.Options{CursorStyle: style, Latency: 5 * time.Millisecond})
-			ps, err := c.ScanConversationParticipants(context.Background(), scanInput())
+			res, err := c.ScanConversationParticipants(context.Background(), scanInput())
 			if err != nil {
 				t.Fatal(err)
 			}
-			assertMembers(t, ps, 107)
+			assertMembers(t, res.Members, 107)
 			cursors, counts := scanCursors(t, emu)
 			if counts != 1 || len(cursors) != 6 {
 				t.Fatalf("%d count calls and scan cursors %v: want one count and six pages", counts, cursors)
@@ -97,7 +97,7 @@ func TestScanBothCursorStyles(t *testing.T) {
 // Offset cursors let pages go out ahead of the chain: with latency, more
 // than one scan call is in flight at once.
 func TestScanOffsetRunsAhead(t *testing.T) {
-	emu, c := scanClient(t, 200, emulator.Options{Latency: 30 * time.Millisecond})
+	emu, c := scanClient(t, 1000, emulator.Options{Latency: 30 * time.Millisecond})
 	peak := 0
 	stop := make(chan struct{})
 	done := make(chan struct{})
@@ -112,13 +112,16 @@ func TestScanOffsetRunsAhead(t *testing.T) {
 			}
 		}
 	}()
-	ps, err := c.ScanConversationParticipants(context.Background(), scanInput())
+	res, err := c.ScanConversationParticipants(context.Background(), scanInput())
 	close(stop)
 	<-done
 	if err != nil {
 		t.Fatal(err)
 	}
-	assertMembers(t, ps, 200)
+	assertMembers(t, res.Members, 1000)
+	if res.Wasted != 0 {
+		t.Fatalf("%d pages requested ahead were wasted", res.Wasted)
+	}
 	if peak < 4 {
 		t.Fatalf("at most %d calls in flight: pages were not requested ahead", peak)
 	}
@@ -134,10 +137,10 @@ func TestScanNeverEnds(t *testing.T) {
 	for style, want := range cases {
 		t.Run(style, func(t *testing.T) {
 			_, c := scanClient(t, 45, emulator.Options{CursorStyle: style, ScanNeverEnds: true})
-			ps, err := c.ScanConversationParticipants(context.Background(), scanInput())
+			res, err := c.ScanConversationParticipants(context.Background(), scanInput())
 			var se *ScanError
-			if !errors.As(err, &se) || ps != nil || se.Members != 45 || !strings.Contains(err.Error(), want) {
-				t.Fatalf("err %v, %d members", err, len(ps))
+			if !errors.As(err, &se) || res.Members != nil || se.Members != 45 || !strings.Contains(err.Error(), want) {
+				t.Fatalf("err %v, %d members", err, len(res.Members))
 			}
 		})
 	}
@@ -149,10 +152,10 @@ func TestScanMiddlePageFails(t *testing.T) {
 		t.Run(style, func(t *testing.T) {
 			emu, c := scanClient(t, 100, emulator.Options{CursorStyle: style})
 			emu.FailScanPage(2, emulator.Fault{Status: 400, Code: "InvalidParam", Message: "page unavailable"})
-			ps, err := c.ScanConversationParticipants(context.Background(), scanInput())
+			res, err := c.ScanConversationParticipants(context.Background(), scanInput())
 			var se *ScanError
 			var apiErr *APIError
-			if !errors.As(err, &se) || !errors.As(err, &apiErr) || ps != nil || se.Members != 40 || se.Pages != 2 ||
+			if !errors.As(err, &se) || !errors.As(err, &apiErr) || res.Members != nil || se.Members != 40 || se.Pages != 2 ||
 				!strings.Contains(err.Error(), "stopped after 2 page(s) and 40 member(s)") || apiErr.Code != "InvalidParam" {
 				t.Fatalf("err %v", err)
 			}
@@ -181,12 +184,12 @@ func TestScanDeduplicates(t *testing.T) {
 	}))
 	defer ts.Close()
 	c := newTestClient(t, ts.URL, func(c *Config) { c.Concurrency = 1 })
-	ps, err := c.ScanConversationParticipants(context.Background(), scanInput())
+	res, err := c.ScanConversationParticipants(context.Background(), scanInput())
 	if err != nil {
 		t.Fatal(err)
 	}
 	var got []int64
-	for _, p := range ps {
+	for _, p := range res.Members {
 		got = append(got, *p.ParticipantUserID)
 	}
 	if fmt.Sprint(got) != "[1 2 3 4 5]" || fmt.Sprint(asked) != "[0 3 77]" {

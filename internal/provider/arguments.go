@@ -5,12 +5,15 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
+	"sort"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -81,11 +84,23 @@ type reader func(ctx context.Context, client *imclient.Client, config tftypes.Va
 // encodeState runs write on a new state writer, sized for about records
 // nested objects, and returns its bytes.
 func encodeState(records int, write func(*stateWriter), diags *diag.Diagnostics) []byte {
-	w := newStateWriter(512 + records*bytesPerRecord)
+	return encodeStateWithin(maxStateBytes, records, write, diags)
+}
+
+func encodeStateWithin(limit, records int, write func(*stateWriter), diags *diag.Diagnostics) []byte {
+	w := newStateWriter(512+records*bytesPerRecord, limit)
 	write(w)
 	b, err := w.bytes()
-	if err != nil {
-		diags.AddError("Cannot build the data source's state", err.Error()+" This is a bug in the provider.")
+	var big *stateTooLargeError
+	switch {
+	case errors.As(err, &big):
+		diags.AddError("Too much data for one data source",
+			fmt.Sprintf("The API's answer was read in full (%d records), but its state would be larger than the %d MiB "+
+				"Terraform accepts from a provider in one message (%s), so nothing was saved. Read less in one data "+
+				"source: list the members you need in participant_user_ids, or split the IDs over several data "+
+				"sources (for example with for_each over chunklist()).", records, (limit>>20)+1, big))
+	case err != nil:
+		diags.AddError("Cannot build the data source's state", "encoding state: "+err.Error()+" This is a bug in the provider.")
 	}
 	return b
 }
@@ -122,23 +137,78 @@ type ignoredCount struct {
 	what string
 }
 
+// readOutcome is what a read gives either way into it: state, or a
+// deferral (the state is then unknown), with diagnostics.
+type readOutcome struct {
+	state    []byte
+	deferred tfprotov6.DeferredReason // DeferredReasonUnknown (0) when not deferred
+	diags    diag.Diagnostics
+}
+
+// runRead is a data source's read, for both ways into it (readInto and
+// server.ReadDataSource): it defers or explains what is not known yet,
+// then runs read.
+func runRead(ctx context.Context, data *providerData, deferralAllowed bool, config tftypes.Value, read reader) readOutcome {
+	client, ctx, deferred, diags := data.readClient(ctx, deferralAllowed)
+	if deferred {
+		return readOutcome{deferred: tfprotov6.DeferredReasonProviderConfigUnknown}
+	}
+	if client == nil {
+		return readOutcome{diags: diags}
+	}
+	if !config.IsFullyKnown() {
+		if deferralAllowed {
+			return readOutcome{deferred: tfprotov6.DeferredReasonResourceConfigUnknown}
+		}
+		return readOutcome{diags: unknownArguments(config)}
+	}
+	state, diags := read(ctx, client, config)
+	return readOutcome{state: state, diags: diags}
+}
+
+// unknownArguments explains, on each argument not known yet, that the read
+// must wait for it. Terraform normally waits by itself; this guards a CLI
+// that asks anyway without being able to defer.
+func unknownArguments(config tftypes.Value) diag.Diagnostics {
+	var diags diag.Diagnostics
+	a, err := arguments(config)
+	if err != nil || config.IsNull() {
+		diags.AddError("Data source configuration is not known yet",
+			"The configuration of this data source is not known until apply, and this Terraform version cannot "+
+				"defer reading it. Make the data source wait with depends_on = [<the resource that produces its arguments>].")
+		return diags
+	}
+	names := make([]string, 0, len(a))
+	for name := range a {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if !a[name].IsFullyKnown() {
+			diags.AddAttributeError(path.Root(name), "Argument not known yet",
+				fmt.Sprintf("%s depends on a value known only after apply, and this Terraform version cannot defer "+
+					"reading the data source. Make the data source wait with depends_on = [<the resource that "+
+					"produces it>], so it is read during apply.", name))
+		}
+	}
+	return diags
+}
+
 // readInto is a data source's Read through the framework, for servers
 // built without NewServer: the same read, its state decoded for the
 // framework. NewServer's server answers ReadDataSource directly.
 func readInto(ctx context.Context, data *providerData, req datasource.ReadRequest, resp *datasource.ReadResponse, read reader) {
-	client, ctx, deferred, diags := data.readClient(ctx, req.ClientCapabilities.DeferralAllowed)
-	if deferred {
-		resp.Deferred = &datasource.Deferred{Reason: datasource.DeferredReasonProviderConfigUnknown}
+	typ := resp.State.Schema.Type().TerraformType(ctx)
+	out := runRead(ctx, data, req.ClientCapabilities.DeferralAllowed, req.Config.Raw, read)
+	if resp.Diagnostics.Append(out.diags...); out.deferred != 0 {
+		resp.Deferred = &datasource.Deferred{Reason: datasource.DeferredReason(out.deferred)}
+		resp.State.Raw = tftypes.NewValue(typ, tftypes.UnknownValue)
 		return
 	}
-	if resp.Diagnostics.Append(diags...); client == nil {
+	if out.diags.HasError() {
 		return
 	}
-	b, diags := read(ctx, client, req.Config.Raw)
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
-		return
-	}
-	v, err := (&tfprotov6.DynamicValue{MsgPack: b}).Unmarshal(resp.State.Schema.Type().TerraformType(ctx))
+	v, err := (&tfprotov6.DynamicValue{MsgPack: out.state}).Unmarshal(typ)
 	if err != nil {
 		resp.Diagnostics.AddError("Cannot build the data source's state", err.Error()+" This is a bug in the provider.")
 		return

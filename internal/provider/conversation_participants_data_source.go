@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"math"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
@@ -70,7 +71,7 @@ func (d *conversationParticipantsDataSource) Schema(_ context.Context, _ datasou
 				Validators: []validator.List{
 					listvalidator.SizeAtLeast(1),
 					listvalidator.NoNullValues(),
-					uniqueIDsValidator{},
+					uniqueIDsValidator{"user ID"},
 					listvalidator.ValueNumbersAre(wholeNumber{1, math.MaxInt64}),
 				},
 			},
@@ -140,31 +141,32 @@ func byIDs(ctx context.Context, client *imclient.Client, in imclient.BatchGetPar
 // scanAll reads every member with ScanConversationParticipantList, all or
 // nothing.
 func scanAll(ctx context.Context, client *imclient.Client, in imclient.BatchGetParticipantsInput, diags *diag.Diagnostics) participantsState {
-	found, err := client.ScanConversationParticipants(ctx, imclient.ScanInput{AppID: in.AppID, ConversationShortID: in.ConversationShortID})
+	res, err := client.ScanConversationParticipants(ctx, imclient.ScanInput{AppID: in.AppID, ConversationShortID: in.ConversationShortID})
 	if err != nil {
 		diags.Append(errorDiagnostic(err))
 		return participantsState{}
 	}
-	// Kept members are moved down in found's own array: a copy of 100,000
-	// records would cost tens of megabytes.
 	st := participantsState{appID: in.AppID, conversation: in.ConversationShortID,
-		userIDs: make([]int64, 0, len(found)), members: found[:0]}
-	var otherConv, noID int
-	for _, p := range found {
-		switch {
-		case p.ParticipantUserID == nil:
-			noID++
-		case p.ConversationShortID != nil && *p.ConversationShortID != in.ConversationShortID:
-			otherConv++
-		default:
-			st.members = append(st.members, p)
-			st.userIDs = append(st.userIDs, *p.ParticipantUserID)
-		}
+		userIDs: make([]int64, len(res.Members)), members: res.Members}
+	for i, p := range res.Members {
+		st.userIDs[i] = *p.ParticipantUserID
 	}
-	if detail := describeIgnored(ignoredCount{noID, "without a user ID"}, ignoredCount{otherConv, "of another conversation"}); detail != "" {
+	if detail := describeIgnored(ignoredCount{res.NoUserID, "without a user ID"}, ignoredCount{res.OtherConversation, "of another conversation"}); detail != "" {
 		tflog.Warn(ctx, "ignored unexpected participants", map[string]any{"detail": detail})
 		diags.AddWarning("Unexpected participants ignored",
 			"The API's list of members held records that cannot be members of this conversation; they were left out: "+detail+".")
+	}
+	switch {
+	case res.CountErr != nil:
+		diags.AddWarning("Member count unavailable",
+			"GetConversationUserCount failed, so every member was read page by page, without pages requested ahead, "+
+				"and the list could not be compared with a count. The list is complete: the scan ended where the API "+
+				"said it ends.\n\n"+errorDiagnostic(res.CountErr).Detail())
+	case int64(len(res.Members)) < res.Count/2:
+		diags.AddWarning("Fewer members than the conversation's count",
+			fmt.Sprintf("ScanConversationParticipantList returned %d members, but GetConversationUserCount counts %d. "+
+				"For a live group (conversation type 100) this is expected: the API lists only its owner and admins. "+
+				"Otherwise members may have left during the read; read again to compare.", len(res.Members), res.Count))
 	}
 	return st
 }
@@ -186,7 +188,7 @@ func indexParticipants(in imclient.BatchGetParticipantsInput, found []imclient.P
 		}
 		id := *p.ParticipantUserID
 		switch _, seen := byID[id]; {
-		case p.ConversationShortID != nil && *p.ConversationShortID != in.ConversationShortID:
+		case !p.InConversation(in.ConversationShortID):
 			otherConv++
 		case !requested[id]:
 			unrequested++

@@ -63,7 +63,7 @@ func (d *conversationsDataSource) Schema(_ context.Context, _ datasource.SchemaR
 				Validators: []validator.List{
 					listvalidator.SizeAtLeast(1),
 					listvalidator.NoNullValues(),
-					uniqueIDsValidator{},
+					uniqueIDsValidator{"conversation ID"},
 					listvalidator.ValueNumbersAre(wholeNumber{1, math.MaxInt64}),
 				},
 			},
@@ -179,6 +179,9 @@ func (st conversationsState) write(w *stateWriter) {
 	var missing []int64
 	for _, id := range st.in.ConversationShortIDs {
 		if c, ok := st.byID[id]; ok {
+			if !st.in.IncludeMemberCount {
+				c.MemberCount = nil // not asked for: a count sent anyway may be stale or made up
+			}
 			found = append(found, c)
 		} else {
 			missing = append(missing, id)

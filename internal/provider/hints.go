@@ -13,8 +13,12 @@ import (
 // provider's attributes and environment variables, or "".
 func hint(e *imclient.APIError) string {
 	if e.BatchSize > 0 && e.TooManyIDs() {
-		return fmt.Sprintf("The API refused %d user ID(s) in one call, even after splitting larger calls: "+
-			"check app_id and conversation_short_id, and the API's message above.", e.BatchSize)
+		what, check := "user ID(s)", "app_id and conversation_short_id"
+		if e.Action == imclient.ActionBatchGetConversations {
+			what, check = "conversation ID(s)", "app_id"
+		}
+		return fmt.Sprintf("The API refused %d %s in one call, even after splitting larger calls: "+
+			"check %s, and the API's message above.", e.BatchSize, what, check)
 	}
 	switch e.Code {
 	case "InvalidAccessKey":

@@ -113,9 +113,10 @@ func (p *volcrtcProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Validators: []validator.String{endpointValidator{}},
 			},
 			"max_batch_size": schema.NumberAttribute{
-				MarkdownDescription: fmt.Sprintf("Most user IDs sent in one API call (1 to 1000, default %d). Longer "+
-					"`participant_user_ids` lists are split into several calls and merged back in order. The API does "+
-					"not document its own limit: when it refuses a call as too long (`ConversationParticipantsMoreThanLimit`), "+
+				MarkdownDescription: fmt.Sprintf("Most IDs sent in one API call (1 to 1000, default %d): user IDs of "+
+					"`volcrtc_conversation_participants`, conversation IDs of `volcrtc_conversations`. Longer lists are "+
+					"split into several calls and merged back in order. The API does not document its own limit: when it "+
+					"refuses a call as too long (`ConversationParticipantsMoreThanLimit`, or `InvalidParam` about the list), "+
 					"the provider splits the call in halves, keeps the largest size that worked for the rest of the run "+
 					"and warns once, naming the value to set here.", imclient.DefaultMaxBatchSize),
 				Optional:   true,

@@ -19,19 +19,37 @@ import (
 // peaked at 1.9 GB in the plugin. Written directly, the state costs its
 // own bytes.
 
-// stateWriter encodes one state value. Encoding into a bytes.Buffer cannot
-// fail, so the first error is kept and reported once by bytes.
-type stateWriter struct {
-	buf bytes.Buffer
-	enc *msgpack.Encoder
-	err error
+// maxStateBytes is the most state one read may return. Terraform refuses
+// a gRPC message over 256 MiB with a raw "ResourceExhausted"; a MiB is
+// left for the rest of the response.
+const maxStateBytes = 255 << 20
+
+// StateTooLargeError is a state that Terraform would refuse to receive.
+type stateTooLargeError struct {
+	limit   int
+	records int // nested objects written before the limit was crossed
 }
 
-// newStateWriter makes a writer with room for about size bytes, so a large
-// state is not copied while its buffer grows.
-func newStateWriter(size int) *stateWriter {
-	w := &stateWriter{}
-	w.buf.Grow(size)
+func (e *stateTooLargeError) Error() string {
+	return fmt.Sprintf("the state passed %d MiB after %d records", e.limit>>20, e.records)
+}
+
+// stateWriter encodes one state value. Encoding into a bytes.Buffer cannot
+// fail, so the first error is kept and reported once by bytes; writing
+// past limit is such an error, and ends the writing of records.
+type stateWriter struct {
+	buf     bytes.Buffer
+	enc     *msgpack.Encoder
+	err     error
+	limit   int
+	records int
+}
+
+// newStateWriter makes a writer with room for about size bytes (so a large
+// state is not copied while its buffer grows) that stops past limit.
+func newStateWriter(size, limit int) *stateWriter {
+	w := &stateWriter{limit: limit}
+	w.buf.Grow(min(size, limit))
 	w.enc = msgpack.NewEncoder(&w.buf)
 	return w
 }
@@ -44,8 +62,11 @@ func (w *stateWriter) keep(err error) {
 
 // bytes returns the encoded state.
 func (w *stateWriter) bytes() ([]byte, error) {
+	if w.err == nil && w.buf.Len() > w.limit {
+		w.err = &stateTooLargeError{limit: w.limit, records: w.records}
+	}
 	if w.err != nil {
-		return nil, fmt.Errorf("encoding state: %w", w.err)
+		return nil, w.err
 	}
 	return w.buf.Bytes(), nil
 }
@@ -110,6 +131,11 @@ func objects[T any](w *stateWriter, o object[T], recs []T) {
 	fields := o.sorted()
 	w.listHeader(len(recs))
 	for _, rec := range recs {
+		if w.buf.Len() > w.limit {
+			w.keep(&stateTooLargeError{limit: w.limit, records: w.records})
+			return
+		}
+		w.records++
 		w.objectHeader(len(fields))
 		for _, f := range fields {
 			w.key(f.name)

@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"sync"
@@ -22,6 +23,23 @@ var readers = map[string]reader{
 	"volcrtc_conversation_participants": readParticipants,
 	"volcrtc_conversations":             readConversations,
 }
+
+// frameworkServer is every server interface the framework implements.
+// terraform-plugin-go finds the optional ones (list resources, actions,
+// state stores) by type assertion, so the wrapper must carry them too, or
+// anything added later would answer "not implemented".
+type frameworkServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
+	tfprotov6.ActionServer
+	tfprotov6.StateStoreServer
+}
+
+var (
+	_ tfprotov6.ProviderServerWithListResource = (*server)(nil)
+	_ tfprotov6.ProviderServerWithActions      = (*server)(nil)
+	_ tfprotov6.ProviderServerWithStateStores  = (*server)(nil)
+)
 
 // NewServer returns the provider's protocol 6 server, reading the process
 // environment: main.go serves it.
@@ -41,33 +59,46 @@ func NewServerWithEnv(version string, getenv func(string) string) func() (tfprot
 		if err != nil {
 			return nil, err
 		}
-		return &server{ProviderServer: fw, p: p}, nil
+		full, ok := fw.(frameworkServer)
+		if !ok {
+			return nil, fmt.Errorf("the framework's server %T lacks an optional server interface", fw)
+		}
+		return &server{frameworkServer: full, p: p}, nil
 	}
 }
 
 type server struct {
-	tfprotov6.ProviderServer
+	frameworkServer
 	p *volcrtcProvider
 
-	once   sync.Once
-	types  map[string]tftypes.Type // data source state types
-	schErr error
+	mu    sync.Mutex
+	types map[string]tftypes.Type // data source state types, once known
 }
 
+// stateType is a data source's state type from the provider's schema. A
+// failure is not kept: the next call asks again.
 func (s *server) stateType(ctx context.Context, typeName string) (tftypes.Type, error) {
-	s.once.Do(func() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.types == nil {
 		resp, err := s.GetProviderSchema(ctx, &tfprotov6.GetProviderSchemaRequest{})
 		if err != nil {
-			s.schErr = err
-			return
+			return nil, err
 		}
-		s.types = map[string]tftypes.Type{}
+		var msgs []error
+		for _, d := range resp.Diagnostics {
+			if d.Severity == tfprotov6.DiagnosticSeverityError {
+				msgs = append(msgs, fmt.Errorf("%s: %s", d.Summary, d.Detail))
+			}
+		}
+		if len(msgs) > 0 {
+			return nil, fmt.Errorf("the provider's schema: %w", errors.Join(msgs...))
+		}
+		types := map[string]tftypes.Type{}
 		for name, sch := range resp.DataSourceSchemas {
-			s.types[name] = sch.ValueType()
+			types[name] = sch.ValueType()
 		}
-	})
-	if s.schErr != nil {
-		return nil, s.schErr
+		s.types = types
 	}
 	t, ok := s.types[typeName]
 	if !ok {
@@ -79,40 +110,44 @@ func (s *server) stateType(ctx context.Context, typeName string) (tftypes.Type, 
 func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
 	read, ok := readers[req.TypeName]
 	if !ok {
-		return s.ProviderServer.ReadDataSource(ctx, req)
+		return s.frameworkServer.ReadDataSource(ctx, req)
 	}
 	resp := &tfprotov6.ReadDataSourceResponse{}
 	var diags diag.Diagnostics
-	defer func() { resp.Diagnostics = protoDiagnostics(diags) }()
+	defer func() { resp.Diagnostics = protoDiagnostics(ctx, diags) }()
 
 	typ, err := s.stateType(ctx, req.TypeName)
 	var config tftypes.Value
-	if err == nil {
+	switch {
+	case err != nil:
+	case req.Config == nil:
+		err = errors.New("Terraform sent no configuration")
+	default:
 		config, err = req.Config.Unmarshal(typ)
 	}
 	if err != nil {
 		diags.AddError("Cannot read the configuration", err.Error()+" This is a bug in the provider.")
 		return resp, nil
 	}
-	deferralAllowed := req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed
-	client, ctx, deferred, clientDiags := s.p.data.Load().readClient(ctx, deferralAllowed)
-	if deferred {
-		resp.Deferred = &tfprotov6.Deferred{Reason: tfprotov6.DeferredReasonProviderConfigUnknown}
-		return resp, nil
+	out := runRead(ctx, s.p.data.Load(), req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed, config, read)
+	diags = out.diags
+	switch {
+	case out.deferred != 0:
+		resp.Deferred = &tfprotov6.Deferred{Reason: out.deferred}
+		v, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, tftypes.UnknownValue))
+		if err != nil {
+			diags.AddError("Cannot build the data source's state", err.Error()+" This is a bug in the provider.")
+			return resp, nil
+		}
+		resp.State = &v
+	case !diags.HasError():
+		resp.State = &tfprotov6.DynamicValue{MsgPack: out.state}
 	}
-	if diags.Append(clientDiags...); client == nil {
-		return resp, nil
-	}
-	state, readDiags := read(ctx, client, config)
-	if diags.Append(readDiags...); diags.HasError() {
-		return resp, nil
-	}
-	resp.State = &tfprotov6.DynamicValue{MsgPack: state}
 	return resp, nil
 }
 
 // protoDiagnostics converts diagnostics for the protocol.
-func protoDiagnostics(diags diag.Diagnostics) []*tfprotov6.Diagnostic {
+func protoDiagnostics(ctx context.Context, diags diag.Diagnostics) []*tfprotov6.Diagnostic {
 	out := make([]*tfprotov6.Diagnostic, 0, len(diags))
 	for _, d := range diags {
 		pd := &tfprotov6.Diagnostic{Severity: tfprotov6.DiagnosticSeverityError, Summary: d.Summary(), Detail: d.Detail()}
@@ -120,16 +155,17 @@ func protoDiagnostics(diags diag.Diagnostics) []*tfprotov6.Diagnostic {
 			pd.Severity = tfprotov6.DiagnosticSeverityWarning
 		}
 		if wp, ok := d.(diag.DiagnosticWithPath); ok {
-			pd.Attribute = protoPath(wp.Path())
+			pd.Attribute = protoPath(ctx, wp.Path())
 		}
 		out = append(out, pd)
 	}
 	return out
 }
 
-// protoPath converts the paths this provider's reads report on: attribute
-// names and list indexes.
-func protoPath(p path.Path) *tftypes.AttributePath {
+// protoPath converts a path, step by step: attribute names, list indexes,
+// map keys and set values. A set value that cannot be converted ends the
+// path there, so the diagnostic still points at the set.
+func protoPath(ctx context.Context, p path.Path) *tftypes.AttributePath {
 	ap := tftypes.NewAttributePath()
 	for _, step := range p.Steps() {
 		switch s := step.(type) {
@@ -137,6 +173,14 @@ func protoPath(p path.Path) *tftypes.AttributePath {
 			ap = ap.WithAttributeName(string(s))
 		case path.PathStepElementKeyInt:
 			ap = ap.WithElementKeyInt(int(s))
+		case path.PathStepElementKeyString:
+			ap = ap.WithElementKeyString(string(s))
+		case path.PathStepElementKeyValue:
+			v, err := s.Value.ToTerraformValue(ctx)
+			if err != nil {
+				return ap
+			}
+			ap = ap.WithElementKeyValue(v)
 		}
 	}
 	return ap

@@ -16,7 +16,10 @@ import (
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
 )
 
-const participantsDS = "volcrtc_conversation_participants"
+const (
+	participantsDS  = "volcrtc_conversation_participants"
+	conversationsDS = "volcrtc_conversations"
+)
 
 func sampleArgs(ids ...tftypes.Value) map[string]tftypes.Value {
 	return map[string]tftypes.Value{

@@ -15,7 +15,9 @@ import (
 // uniqueIDsValidator rejects a list of numbers with repeats. Unlike
 // listvalidator.UniqueValues it runs in linear time, which matters for
 // lists of tens of thousands of user IDs.
-type uniqueIDsValidator struct{}
+type uniqueIDsValidator struct {
+	what string // what the IDs are, as "user ID"
+}
 
 func (uniqueIDsValidator) Description(context.Context) string {
 	return "each value must appear only once"
@@ -25,7 +27,7 @@ func (v uniqueIDsValidator) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (uniqueIDsValidator) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
+func (v uniqueIDsValidator) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
@@ -43,7 +45,7 @@ func (uniqueIDsValidator) ValidateList(_ context.Context, req validator.ListRequ
 		}
 	}
 	if len(repeated) > 0 {
-		resp.Diagnostics.AddAttributeError(req.Path, "Duplicate user IDs",
-			fmt.Sprintf("Each user ID may appear only once in %s; repeated: %s.", req.Path, strings.Join(repeated, ", ")))
+		resp.Diagnostics.AddAttributeError(req.Path, "Duplicate "+v.what+"s",
+			fmt.Sprintf("Each %s may appear only once in %s; repeated: %s.", v.what, req.Path, strings.Join(repeated, ", ")))
 	}
 }

@@ -100,13 +100,13 @@ output "members" {
 func scanOnce(url string, conv int64, n, qps int) (time.Duration, uint64) {
 	c, err := imclient.New(imclient.Config{AccessKey: ak, SecretKey: sk, Endpoint: url, MaxRetries: imclient.DefaultMaxRetries, MaxQPS: float64(qps)})
 	check(err)
-	var ps []imclient.Participant
+	var res imclient.ScanResult
 	d, peak := measure(func() {
-		ps, err = c.ScanConversationParticipants(context.Background(), imclient.ScanInput{AppID: appID, ConversationShortID: conv})
+		res, err = c.ScanConversationParticipants(context.Background(), imclient.ScanInput{AppID: appID, ConversationShortID: conv})
 	})
 	check(err)
-	if len(ps) != n {
-		check(fmt.Errorf("scan read %d members, want %d", len(ps), n))
+	if len(res.Members) != n {
+		check(fmt.Errorf("scan read %d members, want %d", len(res.Members), n))
 	}
 	return d, peak
 }
