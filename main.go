@@ -4,9 +4,11 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"log"
 	"os"
+	"os/signal"
 	"runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
@@ -38,7 +40,12 @@ func main() {
 	if debugger {
 		opts = append(opts, tf6server.WithManagedDebug())
 	}
-	newServer := provider.NewServer(version)
+	// go-plugin swallows the interrupt that Ctrl-C sends to the whole
+	// process group (Terraform shuts its plugins down itself); it still
+	// reaches this channel, and stops the reads in flight.
+	interrupt, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	newServer := provider.NewServer(version, interrupt)
 	err := tf6server.Serve("registry.terraform.io/volcrtc/volcrtc", func() tfprotov6.ProviderServer {
 		s, err := newServer()
 		if err != nil {

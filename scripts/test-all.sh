@@ -20,16 +20,17 @@ source scripts/acc-env.sh
 source scripts/tool.sh
 
 go vet ./...
-# The concurrent packages run under the race detector, everything else
-# without it; each test runs once.
-race=(./internal/imclient/ ./internal/emulator/ ./cmd/... ./tools/...)
-mapfile -t rest < <(go list ./... | grep -v -e /internal/imclient -e /internal/emulator -e /cmd/ -e /tools/)
+# The concurrent packages (the client, the emulator, and the provider with
+# its server's schema cache, atomic provider data and shared client) run
+# under the race detector, everything else without it; each test runs once.
+# Acceptance tests mostly wait on CLI processes: run four at a time.
+race=(./internal/imclient/ ./internal/emulator/ ./internal/provider/ ./cmd/... ./tools/...)
+mapfile -t rest < <(go list ./... | grep -v -e /internal/imclient -e /internal/emulator -e /internal/provider -e /cmd/ -e /tools/)
 set +e
-echo "==> race detector on the concurrent packages"
-tool gotestsum --format testname --jsonfile .build/race.json -- -race -count=1 "${race[@]}"
+echo "==> race detector on the concurrent packages, on $cli_version"
+tool gotestsum --format testname --jsonfile .build/race.json -- -race -count=1 -parallel 4 -timeout 30m "${race[@]}"
 race_status=$?
 echo "==> every other test on $cli_version"
-# Acceptance tests mostly wait on CLI processes: run four at a time.
 tool gotestsum --format testname --jsonfile .build/rest.json -- -count=1 -parallel 4 -timeout 30m "${rest[@]}"
 status=$?
 set -e

@@ -87,11 +87,17 @@ func requireCLI(t *testing.T) string {
 // points the CLI at an emulator serving opts and the demo fixtures.
 func newCLI(t *testing.T, src string, opts emulator.Options) *cli {
 	t.Helper()
-	bin := requireCLI(t)
 	fx, err := emulator.LoadFixtures("../../examples/demo/fixtures.json")
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newCLIWith(t, src, fx, opts)
+}
+
+// newCLIWith is newCLI with the emulator serving fx.
+func newCLIWith(t *testing.T, src string, fx emulator.Fixtures, opts emulator.Options) *cli {
+	t.Helper()
+	bin := requireCLI(t)
 	emu, emuURL := emulatortest.Start(t, fx, opts)
 
 	dir := t.TempDir()

@@ -46,6 +46,9 @@ func retryable(err error) bool {
 // call runs one action with the client's budget and retry policy. items is
 // how many records the answer can hold, which bounds its size.
 func (c *Client) call(ctx context.Context, action string, body any, items int, out any) error {
+	// tflog masks a context's fields in place when it logs: every call
+	// logs on a copy of its own, so calls running at once never share one.
+	ctx = tflog.SetField(ctx, "action", action)
 	payload, err := json.Marshal(body)
 	if err != nil {
 		return fmt.Errorf("encoding %s request: %w", action, err)

@@ -377,3 +377,27 @@ func TestConcurrentLoggingWithMasks(t *testing.T) {
 		t.Fatalf("log not masked or empty:\n%.2000s", out)
 	}
 }
+
+// A scan, its count and its pages requested ahead log through one masking
+// context without racing (the race detector runs this package), and the
+// masks apply to every line.
+func TestScanLoggingWithMasks(t *testing.T) {
+	var buf testutil.SyncBuffer
+	ctx := tflogtest.RootLogger(context.Background(), &buf)
+	ctx = tflog.SetField(ctx, "tf_rpc", "ReadDataSource")
+	ctx = tflog.MaskAllFieldValuesStrings(ctx, "127.0.0.1")
+	ctx = tflog.MaskMessageStrings(ctx, "127.0.0.1")
+	emu, c := scanClient(t, 2000, emulator.Options{Latency: 2 * time.Millisecond})
+	emu.FailAction(ActionUserCount, &emulator.Fault{Status: 400, Code: "InvalidParam", Message: "from 127.0.0.1"})
+	if _, err := c.ScanConversationParticipants(ctx, scanInput()); err != nil {
+		t.Fatal(err)
+	}
+	emu.FailAction(ActionUserCount, nil)
+	if _, err := c.ScanConversationParticipants(ctx, scanInput()); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if !strings.Contains(out, "GetConversationUserCount failed") || strings.Contains(out, "127.0.0.1") || !strings.Contains(out, "***") {
+		t.Fatalf("log not masked or empty:\n%.2000s", out)
+	}
+}

@@ -163,7 +163,11 @@ func nextCursor(hasMore bool, next *int64) (cursor int64, more bool, reason stri
 // count only means the chain runs alone.
 func (c *Client) ScanConversationParticipants(ctx context.Context, in ScanInput) (ScanResult, error) {
 	ctx, cancel := context.WithCancel(ctx)
+	// The chain logs on a copy of its own: the calls running beside it copy
+	// ctx, and tflog writes a context's masks in place when it logs.
+	chainLog := tflog.SetField(ctx, "scan", "chain")
 	ahead := newLookAhead(ctx, c, in)
+	ahead.log = chainLog
 	countDone := make(chan struct{})
 	// Nothing this scan started outlives it.
 	defer func() {
@@ -190,7 +194,7 @@ func (c *Client) ScanConversationParticipants(ctx context.Context, in ScanInput)
 		}
 		if countErr != nil {
 			res.CountErr = countErr
-			tflog.Warn(ctx, "GetConversationUserCount failed; following the scan's chain alone", map[string]any{"error": countErr.Error()})
+			tflog.Warn(chainLog, "GetConversationUserCount failed; following the scan's chain alone", map[string]any{"error": countErr.Error()})
 		} else {
 			res.Count = count
 		}
@@ -291,6 +295,7 @@ type lookAhead struct {
 	c       *Client
 	in      ScanInput
 	chain   context.Context // the chain's own calls
+	log     context.Context // the chain's own log lines
 	ctx     context.Context // calls ahead, canceled when it stops
 	cancel  context.CancelFunc
 	pending map[int64]chan pageOrErr
@@ -319,7 +324,7 @@ func (a *lookAhead) follow(cursor, next int64, n, pages int, count int64) {
 	stride := next - cursor
 	if n == 0 || stride != int64(n) || (a.stride != 0 && stride != a.stride) {
 		if a.stride != 0 || len(a.pending) > 0 {
-			tflog.Debug(a.chain, "scan cursor is not a steady offset; following the chain alone", map[string]any{"cursor": cursor, "next": next})
+			tflog.Debug(a.log, "scan cursor is not a steady offset; following the chain alone", map[string]any{"cursor": cursor, "next": next})
 		}
 		a.halt()
 		return

@@ -25,8 +25,8 @@ func errorDiagnostic(err error) diag.Diagnostic {
 			"because a partial member list would look complete.", scan.Pages, scan.Members)
 		if scan.Err == nil {
 			return diag.NewErrorDiagnostic("The member list did not end", progress+"\n\n"+
-				"ScanConversationParticipantList did not end: "+scan.Reason+". Try again later; if it persists, report the "+
-				"conversation to Volcengine support, or list the members in participant_user_ids.")
+				"ScanConversationParticipantList could not be followed to its end: "+scan.Reason+". Try again later; if it "+
+				"persists, report the conversation to Volcengine support, or list the members in participant_user_ids.")
 		}
 		inner := errorDiagnostic(scan.Err)
 		return diag.NewErrorDiagnostic(inner.Summary(), progress+"\n\n"+inner.Detail())
@@ -57,6 +57,11 @@ func errorDiagnostic(err error) diag.Diagnostic {
 			apiErr.Action, apiErr.Message, apiErr.HTTPStatus, orNone(apiErr.RequestID))
 		if apiErr.Attempts > 1 {
 			detail += fmt.Sprintf("\nAttempts: %d (retries exhausted; see max_retries)", apiErr.Attempts)
+		}
+		if apiErr.Envelope {
+			return diag.NewErrorDiagnostic("Unreadable response from the Volcengine IM OpenAPI", detail+
+				"\n\nThe answer came from the API (its envelope was intact), but its Result was not what "+apiErr.Action+
+				" returns, so nothing of it was used. Try again; if it persists, report it to Volcengine support with the RequestId.")
 		}
 		return diag.NewErrorDiagnostic("Unreadable response from the Volcengine IM OpenAPI", detail+
 			"\n\nThe answer was not the API's JSON: check that endpoint points at the API and not at a proxy's or gateway's page.")

@@ -40,6 +40,10 @@ var _ provider.Provider = (*volcrtcProvider)(nil)
 type volcrtcProvider struct {
 	version string
 	getenv  func(string) string
+	// interrupt is done when the plugin process got an interrupt (Ctrl-C
+	// in a terminal reaches the whole process group): reads stop then.
+	// Nil for providers made without NewServer.
+	interrupt context.Context
 	// data is what Configure made, for server.ReadDataSource, which runs
 	// in another RPC.
 	data atomic.Pointer[providerData]
@@ -155,7 +159,7 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	data := &providerData{}
+	data := &providerData{interrupt: p.interrupt}
 	pick := func(name string, v types.String, env string) string {
 		if v.IsUnknown() {
 			data.unknown = append(data.unknown, name)

@@ -22,6 +22,8 @@ type providerData struct {
 	unknown []string // attributes not known until apply
 	missing []missingCredential
 	secrets []string
+	// interrupt, when done, stops every read (see volcrtcProvider).
+	interrupt context.Context
 }
 
 type missingCredential struct{ attr, env string }

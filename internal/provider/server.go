@@ -42,19 +42,25 @@ var (
 )
 
 // NewServer returns the provider's protocol 6 server, reading the process
-// environment: main.go serves it.
-func NewServer(version string) func() (tfprotov6.ProviderServer, error) {
-	return NewServerWithEnv(version, os.Getenv)
+// environment: main.go serves it. Every read stops when interrupt is done
+// (main.go: the process got an interrupt).
+func NewServer(version string, interrupt context.Context) func() (tfprotov6.ProviderServer, error) {
+	return newServer(version, os.Getenv, interrupt)
 }
 
-// NewServerWithEnv is NewServer with the environment read through getenv.
-// The framework serves every call but one: ReadDataSource of this
-// provider's data sources, whose state is written as MessagePack straight
-// from the API's records (rawstate.go says why). Validation, schemas and
-// configuration stay the framework's.
+// NewServerWithEnv is NewServer with the environment read through getenv,
+// and no interrupt.
 func NewServerWithEnv(version string, getenv func(string) string) func() (tfprotov6.ProviderServer, error) {
+	return newServer(version, getenv, context.Background())
+}
+
+// newServer makes the server. The framework serves every call but one:
+// ReadDataSource of this provider's data sources, whose state is written
+// as MessagePack straight from the API's records (rawstate.go says why).
+// Validation, schemas and configuration stay the framework's.
+func newServer(version string, getenv func(string) string, interrupt context.Context) func() (tfprotov6.ProviderServer, error) {
 	return func() (tfprotov6.ProviderServer, error) {
-		p := &volcrtcProvider{version: version, getenv: getenv}
+		p := &volcrtcProvider{version: version, getenv: getenv, interrupt: interrupt}
 		fw, err := providerserver.NewProtocol6WithError(p)()
 		if err != nil {
 			return nil, err

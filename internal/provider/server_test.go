@@ -172,7 +172,7 @@ func TestProtoPathConvertsEveryStep(t *testing.T) {
 // The wrapper carries the framework's optional server interfaces, which
 // terraform-plugin-go finds by type assertion.
 func TestServerForwardsOptionalInterfaces(t *testing.T) {
-	srv, err := NewServer("test")()
+	srv, err := NewServer("test", context.Background())()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -150,7 +150,7 @@ data "volcrtc_conversation_participants" "test" {
 // page end the read with an error saying how far it got; no state.
 func TestAccConversationParticipants_scanFailures(t *testing.T) {
 	for style, want := range map[string]string{
-		emulator.CursorOffset: `(?s)The member list did not end.*stopped after 4 page\(s\) and 45 member\(s\).*did not end: the API returned cursor 45 a second time`,
+		emulator.CursorOffset: `(?s)The member list did not end.*stopped after 4 page\(s\) and 45 member\(s\).*could not be followed to its end: the API returned cursor 45 a second time`,
 		emulator.CursorOpaque: `(?s)The member list did not end.*stopped after 14 page\(s\) and 45 member\(s\).*far more than a conversation of 45 members fills`,
 	} {
 		t.Run("never ends, "+style, func(t *testing.T) {
@@ -164,6 +164,21 @@ func TestAccConversationParticipants_scanFailures(t *testing.T) {
 			})
 		})
 	}
+	t.Run("page contradicts itself", func(t *testing.T) {
+		emu, url := scanEmulator(t, 537, emulator.Options{})
+		emu.ContradictScanPage(2)
+		resource.ParallelTest(t, resource.TestCase{
+			ProtoV6ProviderFactories: factories(sampleEnv(url)),
+			Steps: []resource.TestStep{
+				{
+					Config: allMembersConfig(),
+					ExpectError: wrapped(`(?s)The member list did not end.*stopped after 3 page\(s\) and 60 member\(s\); none of them were saved.*` +
+						`said more followed \(HasMore true\) but gave NextCursor -1`),
+				},
+				lastGood(),
+			},
+		})
+	})
 	t.Run("middle page fails", func(t *testing.T) {
 		emu, url := scanEmulator(t, 100, emulator.Options{})
 		emu.FailScanPage(2, emulator.Fault{Status: 500, Code: "InternalError", CodeN: 100014, Message: "shard down"})
@@ -178,6 +193,50 @@ func TestAccConversationParticipants_scanFailures(t *testing.T) {
 				lastGood(),
 			},
 		})
+	})
+}
+
+// A member count that fails does not fail the read: every member is read
+// by the chain alone, one call per page.
+func TestAccConversationParticipants_countFails(t *testing.T) {
+	emu, url := scanEmulator(t, 537, emulator.Options{})
+	emu.FailAction("GetConversationUserCount", &emulator.Fault{Status: 500, Code: "InternalError", Message: "count down"})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{{
+			Config: `provider "volcrtc" { max_retries = 1 }` + allMembersConfig(),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("participants"), knownvalue.ListSizeExact(537)),
+				statecheck.ExpectKnownValue(dsAddr, tfjsonpath.New("participants").AtSliceIndex(536).AtMapKey("participant_user_id"), knownvalue.Int64Exact(537)),
+			},
+			Check: func(*terraform.State) error {
+				counts, pages := 0, map[int64]int{}
+				for _, r := range emu.Requests() {
+					switch r.Action {
+					case "GetConversationUserCount":
+						counts++
+					case "ScanConversationParticipantList":
+						var b emulator.ScanBody
+						if err := json.Unmarshal([]byte(r.RawBody), &b); err != nil {
+							return err
+						}
+						pages[b.Cursor]++
+					}
+				}
+				// Each read (apply, then the plan that checks it) made
+				// two count calls and the chain's 27 pages, once each.
+				reads := counts / 2
+				if reads == 0 || counts%2 != 0 || len(pages) != 27 {
+					return fmt.Errorf("%d count calls, pages %v", counts, pages)
+				}
+				for cursor, n := range pages {
+					if n != reads {
+						return fmt.Errorf("cursor %d asked %d times in %d reads", cursor, n, reads)
+					}
+				}
+				return nil
+			},
+		}},
 	})
 }
 
@@ -233,7 +292,11 @@ output "owner" {
 					statecheck.ExpectKnownOutputValue("owner", knownvalue.Int64Exact(bigID)),
 				},
 				Check: func(*terraform.State) error {
-					for _, r := range emu.Requests() {
+					reqs := emu.Requests()
+					if len(reqs) == 0 {
+						return errNoRequestFor("the conversations")
+					}
+					for _, r := range reqs {
 						if r.Action != "BatchGetConversations" || r.RawBody != fmt.Sprintf(`{"AppId":100001,"ConversationShortId":[42,404,%d,44],"SkipMemberCount":true}`, int64(emulator.SampleConversationID)) {
 							return errUnexpected(r)
 						}
