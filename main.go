@@ -9,28 +9,22 @@ import (
 	"log"
 	"os"
 	"os/signal"
-	"runtime/debug"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/memlimit"
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/provider"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-// memoryLimit is the plugin's soft memory limit. A read of 100,000 members
-// holds about 100 MB of live records and state; by default Go lets the
-// heap grow to twice the live size before collecting, which put the
-// plugin above 200 MB. Near the limit the collector runs more often
-// instead (at most half the CPU), so CI runners with little memory stay
-// safe. Terraform's own GOMEMLIMIT, when set, wins.
-const memoryLimit = 160 << 20
-
 func main() {
+	// A soft memory limit that follows the live heap (internal/memlimit
+	// says why); Terraform's own GOMEMLIMIT, when set, wins.
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
+		defer memlimit.Manage(memlimit.Floor)()
 	}
 	var debugger bool
 	flag.BoolVar(&debugger, "debug", false, "run the provider with support for debuggers like delve")

@@ -14,6 +14,22 @@ source scripts/tool.sh
 
 tool golangci-lint run ./...
 
+# go.mod and go.sum say what the code imports: go mod tidy changes nothing.
+tidy_dir="$(mktemp -d)"
+trap 'rm -rf "$tidy_dir"' EXIT
+cp go.mod go.sum "$tidy_dir/"
+go mod tidy
+if ! git diff --quiet --no-index "$tidy_dir/go.mod" go.mod || ! git diff --quiet --no-index "$tidy_dir/go.sum" go.sum; then
+  diff -u "$tidy_dir/go.mod" go.mod >&2 || true
+  cp "$tidy_dir/go.mod" "$tidy_dir/go.sum" .
+  echo "lint: go.mod or go.sum is not tidy: run go mod tidy" >&2; exit 1
+fi
+
+# Code that touches the OS must build and vet for every released system.
+for os in darwin windows; do
+  GOOS=$os go vet ./...
+done
+
 # ShellCheck comes from Debian's packages; CI runs as root on a fresh machine.
 if ! command -v shellcheck >/dev/null 2>&1; then
   echo "installing shellcheck" >&2

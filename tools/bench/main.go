@@ -324,10 +324,14 @@ func runTerraform(emu *emulator.Server, url, cli, pluginDir string) {
 		ten.WriteString(dataSource(fmt.Sprintf("d%d", i)))
 	}
 	before = emu.Stats()
+	stop := make(chan struct{})
+	peak := pluginPeakRSS(stop)
 	d := run("ten", ten.String(), "plan", "-parallelism=10", "-input=false", "-no-color")
+	close(stop)
 	after := emu.Stats()
-	fmt.Printf("terraform plan, ten data sources of 20,000 IDs at -parallelism=10: %s (%d calls, %d 429s, floor %s)\n",
-		round(d), after.Total-before.Total, after.Throttled-before.Throttled, round(time.Duration(after.Total-before.Total)*10*time.Millisecond))
+	fmt.Printf("terraform plan, ten data sources of 20,000 IDs at -parallelism=10: %s (%d calls, %d 429s, floor %s); plugin peak RSS %.0f MB\n",
+		round(d), after.Total-before.Total, after.Throttled-before.Throttled, round(time.Duration(after.Total-before.Total)*10*time.Millisecond),
+		float64(peak())/1e6)
 	runOversized(cli, pluginDir)
 }
 
