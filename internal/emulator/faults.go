@@ -70,7 +70,7 @@ type faultState struct {
 	script   []Fault
 	always   *Fault
 	byAction map[string]*Fault
-	arrivals map[string][]time.Time // per access key, within the window
+	arrivals map[string][]time.Time // per access key and action, within the window
 	stats    Stats
 }
 
@@ -121,21 +121,23 @@ func (s *Server) admit(accessKey, action string, arrival time.Time) *apiError {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.opts.RateLimit > 0 {
-		recent := s.faults.arrivals[accessKey] // sorted
+		// The API counts per account and action.
+		key := accessKey + " " + action
+		recent := s.faults.arrivals[key] // sorted
 		// Forget what no window can reach any more.
 		old := sort.Search(len(recent), func(i int) bool { return recent[i].After(arrival.Add(-2 * s.opts.RateWindow)) })
 		recent = recent[old:]
 		from := sort.Search(len(recent), func(i int) bool { return recent[i].After(arrival.Add(-s.opts.RateWindow)) })
 		to := sort.Search(len(recent), func(i int) bool { return recent[i].After(arrival) })
 		if to-from >= s.opts.RateLimit {
-			s.faults.arrivals[accessKey] = recent
+			s.faults.arrivals[key] = recent
 			return &apiError{status: http.StatusTooManyRequests, code: "FlowLimitExceeded", retryAfter: "1", outcome: outcomeThrottled,
 				message: fmt.Sprintf("more than %d requests in %s for this access key", s.opts.RateLimit, s.opts.RateWindow)}
 		}
 		recent = append(recent, time.Time{})
 		copy(recent[to+1:], recent[to:])
 		recent[to] = arrival
-		s.faults.arrivals[accessKey] = recent
+		s.faults.arrivals[key] = recent
 	}
 	if len(s.faults.script) > 0 {
 		f := s.faults.script[0]

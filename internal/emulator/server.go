@@ -41,7 +41,7 @@ type Options struct {
 	// long-running process.
 	NoRecord bool
 
-	// RateLimit is how many requests one access key may make per
+	// RateLimit is how many requests of one action one access key may make per
 	// RateWindow before getting 429 FlowLimitExceeded: 100 when zero,
 	// no limit when negative. RateWindow is 1s when zero.
 	RateLimit  int

@@ -183,14 +183,15 @@ func (c *Client) ScanConversationParticipants(ctx context.Context, in ScanInput)
 		count, countErr = c.UserCount(ctx, in.AppID, in.ConversationShortID)
 	}()
 	res := ScanResult{Count: -1}
-	countKnown := func() bool {
+	// takeCount takes the count's answer once it has come.
+	takeCount := func() {
 		if res.Count >= 0 || res.CountErr != nil {
-			return true
+			return
 		}
 		select {
 		case <-countDone:
 		default:
-			return false
+			return
 		}
 		if countErr != nil {
 			res.CountErr = countErr
@@ -198,7 +199,6 @@ func (c *Client) ScanConversationParticipants(ctx context.Context, in ScanInput)
 		} else {
 			res.Count = count
 		}
-		return true
 	}
 
 	seen := map[int64]bool{}
@@ -221,7 +221,7 @@ func (c *Client) ScanConversationParticipants(ctx context.Context, in ScanInput)
 		if !more {
 			break
 		}
-		countKnown()
+		takeCount()
 		bound := c.maxScanMembers
 		bounded := res.Count >= 0 && res.Count < int64(bound)
 		switch {
@@ -244,7 +244,7 @@ func (c *Client) ScanConversationParticipants(ctx context.Context, in ScanInput)
 	// The count was sent with the first page: it has answered by now,
 	// unless it is failing and being retried.
 	<-countDone
-	countKnown()
+	takeCount()
 	return res, nil
 }
 

@@ -39,8 +39,7 @@ func TestManageFollowsTheLiveHeap(t *testing.T) {
 		held[i] = make([]byte, 1<<20)
 	}
 	waitFor(t, func() bool { runtime.GC(); return debug.SetMemoryLimit(-1) >= 90<<20 })
-	runtime.KeepAlive(held)
-	held = nil
+	runtime.KeepAlive(held) // held is unreachable from here on
 	waitFor(t, func() bool { runtime.GC(); return debug.SetMemoryLimit(-1) == floor })
 }
 

@@ -42,7 +42,7 @@ func requireRealAPI(t *testing.T) realTarget {
 		}
 	}
 	if len(missing) > 0 {
-		t.Skipf("real-API acceptance test skipped: set %s to run it against Volcengine (see README, \"Testing against the real API\")", strings.Join(missing, ", "))
+		t.Skipf("real-API acceptance test skipped: set %s to run it against Volcengine (see README, \"Development\")", strings.Join(missing, ", "))
 	}
 	rt := realTarget{appID: os.Getenv("VOLCRTC_TEST_APP_ID"), conv: os.Getenv("VOLCRTC_TEST_CONVERSATION_ID")}
 	for _, s := range strings.Split(os.Getenv("VOLCRTC_TEST_MEMBER_IDS"), ",") {

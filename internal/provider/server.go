@@ -35,10 +35,13 @@ type frameworkServer interface {
 	tfprotov6.StateStoreServer
 }
 
+// The wrapper is each ProviderServerWith* interface terraform-plugin-go
+// asserts: the provider server plus each optional one.
 var (
-	_ tfprotov6.ProviderServerWithListResource = (*server)(nil)
-	_ tfprotov6.ProviderServerWithActions      = (*server)(nil)
-	_ tfprotov6.ProviderServerWithStateStores  = (*server)(nil)
+	_ tfprotov6.ProviderServer     = (*server)(nil)
+	_ tfprotov6.ListResourceServer = (*server)(nil)
+	_ tfprotov6.ActionServer       = (*server)(nil)
+	_ tfprotov6.StateStoreServer   = (*server)(nil)
 )
 
 // NewServer returns the provider's protocol 6 server, reading the process
@@ -127,7 +130,7 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 	switch {
 	case err != nil:
 	case req.Config == nil:
-		err = errors.New("Terraform sent no configuration")
+		err = errors.New("terraform sent no configuration")
 	default:
 		config, err = req.Config.Unmarshal(typ)
 	}
@@ -182,7 +185,7 @@ func protoPath(ctx context.Context, p path.Path) *tftypes.AttributePath {
 		case path.PathStepElementKeyString:
 			ap = ap.WithElementKeyString(string(s))
 		case path.PathStepElementKeyValue:
-			v, err := s.Value.ToTerraformValue(ctx)
+			v, err := s.ToTerraformValue(ctx)
 			if err != nil {
 				return ap
 			}

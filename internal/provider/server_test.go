@@ -147,7 +147,10 @@ func TestStateTypeFailureIsNotKept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := srv.(*server)
+	s, ok := srv.(*server)
+	if !ok {
+		t.Fatalf("server %T", srv)
+	}
 	f := &failingSchema{frameworkServer: s.frameworkServer, fail: true}
 	s.frameworkServer = f
 	if _, err := s.stateType(context.Background(), participantsDS); err == nil || !strings.Contains(err.Error(), "schema broke: for this test") {
@@ -176,16 +179,17 @@ func TestServerForwardsOptionalInterfaces(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := srv.(tfprotov6.ProviderServerWithListResource); !ok {
+	if _, ok := srv.(tfprotov6.ListResourceServer); !ok {
 		t.Error("list resources not forwarded")
 	}
-	if _, ok := srv.(tfprotov6.ProviderServerWithActions); !ok {
-		t.Error("actions not forwarded")
-	}
-	if _, ok := srv.(tfprotov6.ProviderServerWithStateStores); !ok {
+	if _, ok := srv.(tfprotov6.StateStoreServer); !ok {
 		t.Error("state stores not forwarded")
 	}
-	resp, err := srv.(tfprotov6.ProviderServerWithActions).ValidateActionConfig(context.Background(),
+	actions, ok := srv.(tfprotov6.ActionServer)
+	if !ok {
+		t.Fatal("actions not forwarded")
+	}
+	resp, err := actions.ValidateActionConfig(context.Background(),
 		&tfprotov6.ValidateActionConfigRequest{ActionType: "volcrtc_none"})
 	if err != nil && !errors.Is(err, context.Canceled) {
 		t.Fatal(err)
