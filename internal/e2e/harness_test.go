@@ -124,9 +124,10 @@ func newCLIWith(t *testing.T, src string, fx emulator.Fixtures, opts emulator.Op
 		t.Fatal(err)
 	}
 	env := []string{"TF_CLI_CONFIG_FILE=" + rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"VOLCENGINE_ACCESS_KEY=" + demoAccessKey, "VOLCENGINE_SECRET_KEY=" + demoSecretKey, "VOLCENGINE_ENDPOINT=" + emuURL}
+		"VOLCENGINE_ACCESS_KEY=" + demoAccessKey, "VOLCENGINE_SECRET_KEY=" + demoSecretKey, "VOLCENGINE_ENDPOINT=" + emuURL,
+		"VOLCRTC_BUDGET_DIR=" + filepath.Join(dir, ".budget")}
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "VOLCENGINE_") && !strings.HasPrefix(kv, "TF_") {
+		if !strings.HasPrefix(kv, "VOLCENGINE_") && !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "VOLCRTC_BUDGET_DIR=") {
 			env = append(env, kv)
 		}
 	}
@@ -135,6 +136,38 @@ func newCLIWith(t *testing.T, src string, fx emulator.Fixtures, opts emulator.Op
 		name = "tofu"
 	}
 	return &cli{t: t, bin: bin, dir: dir, env: env, emu: emu, name: name, emuURL: emuURL}
+}
+
+// beside is a second CLI working directory, a copy of src, on the same
+// emulator and environment.
+func (c *cli) beside(t *testing.T, src string) *cli {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".cli.tfrc"), mustRead(t, filepath.Join(c.dir, ".cli.tfrc")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	other := *c
+	other.t, other.dir = t, dir
+	other.env = make([]string, 0, len(c.env))
+	for _, kv := range c.env {
+		if strings.HasPrefix(kv, "TF_CLI_CONFIG_FILE=") {
+			kv = "TF_CLI_CONFIG_FILE=" + filepath.Join(dir, ".cli.tfrc")
+		}
+		other.env = append(other.env, kv)
+	}
+	return &other
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // setenv sets or replaces one environment variable of the CLI.

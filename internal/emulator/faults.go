@@ -5,6 +5,7 @@ package emulator
 
 import (
 	"fmt"
+	"math"
 	"math/rand"
 	"net/http"
 	"sort"
@@ -71,6 +72,7 @@ type faultState struct {
 	always   *Fault
 	byAction map[string]*Fault
 	arrivals map[string][]time.Time // per access key and action, within the window
+	taken    map[string]float64     // calls per second of a client nobody sees, per key and action
 	stats    Stats
 }
 
@@ -107,6 +109,29 @@ func (s *Server) FailAction(action string, fault *Fault) {
 	s.faults.byAction[action] = fault
 }
 
+// TakeBudget makes a client the provider cannot see call action with
+// accessKey perSecond times a second, evenly: its calls count in the rate
+// window like any other, but are not answered or recorded. Zero stops it.
+func (s *Server) TakeBudget(accessKey, action string, perSecond float64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.faults.taken == nil {
+		s.faults.taken = map[string]float64{}
+	}
+	s.faults.taken[accessKey+" "+action] = perSecond
+}
+
+// others counts the invisible client's calls in the window ending at
+// arrival: one every 1/perSecond seconds since the Unix epoch.
+func (f *faultState) others(key string, arrival time.Time, window time.Duration) int {
+	p := f.taken[key]
+	if p <= 0 {
+		return 0
+	}
+	at := func(t time.Time) int64 { return int64(math.Floor(float64(t.UnixNano()) / 1e9 * p)) }
+	return int(at(arrival) - at(arrival.Add(-window)))
+}
+
 // Stats returns the counts so far.
 func (s *Server) Stats() Stats {
 	s.mu.Lock()
@@ -129,7 +154,7 @@ func (s *Server) admit(accessKey, action string, arrival time.Time) *apiError {
 		recent = recent[old:]
 		from := sort.Search(len(recent), func(i int) bool { return recent[i].After(arrival.Add(-s.opts.RateWindow)) })
 		to := sort.Search(len(recent), func(i int) bool { return recent[i].After(arrival) })
-		if to-from >= s.opts.RateLimit {
+		if to-from+s.faults.others(key, arrival, s.opts.RateWindow) >= s.opts.RateLimit {
 			s.faults.arrivals[key] = recent
 			return &apiError{status: http.StatusTooManyRequests, code: "FlowLimitExceeded", retryAfter: "1", outcome: outcomeThrottled,
 				message: fmt.Sprintf("more than %d requests in %s for this access key", s.opts.RateLimit, s.opts.RateWindow)}

@@ -147,3 +147,26 @@ func TestRateLimitCountsByArrival(t *testing.T) {
 		}
 	}
 }
+
+// A budget partly taken by a client nobody sees: 40 of 100 taken leaves
+// 60 a second.
+func TestTakeBudget(t *testing.T) {
+	s, err := New(Sample(), Options{RateLimit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.TakeBudget("AK", "BatchGetConversationParticipant", 40)
+	start := time.Unix(5000, 0)
+	admitted := 0
+	for i := 0; i < 200; i++ {
+		if s.admit("AK", "BatchGetConversationParticipant", start.Add(time.Duration(i)*5*time.Millisecond)) == nil {
+			admitted++
+		}
+	}
+	if admitted != 60 {
+		t.Fatalf("%d of 200 calls in one second admitted, want 60", admitted)
+	}
+	if s.admit("AK", "BatchGetConversations", start) != nil {
+		t.Fatal("another action was throttled")
+	}
+}

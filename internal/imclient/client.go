@@ -21,7 +21,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 	"github.com/volcengine/volc-sdk-golang/base"
-	"golang.org/x/time/rate"
 )
 
 const (
@@ -38,13 +37,6 @@ const (
 	DefaultMaxRetries     = 3
 	DefaultRequestTimeout = 30 * time.Second
 	DefaultConcurrency    = 16
-
-	// windowGuard widens the client's one-second send window: the API
-	// counts arrivals, and a call written exactly one second after another
-	// can arrive a few milliseconds early relative to it (scheduling,
-	// network). Measured at max_qps 100: 2 of 200 calls throttled without
-	// it, none with it, at 1.03x the floor.
-	windowGuard = 20 * time.Millisecond
 )
 
 // regionHosts maps each supported region to its API host.
@@ -72,9 +64,15 @@ type Config struct {
 	// read does not probe it with a batch sent alone (see batched). A
 	// refusal still splits calls.
 	TrustBatchSize bool
-	// MaxQPS is the request budget of the whole client, shared by every
-	// call and retry; the API allows 100 per account.
+	// MaxQPS is the request budget per action, shared by every call and
+	// retry (and, with ScopeMachine, every process on the machine using
+	// the same key and endpoint); the API allows 100 per account and
+	// action, and some actions less (actionQPS).
 	MaxQPS float64
+	// BudgetScope is ScopeMachine (the default) or ScopeProcess.
+	BudgetScope string
+	// BudgetDir holds machine-wide budgets; DefaultBudgetDir when empty.
+	BudgetDir string
 	// MaxRetries is how many times a throttled, failed or timed-out call
 	// is retried; zero means never.
 	MaxRetries int
@@ -84,7 +82,8 @@ type Config struct {
 	Concurrency int
 
 	// Sleep, Jitter and Now are seams for tests; real ones when nil.
-	// Jitter returns a duration in [d/2, d].
+	// Jitter returns a duration in [d/2, d]. Pacing sleeps on the clock
+	// it reads: with Sleep but no Now, only retry delays use Sleep.
 	Sleep  func(ctx context.Context, d time.Duration) error
 	Jitter func(d time.Duration) time.Duration
 	Now    func() time.Time
@@ -106,10 +105,17 @@ type Client struct {
 	maxScanMembers int
 	timeout        time.Duration
 	concurrency    int
-	limiter        *rate.Limiter
-	window         *sendWindow
 	sleep          func(ctx context.Context, d time.Duration) error
+	paceSleep      func(ctx context.Context, d time.Duration) error
 	jitter         func(d time.Duration) time.Duration
+	now            func() time.Time
+
+	maxQPS       float64
+	budgetScope  string
+	budgetDir    string
+	budgets      map[string]*budget // by action, made on first use
+	budgetNotice string             // why the machine's budget is not used
+	noticed      bool
 }
 
 // New checks cfg and returns a Client.
@@ -153,8 +159,16 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Jitter == nil {
 		cfg.Jitter = halfJitter
 	}
+	paceSleep := cfg.Sleep
 	if cfg.Now == nil {
-		cfg.Now = time.Now
+		cfg.Now, paceSleep = time.Now, sleepContext
+	}
+	switch cfg.BudgetScope {
+	case "":
+		cfg.BudgetScope = ScopeMachine
+	case ScopeMachine, ScopeProcess:
+	default:
+		return nil, fmt.Errorf("unknown budget scope %q (%s or %s)", cfg.BudgetScope, ScopeMachine, ScopeProcess)
 	}
 	return &Client{
 		batches:        map[string]*batchSize{},
@@ -164,13 +178,14 @@ func New(cfg Config) (*Client, error) {
 		maxScanMembers: MaxScanMembers,
 		timeout:        cfg.RequestTimeout,
 		concurrency:    cfg.Concurrency,
-		// A burst of one: no second ever holds more than MaxQPS+1 calls, and
-		// the slack to the API's 100 absorbs jitter between the client's
-		// clock and the API's.
-		limiter: rate.NewLimiter(rate.Limit(cfg.MaxQPS), 1),
-		window:  newSendWindow(int(cfg.MaxQPS), time.Second+windowGuard, cfg.Now, cfg.Sleep),
-		sleep:   cfg.Sleep,
-		jitter:  cfg.Jitter,
+		sleep:          cfg.Sleep,
+		paceSleep:      paceSleep,
+		jitter:         cfg.Jitter,
+		now:            cfg.Now,
+		maxQPS:         cfg.MaxQPS,
+		budgetScope:    cfg.BudgetScope,
+		budgetDir:      cfg.BudgetDir,
+		budgets:        map[string]*budget{},
 
 		creds: base.Credentials{
 			AccessKeyID:     cfg.AccessKey,

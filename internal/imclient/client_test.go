@@ -17,7 +17,9 @@ import (
 
 func newTestClient(t *testing.T, url string, edit func(*Config)) *Client {
 	t.Helper()
-	cfg := Config{AccessKey: emulator.SampleAccessKey, SecretKey: emulator.SampleSecretKey, Endpoint: url, UserAgent: "test-agent/1"}
+	// Tests pace themselves alone unless they test the machine's budget.
+	cfg := Config{AccessKey: emulator.SampleAccessKey, SecretKey: emulator.SampleSecretKey, Endpoint: url, UserAgent: "test-agent/1",
+		BudgetScope: ScopeProcess}
 	if edit != nil {
 		edit(&cfg)
 	}

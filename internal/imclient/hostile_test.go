@@ -292,15 +292,17 @@ func TestWindowGuardAbsorbsArrivalJitter(t *testing.T) {
 	start := now
 	c := newTestClient(t, "http://127.0.0.1:1/", func(c *Config) {
 		c.MaxQPS = 100
+		c.BudgetScope = ScopeProcess
 		c.Now = func() time.Time { return now }
 		c.Sleep = func(_ context.Context, d time.Duration) error { now = now.Add(d); return nil }
 	})
+	b := c.budgetOf(ActionBatchGetParticipants)
 	for i := 0; i < 101; i++ {
-		r, err := c.window.wait(context.Background())
+		at, err := b.wait(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.window.wrote(r)
+		b.wrote(at)
 	}
 	if got := now.Sub(start); got < time.Second+15*time.Millisecond || got > time.Second+50*time.Millisecond {
 		t.Fatalf("101st call sent %v after the first; want a guard of 15 to 50 ms past one second", got)

@@ -43,8 +43,23 @@ func retryable(err error) bool {
 	return errors.As(err, &te) && !te.Permanent
 }
 
-// call runs one action with the client's budget and retry policy. items is
-// how many records the answer can hold, which bounds its size.
+// ThrottleDeadline is how long one call keeps being retried after the API
+// throttles it. Throttled retries do not count against max_retries: the
+// shared budget re-paces them (and cuts its rate), so a call waits its
+// turn rather than fail because other clients were calling too.
+const ThrottleDeadline = 2 * time.Minute
+
+// throttledErr reports whether the API throttled the call.
+func throttledErr(err error) (*APIError, bool) {
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		return nil, false
+	}
+	return apiErr, apiErr.HTTPStatus == http.StatusTooManyRequests || apiErr.Code == "FlowLimitExceeded"
+}
+
+// call runs one action with the action's budget and the retry policy.
+// items is how many records the answer can hold, which bounds its size.
 func (c *Client) call(ctx context.Context, action string, body any, items int, out any) error {
 	// tflog masks a context's fields in place when it logs: every call
 	// logs on a copy of its own, so calls running at once never share one.
@@ -53,16 +68,16 @@ func (c *Client) call(ctx context.Context, action string, body any, items int, o
 	if err != nil {
 		return fmt.Errorf("encoding %s request: %w", action, err)
 	}
-	for attempt := 1; ; attempt++ {
-		if err := c.limiter.Wait(ctx); err != nil {
-			return ctxErr(ctx, err)
-		}
-		slot, err := c.window.wait(ctx)
+	b := c.budgetOf(action)
+	start := c.now()
+	failures, throttles := 0, 0
+	for {
+		slot, err := b.wait(ctx)
 		if err != nil {
 			return ctxErr(ctx, err)
 		}
 		err = c.attempt(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-			WroteRequest: func(httptrace.WroteRequestInfo) { c.window.wrote(slot) },
+			WroteRequest: func(httptrace.WroteRequestInfo) { b.wrote(slot) },
 		}), action, payload, items, out)
 		if err == nil {
 			return nil
@@ -70,19 +85,34 @@ func (c *Client) call(ctx context.Context, action string, body any, items int, o
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if !retryable(err) || attempt > c.maxRetries {
-			return withAttempts(err, attempt)
+		var delay time.Duration
+		if apiErr, ok := throttledErr(err); ok {
+			throttles++
+			b.throttled()
+			if c.now().Sub(start) >= ThrottleDeadline {
+				return withAttempts(err, failures+throttles)
+			}
+			// The budget paces the retry; a Retry-After holds this call
+			// back further.
+			delay = min(apiErr.RetryAfter, retryAfterMax)
+		} else {
+			failures++
+			if !retryable(err) || failures > c.maxRetries {
+				return withAttempts(err, failures+throttles)
+			}
+			delay = c.backoff(failures, err)
 		}
-		delay := c.backoff(attempt, err)
-		fields := map[string]any{"action": action, "attempt": attempt, "max_attempts": c.maxRetries + 1,
-			"delay_ms": delay.Milliseconds(), "error": err.Error()}
+		fields := map[string]any{"action": action, "attempt": failures + throttles, "max_attempts": c.maxRetries + 1,
+			"throttled": throttles, "delay_ms": delay.Milliseconds(), "error": err.Error()}
 		var apiErr *APIError
 		if errors.As(err, &apiErr) {
 			fields["code"], fields["http_status"], fields["request_id"] = apiErr.Code, apiErr.HTTPStatus, apiErr.RequestID
 		}
 		tflog.Warn(ctx, "retrying volcrtc API call", fields)
-		if err := c.sleep(ctx, delay); err != nil {
-			return ctxErr(ctx, err)
+		if delay > 0 {
+			if err := c.sleep(ctx, delay); err != nil {
+				return ctxErr(ctx, err)
+			}
 		}
 	}
 }

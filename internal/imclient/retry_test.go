@@ -118,12 +118,15 @@ func TestRetries(t *testing.T) {
 		attempts int
 		delays   []time.Duration
 	}{
-		{"throttled twice then success", []emulator.Fault{emulator.FaultThrottled, emulator.FaultThrottled}, "", 3,
-			[]time.Duration{250 * time.Millisecond, 500 * time.Millisecond}},
+		// Throttled calls are re-paced by the budget, with no backoff of
+		// their own, and beyond max_retries.
+		{"throttled twice then success", []emulator.Fault{emulator.FaultThrottled, emulator.FaultThrottled}, "", 3, nil},
+		{"throttled past max_retries then success", []emulator.Fault{emulator.FaultThrottled, emulator.FaultThrottled,
+			emulator.FaultThrottled, emulator.FaultThrottled, emulator.FaultThrottled}, "", 6, nil},
 		{"Retry-After is honoured", []emulator.Fault{retryAfter}, "", 2, []time.Duration{2 * time.Second}},
 		{"503 then success", []emulator.Fault{emulator.FaultUnavailable}, "", 2, []time.Duration{250 * time.Millisecond}},
 		{"502 page from a proxy then success", []emulator.Fault{emulator.FaultBadGateway}, "", 2, []time.Duration{250 * time.Millisecond}},
-		{"throttling inside an HTTP 200", []emulator.Fault{status200}, "", 2, []time.Duration{250 * time.Millisecond}},
+		{"throttling inside an HTTP 200", []emulator.Fault{status200}, "", 2, nil},
 		{"InternalError", []emulator.Fault{internal}, "", 2, []time.Duration{250 * time.Millisecond}},
 		{"persistent 503", []emulator.Fault{emulator.FaultUnavailable, emulator.FaultUnavailable, emulator.FaultUnavailable, emulator.FaultUnavailable},
 			"ServiceUnavailable: service temporarily unavailable [HTTP 503, RequestId emu-", 4,
@@ -133,6 +136,7 @@ func TestRetries(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel() // a throttle holds the client's next call back for a window
 			emu, c, sl := emulatorClient(t, emulator.Options{}, func(c *Config) { c.MaxRetries = 3 })
 			for _, f := range tc.faults {
 				emu.FailNext(1, f)
@@ -151,13 +155,36 @@ func TestRetries(t *testing.T) {
 					t.Fatalf("err %v does not say how many attempts", err)
 				}
 			}
-			if n := len(emu.Requests()); n != tc.attempts {
+			if n := len(emu.Requests()); tc.wantErr == "" && n != tc.attempts {
+				t.Errorf("%d requests, want %d", n, tc.attempts)
+			}
+			if n := len(emu.Requests()); tc.wantErr != "" && n != tc.attempts {
 				t.Errorf("%d requests, want %d", n, tc.attempts)
 			}
 			if got := sl.got(); !equalDurations(got, tc.delays) {
 				t.Errorf("delays %v, want %v", got, tc.delays)
 			}
 		})
+	}
+}
+
+// A call throttled without end gives up at ThrottleDeadline, having cut
+// the budget's rate instead of hammering the API.
+func TestThrottleDeadline(t *testing.T) {
+	clock := &fakeClock{now: time.Unix(1000, 0)}
+	emu, c, _ := emulatorClient(t, emulator.Options{RateLimit: -1}, func(c *Config) {
+		c.MaxRetries = 3
+		c.Now, c.Sleep = clock.Now, clock.Sleep
+	})
+	emu.SetFault(&emulator.FaultThrottled)
+	_, err := c.BatchGetConversationParticipant(context.Background(), sampleInput())
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.Code != "FlowLimitExceeded" || apiErr.Attempts < 10 {
+		t.Fatalf("err %v", err)
+	}
+	calls := len(emu.Requests())
+	if calls != apiErr.Attempts || calls > int(ThrottleDeadline/time.Second)*10 {
+		t.Fatalf("%d calls in %v of throttling", calls, ThrottleDeadline)
 	}
 }
 
@@ -307,52 +334,6 @@ func TestBackoffGrowsAndCaps(t *testing.T) {
 		if d := halfJitter(time.Second); d < 500*time.Millisecond || d > time.Second {
 			t.Fatalf("halfJitter %v", d)
 		}
-	}
-}
-
-// The window never lets more than its limit go out within one second,
-// whatever the token bucket allowed, and a call written late pushes the
-// next ones back.
-func TestSendWindow(t *testing.T) {
-	now := time.Unix(1000, 0)
-	w := newSendWindow(3, time.Second, func() time.Time { return now }, func(_ context.Context, d time.Duration) error {
-		now = now.Add(d)
-		return nil
-	})
-	ctx := context.Background()
-	start := now
-	var sends []time.Duration
-	send := func(writeDelay time.Duration) {
-		t.Helper()
-		r, err := w.wait(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sends = append(sends, now.Sub(start))
-		now = now.Add(writeDelay)
-		w.wrote(r)
-	}
-	send(0)
-	send(0)
-	send(400 * time.Millisecond) // held up: written at 0.4s
-	send(0)                      // slot of the first send frees at 1s
-	send(0)                      // second send's slot: free at 1s
-	send(0)                      // third send was written at 0.4s: free at 1.4s
-	want := []time.Duration{0, 0, 0, time.Second, time.Second, 1400 * time.Millisecond}
-	if !equalDurations(sends, want) {
-		t.Fatalf("sends at %v, want %v", sends, want)
-	}
-	// A stale reservation does not move a reused slot.
-	old := reservation{slot: 0, gen: 1}
-	w.wrote(old)
-	if got := w.sent[0].Sub(start); got != time.Second {
-		t.Fatalf("slot 0 moved to %v by a stale reservation", got)
-	}
-	cancelled, cancel := context.WithCancel(ctx)
-	cancel()
-	w.sleep = sleepContext
-	if _, err := w.wait(cancelled); !errors.Is(err, context.Canceled) {
-		t.Fatalf("wait on a full window with a cancelled context: %v", err)
 	}
 }
 

@@ -5,6 +5,8 @@ package provider
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -33,12 +35,17 @@ func factories(env map[string]string) map[string]func() (tfprotov6.ProviderServe
 	}
 }
 
+// testBudgetDir keeps the tests' machine-wide budgets out of the user's
+// cache directory: each emulator's port makes budget files of its own.
+var testBudgetDir = filepath.Join(os.TempDir(), "volcrtc-provider-test-budgets")
+
 // sampleEnv points the provider at the emulator with the sample key.
 func sampleEnv(url string) map[string]string {
 	return map[string]string{
 		EnvAccessKey: emulator.SampleAccessKey,
 		EnvSecretKey: emulator.SampleSecretKey,
 		EnvEndpoint:  url,
+		EnvBudgetDir: testBudgetDir,
 	}
 }
 

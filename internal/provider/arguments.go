@@ -172,6 +172,13 @@ func runRead(ctx context.Context, data *providerData, deferralAllowed bool, conf
 		return readOutcome{diags: unknownArguments(config)}
 	}
 	state, diags := read(ctx, client, config)
+	if notice, ok := client.TakeBudgetNotice(); ok {
+		diags.AddWarning("Request budget not shared",
+			"This provider process paces its calls alone: the machine-wide request budget cannot be used ("+notice+"). "+
+				"Other provider processes using the same access key (aliases, parallel runs) then spend the API's 100 "+
+				"calls per second each, and may be throttled. Set "+EnvBudgetDir+" to a writable directory, or "+
+				"budget_scope = \"process\" to say this is intended.")
+	}
 	return readOutcome{state: state, diags: diags}
 }
 

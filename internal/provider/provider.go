@@ -33,6 +33,8 @@ const (
 	EnvSessionToken = "VOLCENGINE_SESSION_TOKEN"
 	EnvRegion       = "VOLCENGINE_REGION"
 	EnvEndpoint     = "VOLCENGINE_ENDPOINT"
+	// EnvBudgetDir moves the directory of machine-wide request budgets.
+	EnvBudgetDir = "VOLCRTC_BUDGET_DIR"
 )
 
 var _ provider.Provider = (*volcrtcProvider)(nil)
@@ -64,6 +66,7 @@ type providerModel struct {
 	Region       types.String `tfsdk:"region"`
 	Endpoint     types.String `tfsdk:"endpoint"`
 
+	BudgetScope           types.String `tfsdk:"budget_scope"`
 	MaxBatchSize          types.Number `tfsdk:"max_batch_size"`
 	MaxQPS                types.Number `tfsdk:"max_qps"`
 	MaxRetries            types.Number `tfsdk:"max_retries"`
@@ -127,21 +130,34 @@ func (p *volcrtcProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Validators: []validator.Number{wholeNumber{1, 1000}},
 			},
 			"max_qps": schema.NumberAttribute{
-				MarkdownDescription: fmt.Sprintf("Requests per second this provider instance may send, shared by every "+
-					"data source and retry in the run (1 to 100, default %d). The API allows 100 per second per account "+
-					"and action; the default leaves a tenth of that to the account's other clients while keeping large "+
-					"reads close to the API's limit. Lower it when your applications call the IM API heavily.", imclient.DefaultMaxQPS),
+				MarkdownDescription: fmt.Sprintf("Requests per second per API action (1 to 100, default %d), shared by "+
+					"every data source and retry in the run and, with `budget_scope = \"machine\"`, by every provider "+
+					"process on the machine that uses the same access key and endpoint (aliases, modules with their own "+
+					"provider blocks, parallel runs). The API allows 100 per second per account and action (an action "+
+					"documented lower keeps its own cap); the default leaves a tenth to the account's other clients. When "+
+					"the API throttles anyway, the rate drops and climbs back by itself.", imclient.DefaultMaxQPS),
 				Optional:   true,
 				Validators: []validator.Number{wholeNumber{1, 100}},
 			},
 			"max_retries": schema.NumberAttribute{
-				MarkdownDescription: fmt.Sprintf("How many times a call is retried after throttling (HTTP 429, "+
-					"`FlowLimitExceeded`), a server error (HTTP 500, 502, 503, 504, `InternalError`, "+
-					"`InternalServiceTimeout`) or a network error or timeout (0 to 10, default %d). Retries back off "+
-					"exponentially with jitter and honour `Retry-After`. Authentication, validation and not-found errors "+
-					"are never retried.", imclient.DefaultMaxRetries),
+				MarkdownDescription: fmt.Sprintf("How many times a call is retried after a server error (HTTP 500, 502, "+
+					"503, 504, `InternalError`, `InternalServiceTimeout`) or a network error or timeout (0 to 10, default "+
+					"%d). Retries back off exponentially with jitter and honour `Retry-After`. A throttled call (HTTP 429, "+
+					"`FlowLimitExceeded`) is retried beyond this, paced by the request budget, for up to %d minutes. "+
+					"Authentication, validation and not-found errors are never retried.", imclient.DefaultMaxRetries,
+					int(imclient.ThrottleDeadline/time.Minute)),
 				Optional:   true,
 				Validators: []validator.Number{wholeNumber{0, 10}},
+			},
+			"budget_scope": schema.StringAttribute{
+				MarkdownDescription: "Who shares the request budget: `machine` (default), every provider process on this " +
+					"machine that uses the same access key and endpoint, through small files under the user's cache " +
+					"directory (moved by `" + EnvBudgetDir + "`, for example to a volume that containers on one host " +
+					"share); or `process`, this provider process alone. Use `process` only where the files cannot be " +
+					"shared and nothing else calls with the same key; a directory that cannot be used falls back to it " +
+					"with a warning.",
+				Optional:   true,
+				Validators: []validator.String{stringvalidator.OneOf(imclient.ScopeMachine, imclient.ScopeProcess)},
 			},
 			"request_timeout_seconds": schema.NumberAttribute{
 				MarkdownDescription: fmt.Sprintf("Time limit of one API call attempt, in seconds (1 to 300, default %d). "+
@@ -182,6 +198,8 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 		TrustBatchSize: !m.MaxBatchSize.IsNull() && !m.MaxBatchSize.IsUnknown(),
 		MaxQPS:         float64(numberOr(m.MaxQPS, imclient.DefaultMaxQPS)),
 		MaxRetries:     int(numberOr(m.MaxRetries, imclient.DefaultMaxRetries)),
+		BudgetScope:    m.BudgetScope.ValueString(),
+		BudgetDir:      p.getenv(EnvBudgetDir),
 		RequestTimeout: time.Duration(numberOr(m.RequestTimeoutSeconds, int64(imclient.DefaultRequestTimeout/time.Second))) * time.Second,
 	}
 	// In schema order, so that a diagnostic lists them the same way each run.
@@ -192,6 +210,9 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 		if v.n.IsUnknown() {
 			data.unknown = append(data.unknown, v.name)
 		}
+	}
+	if m.BudgetScope.IsUnknown() {
+		data.unknown = append(data.unknown, "budget_scope")
 	}
 	data.secrets = []string{cfg.SecretKey, cfg.SessionToken}
 	ctx = data.logContext(ctx)
@@ -220,7 +241,7 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 		tflog.Debug(ctx, "volcrtc provider configured", map[string]any{
 			"region": cfg.Region, "endpoint": client.Endpoint(), "access_key": cfg.AccessKey,
 			"session_token_set": cfg.SessionToken != "", "max_batch_size": cfg.MaxBatchSize, "max_qps": cfg.MaxQPS,
-			"max_retries": cfg.MaxRetries, "request_timeout": cfg.RequestTimeout.String(),
+			"max_retries": cfg.MaxRetries, "request_timeout": cfg.RequestTimeout.String(), "budget_scope": cfg.BudgetScope,
 		})
 	}
 	resp.DataSourceData = data

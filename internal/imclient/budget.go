@@ -1,0 +1,265 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package imclient
+
+import (
+	"context"
+	"math"
+	"slices"
+	"sync"
+	"time"
+)
+
+// The API allows 100 calls per second per account and action, counted by
+// arrival. Each action has a budget of its own, and every provider process
+// on a machine that uses the same access key and endpoint shares it (see
+// fileStore); a budget also adapts to clients it cannot see, cutting its
+// rate when the API throttles and climbing back along a cubic curve.
+
+const (
+	// budgetWindow is the one-second window the API counts in, widened by
+	// a guard: the API counts arrivals, and a call written exactly one
+	// second after another can arrive a few milliseconds early relative to
+	// it (scheduling, network). Measured at max_qps 100: 2 of 200 calls
+	// throttled without the guard, none with it, at 1.03x the floor.
+	budgetWindow = time.Second + 20*time.Millisecond
+	// Adaptive rate, as in AWS's adaptive retry mode: a throttle cuts the
+	// rate to cubicBeta times what it was (wMax), and it climbs back as
+	// cubicC*(t-K)^3 + wMax, reaching wMax after K seconds.
+	cubicBeta = 0.7
+	cubicC    = 0.4
+	minRate   = 1.0
+	// maxAhead drops reservations further in the future than any real one:
+	// what a clock that jumped, or a damaged file, left behind.
+	maxAhead = 2 * time.Minute
+)
+
+// actionQPS holds the documented limits below the API's 100 per second,
+// by action.
+var actionQPS = map[string]float64{
+	"GetAppToken": 50,
+}
+
+// actionLimit is the most calls per second of action a client may send:
+// maxQPS (which the provider keeps within the API's 100), or the action's
+// documented limit when lower.
+func actionLimit(maxQPS float64, action string) float64 {
+	if l, ok := actionQPS[action]; ok {
+		return min(maxQPS, l)
+	}
+	return maxQPS
+}
+
+// budgetState is one budget's shared state: the recent reservations and
+// the adaptive rate. It is small, and holds no secret.
+type budgetState struct {
+	// Sent holds reservation times, each moved to when its call was really
+	// written if that was later (Unix nanoseconds, ascending).
+	Sent []int64 `json:"sent"`
+	// WMax is the rate when the API last throttled, and CutAt when; CutAt
+	// zero means the rate is the cap.
+	WMax  float64 `json:"wmax,omitempty"`
+	CutAt int64   `json:"cut_at,omitempty"`
+}
+
+// rate is the calls per second allowed at now, at most limit.
+func (s *budgetState) rate(now time.Time, limit float64) float64 {
+	if s.CutAt == 0 {
+		return limit
+	}
+	t := max(0, now.Sub(time.Unix(0, s.CutAt)).Seconds())
+	k := math.Cbrt(s.WMax * (1 - cubicBeta) / cubicC)
+	d := t - k
+	r := cubicC*d*d*d + s.WMax
+	return min(limit, max(minRate, r))
+}
+
+// tidy forgets what no rule can reach any more.
+func (s *budgetState) tidy(now time.Time) {
+	from, to := now.Add(-budgetWindow).UnixNano(), now.Add(maxAhead).UnixNano()
+	s.Sent = slices.DeleteFunc(s.Sent, func(v int64) bool { return v < from || v > to })
+	slices.Sort(s.Sent)
+}
+
+// reserve takes the next slot at or after now: no closer than 1/rate to
+// the last one, and no more than rate calls in any budgetWindow.
+func (s *budgetState) reserve(now time.Time, limit float64) time.Time {
+	s.tidy(now)
+	r := s.rate(now, limit)
+	t := now.UnixNano()
+	if n := len(s.Sent); n > 0 {
+		t = max(t, s.Sent[n-1]+int64(float64(time.Second)/r))
+	}
+	if perWindow := max(1, int(math.Floor(r+1e-9))); len(s.Sent) >= perWindow {
+		t = max(t, s.Sent[len(s.Sent)-perWindow]+int64(budgetWindow))
+	}
+	s.Sent = append(s.Sent, t)
+	if keep := int(math.Ceil(limit)) + 1; len(s.Sent) > keep {
+		s.Sent = s.Sent[len(s.Sent)-keep:]
+	}
+	return time.Unix(0, t)
+}
+
+// moved records that the call reserved at reserved was written at wrote,
+// or, with wrote zero, never sent.
+func (s *budgetState) moved(reserved, wrote time.Time) {
+	i := slices.Index(s.Sent, reserved.UnixNano())
+	switch {
+	case i < 0:
+	case wrote.IsZero():
+		s.Sent = slices.Delete(s.Sent, i, i+1)
+	default:
+		s.Sent[i] = wrote.UnixNano()
+		slices.Sort(s.Sent)
+	}
+}
+
+// throttled cuts the rate after the API throttled a call at now. The rate
+// it cuts from is what this budget really sent in the last window, when
+// that is less than its rate: the API's window was full with that many of
+// ours in it, so the cut also holds the next calls back until enough of
+// ours have left the window. Calls that left before the cut are answered
+// after it: throttles within one window of a cut are the same event.
+func (s *budgetState) throttled(now time.Time, limit float64) {
+	if s.CutAt != 0 && now.Sub(time.Unix(0, s.CutAt)) < budgetWindow {
+		return
+	}
+	r := s.rate(now, limit)
+	from, to := now.Add(-budgetWindow).UnixNano(), now.UnixNano()
+	ours := 0
+	for _, v := range s.Sent {
+		if v > from && v <= to {
+			ours++
+		}
+	}
+	if ours > 0 {
+		r = min(r, float64(ours))
+	}
+	s.WMax = r
+	s.CutAt = now.UnixNano()
+}
+
+// stateStore holds a budget's state: in memory (one process) or in a
+// locked file (every process on the machine).
+type stateStore interface {
+	update(func(*budgetState)) error
+}
+
+type memoryStore struct {
+	mu sync.Mutex
+	st budgetState
+}
+
+func (m *memoryStore) update(fn func(*budgetState)) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	fn(&m.st)
+	return nil
+}
+
+// budget paces one action's calls.
+type budget struct {
+	limit float64
+	store stateStore
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+// update runs fn on the state. A store that fails falls back to memory by
+// itself (fileStore), so only a memory store is left to fail, and it
+// cannot.
+func (b *budget) update(fn func(*budgetState)) {
+	_ = b.store.update(fn)
+}
+
+// wait blocks until the call may leave and returns its reservation. A
+// slot reserved ahead is given up and taken again when the rate was cut
+// while the call waited for it: slots taken at the old rate would all go
+// out into an API that is already throttling.
+func (b *budget) wait(ctx context.Context) (time.Time, error) {
+	for {
+		var at time.Time
+		made := b.now()
+		b.update(func(s *budgetState) { at = s.reserve(made, b.limit) })
+		d := at.Sub(b.now())
+		if d <= 0 {
+			return at, nil
+		}
+		if err := b.sleep(ctx, d); err != nil {
+			b.update(func(s *budgetState) { s.moved(at, time.Time{}) })
+			return at, err
+		}
+		valid := true
+		b.update(func(s *budgetState) {
+			if s.CutAt > made.UnixNano() {
+				s.moved(at, time.Time{})
+				valid = false
+			}
+		})
+		if valid {
+			return at, nil
+		}
+	}
+}
+
+// wrote records that the call reserved at at left at the current time; a
+// call held up between its slot and its write pushes the next ones back.
+func (b *budget) wrote(at time.Time) {
+	if now := b.now(); now.Sub(at) > 2*time.Millisecond {
+		b.update(func(s *budgetState) { s.moved(at, now) })
+	}
+}
+
+// throttled cuts the budget's rate.
+func (b *budget) throttled() {
+	b.update(func(s *budgetState) { s.throttled(b.now(), b.limit) })
+}
+
+// budgetOf returns action's budget, made on first use: shared on the
+// machine unless the scope is the process or the directory is unusable.
+func (c *Client) budgetOf(action string) *budget {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if b := c.budgets[action]; b != nil {
+		return b
+	}
+	b := &budget{limit: actionLimit(c.maxQPS, action), store: &memoryStore{}, now: c.now, sleep: c.paceSleep}
+	if c.budgetScope == ScopeMachine {
+		dir, err := c.budgetDir, error(nil)
+		if dir == "" {
+			dir, err = DefaultBudgetDir()
+		}
+		if err != nil {
+			c.noteBudgetFailure(err)
+		} else {
+			b.store = newFileStore(dir, budgetName(c.creds.AccessKeyID, c.endpoint.String(), action), func(err error) {
+				c.mu.Lock()
+				defer c.mu.Unlock()
+				c.noteBudgetFailure(err)
+			})
+		}
+	}
+	c.budgets[action] = b
+	return b
+}
+
+// noteBudgetFailure keeps the first reason the machine's budget could not
+// be used; c.mu is held.
+func (c *Client) noteBudgetFailure(err error) {
+	if c.budgetNotice == "" {
+		c.budgetNotice = printable(err.Error())
+	}
+}
+
+// TakeBudgetNotice returns, once per client, why the machine-wide request
+// budget could not be used and this process paces itself alone.
+func (c *Client) TakeBudgetNotice() (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.budgetNotice == "" || c.noticed {
+		return "", false
+	}
+	c.noticed = true
+	return c.budgetNotice, true
+}

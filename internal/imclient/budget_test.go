@@ -1,0 +1,285 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package imclient
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fakeClock is a clock that sleeping moves.
+type fakeClock struct{ now time.Time }
+
+func (f *fakeClock) Now() time.Time { return f.now }
+func (f *fakeClock) Sleep(_ context.Context, d time.Duration) error {
+	f.now = f.now.Add(d)
+	return nil
+}
+
+func fakeBudget(limit float64, clock *fakeClock) *budget {
+	return &budget{limit: limit, store: &memoryStore{}, now: clock.Now, sleep: clock.Sleep}
+}
+
+// The budget never lets more than its limit go out within one window, and
+// a call written late pushes the next ones back.
+func TestBudgetWindow(t *testing.T) {
+	clock := &fakeClock{now: time.Unix(1000, 0)}
+	start := clock.now
+	b := fakeBudget(3, clock)
+	var sends []time.Duration
+	send := func(writeDelay time.Duration) {
+		t.Helper()
+		at, err := b.wait(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		sends = append(sends, clock.now.Sub(start))
+		clock.now = clock.now.Add(writeDelay)
+		b.wrote(at)
+	}
+	send(0)
+	send(0)
+	send(400 * time.Millisecond) // held up: written at 2/3 s + 0.4 s
+	send(0)                      // a third of a second after that write
+	send(0)                      // spaced again
+	send(0)                      // one window after the late write
+	third := 2*time.Second/3 + 400*time.Millisecond
+	want := []time.Duration{0, time.Second / 3, 2 * time.Second / 3, third + time.Second/3, third + 2*time.Second/3, third + budgetWindow}
+	for i := range want {
+		if d := sends[i] - want[i]; d < -time.Millisecond || d > time.Millisecond {
+			t.Fatalf("sends at %v, want %v", sends, want)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	b.sleep = sleepContext
+	at, err := b.wait(ctx)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("wait on a full window with a canceled context: %v", err)
+	}
+	// The canceled call's slot is given back.
+	var after []int64
+	_ = b.store.update(func(s *budgetState) { after = s.Sent })
+	if slices.Contains(after, at.UnixNano()) || len(after) < 3 {
+		t.Fatalf("reservations %v after a canceled wait at %v", after, at.UnixNano())
+	}
+}
+
+// A throttle cuts the rate to 0.7 of what it was; it climbs back along a
+// cubic curve to that rate after K seconds, then on to the cap. Throttles
+// within one window of a cut are the same event.
+func TestAdaptiveRate(t *testing.T) {
+	now := time.Unix(1000, 0)
+	var s budgetState
+	if r := s.rate(now, 100); r != 100 {
+		t.Fatalf("rate %v before any throttle", r)
+	}
+	s.throttled(now, 100)
+	if r := s.rate(now, 100); math.Abs(r-70) > 1e-9 {
+		t.Fatalf("rate %v right after a throttle, want 70", r)
+	}
+	s.throttled(now.Add(500*time.Millisecond), 100)
+	if r := s.rate(now, 100); math.Abs(r-70) > 1e-9 {
+		t.Fatalf("rate %v after a second throttle of the same burst", r)
+	}
+	k := time.Duration(math.Cbrt(100*0.3/0.4) * float64(time.Second))
+	prev := 0.0
+	for d := time.Duration(0); d <= 3*k; d += 100 * time.Millisecond {
+		r := s.rate(now.Add(d), 100)
+		if r < prev-1e-9 {
+			t.Fatalf("rate fell from %v to %v at %v", prev, r, d)
+		}
+		prev = r
+	}
+	if r := s.rate(now.Add(k), 100); math.Abs(r-100) > 1e-6 {
+		t.Fatalf("rate %v after K = %v, want back at 100", r, k)
+	}
+	// A second throttle at 80 cuts to 56.
+	later := now.Add(k / 2)
+	r := s.rate(later, 100)
+	s.throttled(later, 100)
+	if got := s.rate(later, 100); math.Abs(got-0.7*r) > 1e-9 {
+		t.Fatalf("rate %v after a throttle at %v", got, r)
+	}
+	// Throttled every window, it settles low, never below one a second.
+	for i := 0; i < 50; i++ {
+		later = later.Add(budgetWindow)
+		s.throttled(later, 100)
+	}
+	if r := s.rate(later, 100); r < minRate || r > 10 {
+		t.Fatalf("rate %v after a throttle every window", r)
+	}
+}
+
+// Each action has its own budget, capped by max_qps or by the action's
+// documented limit when lower.
+func TestActionLimits(t *testing.T) {
+	if got := actionLimit(100, "GetAppToken"); got != 50 {
+		t.Fatalf("GetAppToken limit %v", got)
+	}
+	if got := actionLimit(30, "GetAppToken"); got != 30 {
+		t.Fatalf("GetAppToken limit under max_qps 30: %v", got)
+	}
+	if got := actionLimit(100, ActionScanParticipants); got != 100 {
+		t.Fatalf("scan limit %v", got)
+	}
+	c := newTestClient(t, "http://127.0.0.1:1/", func(c *Config) { c.MaxQPS = 90; c.BudgetScope = ScopeProcess })
+	if a, b := c.budgetOf(ActionScanParticipants), c.budgetOf(ActionUserCount); a == b || a.limit != 90 || b.limit != 90 {
+		t.Fatalf("budgets %p %p, limits %v %v", a, b, a.limit, b.limit)
+	}
+}
+
+// A budget file that is damaged, from a clock that ran ahead, or old,
+// slows nobody down.
+func TestBudgetStaleFile(t *testing.T) {
+	now := time.Now()
+	for name, content := range map[string]string{
+		"damaged":      `{"sent":[1,2,`,
+		"ahead":        fmt.Sprintf(`{"sent":[%d,%d,%d]}`, now.Add(time.Hour).UnixNano(), now.Add(time.Hour+time.Second).UnixNano(), now.Add(2*time.Hour).UnixNano()),
+		"old":          fmt.Sprintf(`{"sent":[%d],"wmax":100,"cut_at":%d}`, now.Add(-time.Hour).UnixNano(), now.Add(-time.Hour).UnixNano()),
+		"other format": `[1,2,3]`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "b.json"), []byte(content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var failed error
+			b := &budget{limit: 2, store: newFileStore(dir, "b", func(err error) { failed = err }), now: time.Now, sleep: sleepContext}
+			start := time.Now()
+			if _, err := b.wait(context.Background()); err != nil || failed != nil {
+				t.Fatalf("wait: %v, store failed: %v", err, failed)
+			}
+			if d := time.Since(start); d > 100*time.Millisecond {
+				t.Fatalf("the first call waited %v", d)
+			}
+		})
+	}
+}
+
+// A directory that cannot be used falls back to the process's own budget
+// and says why, once.
+func TestBudgetUnusableDirectory(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "not-a-directory")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := newTestClient(t, "http://127.0.0.1:1/", func(c *Config) {
+		c.BudgetScope, c.BudgetDir = ScopeMachine, filepath.Join(file, "budget")
+	})
+	b := c.budgetOf(ActionScanParticipants)
+	for i := 0; i < 3; i++ {
+		if _, err := b.wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	notice, ok := c.TakeBudgetNotice()
+	if !ok || !strings.Contains(notice, "not-a-directory") {
+		t.Fatalf("notice %q %v", notice, ok)
+	}
+	if _, again := c.TakeBudgetNotice(); again {
+		t.Fatal("the notice came twice")
+	}
+	var n int
+	_ = b.store.update(func(s *budgetState) { n = len(s.Sent) })
+	if n != 3 {
+		t.Fatalf("%d reservations in the fallback budget, want 3", n)
+	}
+}
+
+// The budget file names no secret: a hash of the key and endpoint, and
+// the action.
+func TestBudgetNameHoldsNoSecret(t *testing.T) {
+	name := budgetName("AKLTSECRETISH", "https://rtc.volcengineapi.com/", "GetAppToken")
+	if strings.Contains(name, "AKLT") || strings.Contains(name, "volcengine") || !strings.HasSuffix(name, "-GetAppToken") {
+		t.Fatalf("name %q", name)
+	}
+	if name == budgetName("AKLTOTHER", "https://rtc.volcengineapi.com/", "GetAppToken") {
+		t.Fatal("two keys share a budget")
+	}
+}
+
+// Several processes on one budget file: together they never exceed the
+// limit in any window, and every process gets its share.
+func TestBudgetSharedAcrossProcesses(t *testing.T) {
+	if dir := os.Getenv("VOLCRTC_BUDGET_HELPER_DIR"); dir != "" {
+		budgetHelper(dir)
+		return
+	}
+	const procs, calls, limit = 3, 20, 20
+	dir := t.TempDir()
+	cmds := make([]*exec.Cmd, procs)
+	outs := make([]*strings.Builder, procs)
+	for i := range cmds {
+		cmds[i] = exec.Command(os.Args[0], "-test.run=^TestBudgetSharedAcrossProcesses$", "-test.count=1")
+		cmds[i].Env = append(os.Environ(), "VOLCRTC_BUDGET_HELPER_DIR="+dir,
+			"VOLCRTC_BUDGET_HELPER_CALLS="+strconv.Itoa(calls), "VOLCRTC_BUDGET_HELPER_LIMIT="+strconv.Itoa(limit))
+		outs[i] = &strings.Builder{}
+		cmds[i].Stdout = outs[i]
+		if err := cmds[i].Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var all []int64
+	for i, cmd := range cmds {
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("helper %d: %v\n%s", i, err, outs[i])
+		}
+		got := 0
+		sc := bufio.NewScanner(strings.NewReader(outs[i].String()))
+		for sc.Scan() {
+			if v, ok := strings.CutPrefix(sc.Text(), "sent "); ok {
+				n, err := strconv.ParseInt(v, 10, 64)
+				if err != nil {
+					t.Fatal(err)
+				}
+				all = append(all, n)
+				got++
+			}
+		}
+		if got != calls {
+			t.Fatalf("helper %d sent %d calls:\n%s", i, got, outs[i])
+		}
+	}
+	slices.Sort(all)
+	for i := limit; i < len(all); i++ {
+		if gap := time.Duration(all[i] - all[i-limit]); gap < time.Second {
+			t.Fatalf("%d calls within %v: the processes did not share one budget", limit+1, gap)
+		}
+	}
+	if span := time.Duration(all[len(all)-1] - all[0]); span > 4*time.Second {
+		t.Fatalf("%d calls took %v at %d a second", len(all), span, limit)
+	}
+}
+
+// budgetHelper takes slots of the shared budget in dir and prints when.
+func budgetHelper(dir string) {
+	calls, _ := strconv.Atoi(os.Getenv("VOLCRTC_BUDGET_HELPER_CALLS"))
+	limit, _ := strconv.Atoi(os.Getenv("VOLCRTC_BUDGET_HELPER_LIMIT"))
+	b := &budget{limit: float64(limit), store: newFileStore(dir, "shared", func(err error) {
+		fmt.Println("failed", err)
+		os.Exit(1)
+	}), now: time.Now, sleep: sleepContext}
+	for i := 0; i < calls; i++ {
+		at, err := b.wait(context.Background())
+		if err != nil {
+			fmt.Println("failed", err)
+			os.Exit(1)
+		}
+		now := time.Now()
+		b.wrote(at)
+		fmt.Println("sent", now.UnixNano())
+	}
+}
