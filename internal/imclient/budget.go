@@ -95,9 +95,6 @@ func (s *budgetState) reserve(now time.Time, limit float64) time.Time {
 		t = max(t, s.Sent[len(s.Sent)-perWindow]+int64(budgetWindow))
 	}
 	s.Sent = append(s.Sent, t)
-	if keep := int(math.Ceil(limit)) + 1; len(s.Sent) > keep {
-		s.Sent = s.Sent[len(s.Sent)-keep:]
-	}
 	return time.Unix(0, t)
 }
 
@@ -138,6 +135,9 @@ func (s *budgetState) throttled(now time.Time, limit float64) {
 	}
 	s.WMax = r
 	s.CutAt = now.UnixNano()
+	// Slots reserved ahead at the old rate are void: their calls take
+	// new ones when they wake (see budget.wait).
+	s.Sent = slices.DeleteFunc(s.Sent, func(v int64) bool { return v > to })
 }
 
 // stateStore holds a budget's state: in memory (one process) or in a

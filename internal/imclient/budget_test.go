@@ -283,3 +283,24 @@ func budgetHelper(dir string) {
 		fmt.Println("sent", now.UnixNano())
 	}
 }
+
+// A throttle counts what this budget really sent in the last window, all
+// of it (not a window's worth of entries that slots reserved ahead pushed
+// out), and voids the slots reserved ahead at the old rate.
+func TestThrottleVoidsSlotsAhead(t *testing.T) {
+	now := time.Unix(1000, 0)
+	var s budgetState
+	for i := 0; i < 160; i++ { // 100 a second: 60 sent by 0.6 s, 100 more reserved ahead
+		s.reserve(now, 100)
+	}
+	at := now.Add(600 * time.Millisecond)
+	s.throttled(at, 100)
+	if s.WMax < 55 || s.WMax > 65 {
+		t.Fatalf("cut from %v, want the ~60 sent in the window", s.WMax)
+	}
+	for _, v := range s.Sent {
+		if v > at.UnixNano() {
+			t.Fatalf("a slot reserved ahead survived the cut: %v", time.Unix(0, v).Sub(now))
+		}
+	}
+}

@@ -49,8 +49,13 @@ func main() {
 	scanOnly := flag.Bool("scan-only", false, "only the all-members reads")
 	inProcessOnly := flag.Bool("inprocess-only", false, "only the provider's in-process read of 20,000 IDs")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the in-process read to this file")
+	budgetOnly := flag.Bool("budget-only", false, "only the request budget shared by processes and aliases")
 	qpsList := flag.String("qps", fmt.Sprintf("%d,100", imclient.DefaultMaxQPS), "max_qps settings to measure the client at")
 	flag.Parse()
+	if *budgetOnly {
+		runBudget(*cli, *pluginDir)
+		return
+	}
 	if *oversizedOnly {
 		runOversized(*cli, *pluginDir)
 		return
@@ -135,6 +140,8 @@ func main() {
 	runTerraform(emu, srv.URL, *cli, *pluginDir)
 	fmt.Println()
 	runScans(parseSizes(*scanSizes), *cli, *pluginDir)
+	fmt.Println()
+	runBudget(*cli, *pluginDir)
 }
 
 func fixtures() emulator.Fixtures {
