@@ -4,230 +4,110 @@
 package provider
 
 import (
-	"context"
-	"errors"
 	"fmt"
+	"math"
 	"math/big"
-	"sort"
-	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-
-	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
 
 // args are a data source's configured arguments, read from the raw
 // configuration value, which both ways into a read have (readInto and
-// server.ReadDataSource).
-type args map[string]tftypes.Value
+// server.ReadDataSource). The schema's validators have run already: the
+// checks here guard the conversion, on the argument's path. A value of a
+// shape the schema does not allow is a bug, reported as one.
+type args struct {
+	values map[string]tftypes.Value
+	diags  *diag.Diagnostics
+}
 
-func arguments(config tftypes.Value) (args, error) {
+func arguments(config tftypes.Value, diags *diag.Diagnostics) args {
 	var a map[string]tftypes.Value
 	if err := config.As(&a); err != nil {
-		return nil, fmt.Errorf("configuration: %w", err)
+		diags.AddError("Cannot read the configuration", "configuration: "+err.Error()+" This is a bug in the provider.")
 	}
-	return a, nil
+	return args{values: a, diags: diags}
+}
+
+func (a args) bug(name string, err error) {
+	a.diags.AddError("Cannot read the configuration", fmt.Sprintf("%s: %v This is a bug in the provider.", name, err))
 }
 
 // number is a number argument; null when absent.
 func (a args) number(name string) types.Number {
 	var f *big.Float
-	if err := a[name].As(&f); err != nil || f == nil {
+	if err := a.values[name].As(&f); err != nil || f == nil {
 		return types.NumberNull()
 	}
 	return types.NumberValue(f)
 }
 
-// numbers is a list of numbers; nil when the list is null.
-func (a args) numbers(name string) ([]types.Number, error) {
+// whole is a whole-number argument within [lo, hi]; 0 when null.
+func (a args) whole(name string, lo, hi int64) int64 {
+	n := a.number(name)
+	if n.IsNull() {
+		return 0
+	}
+	wholeNumber{lo, hi}.validate(path.Root(name), n, a.diags)
+	return int64Of(n)
+}
+
+// appID is the app_id argument.
+func (a args) appID() int32 { return int32(a.whole("app_id", 1, math.MaxInt32)) }
+
+// id is a positive 64-bit ID argument.
+func (a args) id(name string) int64 { return a.whole(name, 1, math.MaxInt64) }
+
+// ids is a list of positive 64-bit IDs; nil when the list is null.
+func (a args) ids(name string) []int64 {
+	v, ok := a.values[name]
+	if !ok || v.IsNull() {
+		return nil
+	}
 	var elems []tftypes.Value
-	if v, ok := a[name]; !ok || v.IsNull() {
-		return nil, nil
+	if err := v.As(&elems); err != nil {
+		a.bug(name, err)
+		return nil
 	}
-	if err := a[name].As(&elems); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	out := make([]types.Number, len(elems))
+	out := make([]int64, len(elems))
 	for i, e := range elems {
 		var f *big.Float
-		if err := e.As(&f); err != nil {
-			return nil, fmt.Errorf("%s[%d]: %w", name, i, err)
+		if err := e.As(&f); err != nil || f == nil {
+			a.bug(fmt.Sprintf("%s[%d]", name, i), fmt.Errorf("not a number: %v", e))
+			continue
 		}
-		out[i] = types.NumberValue(f)
+		n := types.NumberValue(f)
+		wholeNumber{1, math.MaxInt64}.validate(path.Root(name).AtListIndex(i), n, a.diags)
+		out[i] = int64Of(n)
 	}
-	return out, nil
+	return out
 }
 
-// boolean is a bool argument; null when absent.
-func (a args) boolean(name string) (types.Bool, error) {
+// flag is a bool argument; nil when null.
+func (a args) flag(name string) *bool {
 	var b *bool
-	if err := a[name].As(&b); err != nil {
-		return types.BoolNull(), fmt.Errorf("%s: %w", name, err)
-	}
-	if b == nil {
-		return types.BoolNull(), nil
-	}
-	return types.BoolValue(*b), nil
-}
-
-// bytesPerRecord is about what one member or conversation takes in state.
-const bytesPerRecord = 320
-
-// reader reads one data source: its configuration in, its state out.
-type reader func(ctx context.Context, client *imclient.Client, config tftypes.Value) ([]byte, diag.Diagnostics)
-
-// encodeState runs write on a new state writer, sized for about records
-// nested objects, and returns its bytes.
-func encodeState(records int, write func(*stateWriter), diags *diag.Diagnostics) []byte {
-	return encodeStateWithin(maxStateBytes, records, write, diags)
-}
-
-func encodeStateWithin(limit, records int, write func(*stateWriter), diags *diag.Diagnostics) []byte {
-	w := newStateWriter(512+records*bytesPerRecord, limit)
-	write(w)
-	b, err := w.bytes()
-	var big *stateTooLargeError
-	switch {
-	case errors.As(err, &big):
-		diags.AddError("Too much data for one data source",
-			fmt.Sprintf("The API's answer was read in full (%d records), but its state would be larger than the %d MiB "+
-				"Terraform accepts from a provider in one message (%s), so nothing was saved. Read less in one data "+
-				"source: list the members you need in participant_user_ids, or split the IDs over several data "+
-				"sources (for example with for_each over chunklist()).", records, (limit>>20)+1, big))
-	case err != nil:
-		diags.AddError("Cannot build the data source's state", "encoding state: "+err.Error()+" This is a bug in the provider.")
+	if err := a.values[name].As(&b); err != nil {
+		a.bug(name, err)
 	}
 	return b
 }
 
-// dataSource is what the data sources share: the provider's data from
-// Configure, and a Read through the framework that runs their reader.
-type dataSource struct {
-	data *providerData
-	read reader
+// text is a string argument; nil when null.
+func (a args) text(name string) *string {
+	var s *string
+	if err := a.values[name].As(&s); err != nil {
+		a.bug(name, err)
+	}
+	return s
 }
 
-func (d *dataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req, resp)
-}
-
-func (d *dataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	readInto(ctx, d.data, req, resp, d.read)
-}
-
-// describeIgnored describes what a read left out of the API's answer, as
-// "2 repeated, 1 not requested", or "".
-func describeIgnored(counts ...ignoredCount) string {
-	var parts []string
-	for _, c := range counts {
-		if c.n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
-		}
+// orNull is a value for state: v, or null.
+func orNull[T any](v *T) any {
+	if v == nil {
+		return nil
 	}
-	return strings.Join(parts, ", ")
-}
-
-type ignoredCount struct {
-	n    int
-	what string
-}
-
-// readOutcome is what a read gives either way into it: state, or a
-// deferral (the state is then unknown), with diagnostics.
-type readOutcome struct {
-	state    []byte
-	deferred tfprotov6.DeferredReason // DeferredReasonUnknown (0) when not deferred
-	diags    diag.Diagnostics
-}
-
-// runRead is a data source's read, for both ways into it (readInto and
-// server.ReadDataSource): it defers or explains what is not known yet,
-// then runs read.
-func runRead(ctx context.Context, data *providerData, deferralAllowed bool, config tftypes.Value, read reader) readOutcome {
-	if data != nil && data.interrupt != nil {
-		// During apply Terraform sends no StopProvider while it reads data
-		// sources, and its call's context ends only when it exits: the
-		// interrupt the process group got is what stops a read there.
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithCancel(ctx)
-		defer cancel()
-		defer context.AfterFunc(data.interrupt, cancel)()
-	}
-	client, ctx, deferred, diags := data.readClient(ctx, deferralAllowed)
-	if deferred {
-		return readOutcome{deferred: tfprotov6.DeferredReasonProviderConfigUnknown}
-	}
-	if client == nil {
-		return readOutcome{diags: diags}
-	}
-	if !config.IsFullyKnown() {
-		if deferralAllowed {
-			return readOutcome{deferred: tfprotov6.DeferredReasonResourceConfigUnknown}
-		}
-		return readOutcome{diags: unknownArguments(config)}
-	}
-	state, diags := read(ctx, client, config)
-	if notice, ok := client.TakeBudgetNotice(); ok {
-		diags.AddWarning("Request budget not shared",
-			"This provider process paces its calls alone: the machine-wide request budget cannot be used ("+notice+"). "+
-				"Other provider processes using the same access key (aliases, parallel runs) then spend the API's 100 "+
-				"calls per second each, and may be throttled. Set "+EnvBudgetDir+" to a writable directory, or "+
-				"budget_scope = \"process\" to say this is intended.")
-	}
-	return readOutcome{state: state, diags: diags}
-}
-
-// unknownArguments explains, on each argument not known yet, that the read
-// must wait for it. Terraform normally waits by itself; this guards a CLI
-// that asks anyway without being able to defer.
-func unknownArguments(config tftypes.Value) diag.Diagnostics {
-	var diags diag.Diagnostics
-	a, err := arguments(config)
-	if err != nil || config.IsNull() {
-		diags.AddError("Data source configuration is not known yet",
-			"The configuration of this data source is not known until apply, and this Terraform version cannot "+
-				"defer reading it. Make the data source wait with depends_on = [<the resource that produces its arguments>].")
-		return diags
-	}
-	names := make([]string, 0, len(a))
-	for name := range a {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if !a[name].IsFullyKnown() {
-			diags.AddAttributeError(path.Root(name), "Argument not known yet",
-				fmt.Sprintf("%s depends on a value known only after apply, and this Terraform version cannot defer "+
-					"reading the data source. Make the data source wait with depends_on = [<the resource that "+
-					"produces it>], so it is read during apply.", name))
-		}
-	}
-	return diags
-}
-
-// readInto is a data source's Read through the framework, for servers
-// built without NewServer: the same read, its state decoded for the
-// framework. NewServer's server answers ReadDataSource directly.
-func readInto(ctx context.Context, data *providerData, req datasource.ReadRequest, resp *datasource.ReadResponse, read reader) {
-	typ := resp.State.Schema.Type().TerraformType(ctx)
-	out := runRead(ctx, data, req.ClientCapabilities.DeferralAllowed, req.Config.Raw, read)
-	if resp.Diagnostics.Append(out.diags...); out.deferred != 0 {
-		resp.Deferred = &datasource.Deferred{Reason: datasource.DeferredReason(out.deferred)}
-		resp.State.Raw = tftypes.NewValue(typ, tftypes.UnknownValue)
-		return
-	}
-	if out.diags.HasError() {
-		return
-	}
-	v, err := (&tfprotov6.DynamicValue{MsgPack: out.state}).Unmarshal(typ)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot build the data source's state", err.Error()+" This is a bug in the provider.")
-		return
-	}
-	resp.State.Raw = v
+	return *v
 }

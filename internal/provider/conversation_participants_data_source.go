@@ -9,105 +9,86 @@ import (
 	"math"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
 
-var (
-	_ datasource.DataSource              = (*conversationParticipantsDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*conversationParticipantsDataSource)(nil)
-)
-
-func newConversationParticipantsDataSource() datasource.DataSource {
-	return &conversationParticipantsDataSource{dataSource{read: readParticipants}}
-}
-
-type conversationParticipantsDataSource struct{ dataSource }
-
-// conversationParticipantsModel holds the arguments; the computed
-// attributes are written as raw state (see rawstate.go).
-type conversationParticipantsModel struct {
-	AppID               types.Number
-	ConversationShortID types.Number
-	ParticipantUserIDs  []types.Number
-}
-
-func (d *conversationParticipantsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_conversation_participants"
-}
-
-func (d *conversationParticipantsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads members of one IM conversation. With `participant_user_ids`, the OpenAPI action " +
-			"`BatchGetConversationParticipant` reads those users, in that order; requested users who are not current " +
-			"members are listed in `missing_user_ids` instead of failing the read. Without it, " +
-			"`ScanConversationParticipantList` reads every member, page by page, in the API's order.",
-		Attributes: map[string]schema.Attribute{
-			"app_id": schema.NumberAttribute{
-				MarkdownDescription: "ID of the RTC application that owns the conversation (a whole number, 1 to 2147483647).",
-				Required:            true,
-				Validators:          []validator.Number{wholeNumber{1, math.MaxInt32}},
-			},
-			"conversation_short_id": schema.NumberAttribute{
-				MarkdownDescription: "Short ID of the conversation (a positive 64-bit whole number; large IDs are kept exact).",
-				Required:            true,
-				Validators:          []validator.Number{wholeNumber{1, math.MaxInt64}},
-			},
-			"participant_user_ids": schema.ListAttribute{
-				MarkdownDescription: "User IDs of the members to read: at least one, each a positive 64-bit whole number, " +
-					"no duplicates. The order given here is the order of `participants`. Leave it out to read every " +
-					"member: it is then filled with every member's user ID, in the API's order.",
-				Optional:    true,
-				Computed:    true,
-				ElementType: types.NumberType,
-				Validators: []validator.List{
-					listvalidator.SizeAtLeast(1),
-					listvalidator.NoNullValues(),
-					uniqueIDsValidator{"user ID"},
-					listvalidator.ValueNumbersAre(wholeNumber{1, math.MaxInt64}),
-				},
-			},
-			"participants": participantFields.list("The members found: in the order of `participant_user_ids` when it " +
-				"is given, in the API's order (join order) when every member is read. Fields the API leaves out are null, not zero."),
-			"missing_user_ids": schema.ListAttribute{
-				MarkdownDescription: "Requested user IDs that are not current members, in request order: the API did " +
-					"not return them, or returned them with `status` `1` (left the conversation; their record stays in " +
-					"`participants`). Empty when every requested user is a current member, so " +
-					"`length(missing_user_ids) == 0` is the membership check. Always empty when every member is read.",
-				Computed:    true,
-				ElementType: types.NumberType,
-			},
+var conversationParticipantsSpec = spec{
+	name: "conversation_participants",
+	description: "Reads members of one IM conversation. With `participant_user_ids`, the OpenAPI action " +
+		"`BatchGetConversationParticipant` reads those users, in that order; requested users who are not current " +
+		"members are listed in `missing_user_ids` instead of failing the read. Without it, " +
+		"`ScanConversationParticipantList` reads every member, page by page, in the API's order.",
+	attributes: map[string]schema.Attribute{
+		"app_id":                appIDAttribute("the conversation"),
+		"conversation_short_id": conversationIDAttribute(),
+		"participant_user_ids": schema.ListAttribute{
+			MarkdownDescription: "User IDs of the members to read: at least one, each a positive 64-bit whole number, " +
+				"no duplicates. The order given here is the order of `participants`. Leave it out to read every " +
+				"member: it is then filled with every member's user ID, in the API's order.",
+			Optional:    true,
+			Computed:    true,
+			ElementType: types.NumberType,
+			Validators:  idListValidators("user ID"),
 		},
+		"participants": participantFields.list("The members found: in the order of `participant_user_ids` when it " +
+			"is given, in the API's order (join order) when every member is read. Fields the API leaves out are null, not zero."),
+		"missing_user_ids": schema.ListAttribute{
+			MarkdownDescription: "Requested user IDs that are not current members, in request order: the API did " +
+				"not return them, or returned them with `status` `1` (left the conversation; their record stays in " +
+				"`participants`). Empty when every requested user is a current member, so " +
+				"`length(missing_user_ids) == 0` is the membership check. Always empty when every member is read.",
+			Computed:    true,
+			ElementType: types.NumberType,
+		},
+	},
+	read: readParticipants,
+}
+
+// Arguments several data sources share.
+
+func appIDAttribute(of string) schema.NumberAttribute {
+	return schema.NumberAttribute{
+		MarkdownDescription: "ID of the RTC application that owns " + of + " (a whole number, 1 to 2147483647).",
+		Required:            true,
+		Validators:          []validator.Number{wholeNumber{1, math.MaxInt32}},
 	}
 }
 
-// readParticipants reads what config asks for and returns the state.
-func readParticipants(ctx context.Context, client *imclient.Client, config tftypes.Value) ([]byte, diag.Diagnostics) {
+func conversationIDAttribute() schema.NumberAttribute {
+	return schema.NumberAttribute{
+		MarkdownDescription: "Short ID of the conversation (a positive 64-bit whole number; large IDs are kept exact).",
+		Required:            true,
+		Validators:          []validator.Number{wholeNumber{1, math.MaxInt64}},
+	}
+}
+
+// idListValidators check a list of IDs of what: at least one, positive,
+// whole, no nulls, no repeats.
+func idListValidators(what string) []validator.List {
+	return []validator.List{
+		listvalidator.SizeAtLeast(1),
+		listvalidator.NoNullValues(),
+		uniqueIDsValidator{what},
+		listvalidator.ValueNumbersAre(wholeNumber{1, math.MaxInt64}),
+	}
+}
+
+// readParticipants reads what the arguments ask for.
+func readParticipants(ctx context.Context, client *imclient.Client, a args) (state, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	args, err := arguments(config)
-	var m conversationParticipantsModel
-	if err == nil {
-		m.AppID, m.ConversationShortID = args.number("app_id"), args.number("conversation_short_id")
-		m.ParticipantUserIDs, err = args.numbers("participant_user_ids")
-	}
-	if err != nil {
-		diags.AddError("Cannot read the configuration", err.Error()+" This is a bug in the provider.")
-		return nil, diags
-	}
-	in, inDiags := m.input()
-	if diags.Append(inDiags...); diags.HasError() {
+	in := imclient.BatchGetParticipantsInput{AppID: a.appID(), ConversationShortID: a.id("conversation_short_id"),
+		UserIDs: a.ids("participant_user_ids")}
+	if a.diags.HasError() {
 		return nil, diags
 	}
 	var st participantsState
-	if m.ParticipantUserIDs == nil {
+	if in.UserIDs == nil {
 		st = scanAll(ctx, client, in, &diags)
 	} else {
 		st = byIDs(ctx, client, in, &diags)
@@ -118,7 +99,7 @@ func readParticipants(ctx context.Context, client *imclient.Client, config tftyp
 	tflog.Debug(ctx, "read conversation participants", map[string]any{
 		"requested": len(in.UserIDs), "members": len(st.members), "missing": len(st.missing),
 	})
-	return encodeState(len(st.members), st.write, &diags), diags
+	return st.state(), diags
 }
 
 // byIDs reads the requested users with BatchGetConversationParticipant.
@@ -175,51 +156,9 @@ func scanAll(ctx context.Context, client *imclient.Client, in imclient.BatchGetP
 // members of the requested conversation, once each. ignored describes
 // what was dropped, or is empty.
 func indexParticipants(in imclient.BatchGetParticipantsInput, found []imclient.Participant) (map[int64]imclient.Participant, string) {
-	requested := make(map[int64]bool, len(in.UserIDs))
-	for _, id := range in.UserIDs {
-		requested[id] = true
-	}
-	byID := make(map[int64]imclient.Participant, len(found))
-	var noID, otherConv, unrequested, dup int
-	for _, p := range found {
-		if p.ParticipantUserID == nil {
-			noID++
-			continue
-		}
-		id := *p.ParticipantUserID
-		switch _, seen := byID[id]; {
-		case !p.InConversation(in.ConversationShortID):
-			otherConv++
-		case !requested[id]:
-			unrequested++
-		case seen:
-			dup++
-		default:
-			byID[id] = p
-		}
-	}
-	return byID, describeIgnored(ignoredCount{noID, "without a user ID"}, ignoredCount{otherConv, "of another conversation"},
-		ignoredCount{unrequested, "not requested"}, ignoredCount{dup, "repeated"})
-}
-
-// input converts the validated configuration into a client request;
-// UserIDs is nil when every member is to be read.
-func (m conversationParticipantsModel) input() (imclient.BatchGetParticipantsInput, diag.Diagnostics) {
-	// The schema's validators ran already; this guards the conversion.
-	var diags diag.Diagnostics
-	ids := wholeNumber{1, math.MaxInt64}
-	wholeNumber{1, math.MaxInt32}.validate(path.Root("app_id"), m.AppID, &diags)
-	ids.validate(path.Root("conversation_short_id"), m.ConversationShortID, &diags)
-	in := imclient.BatchGetParticipantsInput{
-		AppID:               int32(int64Of(m.AppID)),
-		ConversationShortID: int64Of(m.ConversationShortID),
-	}
-	if m.ParticipantUserIDs != nil {
-		in.UserIDs = make([]int64, len(m.ParticipantUserIDs))
-	}
-	for i, v := range m.ParticipantUserIDs {
-		ids.validate(path.Root("participant_user_ids").AtListIndex(i), v, &diags)
-		in.UserIDs[i] = int64Of(v)
-	}
-	return in, diags
+	return indexByID(in.UserIDs, found, "a user ID",
+		func(p *imclient.Participant) *int64 { return p.ParticipantUserID },
+		func(p *imclient.Participant) (bool, string) {
+			return p.InConversation(in.ConversationShortID), "of another conversation"
+		})
 }

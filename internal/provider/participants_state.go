@@ -71,33 +71,21 @@ type participantsState struct {
 // must not pass on them, so they are listed as missing too.
 func byRequest(in imclient.BatchGetParticipantsInput, found map[int64]imclient.Participant) participantsState {
 	st := participantsState{appID: in.AppID, conversation: in.ConversationShortID, userIDs: in.UserIDs}
-	for _, id := range in.UserIDs {
-		p, ok := found[id]
-		if ok {
-			st.members = append(st.members, p)
-		}
-		if !ok || (p.Status != nil && *p.Status == statusLeft) {
-			st.missing = append(st.missing, id)
-		}
-	}
+	st.members, st.missing = inRequestOrder(in.UserIDs, found, func(p imclient.Participant) bool {
+		return p.Status != nil && *p.Status == statusLeft
+	})
 	return st
 }
 
-// write encodes the state; its attributes in the schema's order are
-// app_id, conversation_short_id, missing_user_ids, participant_user_ids,
-// participants.
-func (st participantsState) write(w *stateWriter) {
-	w.objectHeader(5)
-	w.key("app_id")
-	w.int(int64(st.appID))
-	w.key("conversation_short_id")
-	w.int(st.conversation)
-	w.key("missing_user_ids")
-	w.ints(st.missing)
-	w.key("participant_user_ids")
-	w.ints(st.userIDs)
-	w.key("participants")
-	objects(w, participantFields, st.members)
+// state is the data source's state.
+func (st participantsState) state() state {
+	return state{
+		"app_id":                int64(st.appID),
+		"conversation_short_id": st.conversation,
+		"missing_user_ids":      st.missing,
+		"participant_user_ids":  st.userIDs,
+		"participants":          listOf(participantFields, st.members),
+	}
 }
 
 // rfc3339 formats Unix seconds; zeroIsNull treats 0 as "not set". RFC 3339

@@ -18,14 +18,6 @@ import (
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
 
-// participantsStateType is the data source's state type, from its schema.
-func participantsStateType(t *testing.T) tftypes.Type {
-	t.Helper()
-	var resp datasource.SchemaResponse
-	newConversationParticipantsDataSource().Schema(context.Background(), datasource.SchemaRequest{}, &resp)
-	return resp.Schema.Type().TerraformType(context.Background())
-}
-
 // readState builds the state for one requested user from a member record
 // written as the API's JSON, and returns its participants and missing IDs.
 func readState(t *testing.T, record string) (participants []tftypes.Value, missing []tftypes.Value) {
@@ -35,7 +27,7 @@ func readState(t *testing.T, record string) (participants []tftypes.Value, missi
 		t.Fatal(err)
 	}
 	in := imclient.BatchGetParticipantsInput{AppID: 1, ConversationShortID: 7, UserIDs: []int64{5}}
-	v := decodeState(t, participantsStateType(t), byRequest(in, map[int64]imclient.Participant{5: p}).write)
+	v := decodeState(t, conversationParticipantsSpec, byRequest(in, map[int64]imclient.Participant{5: p}).state())
 	var attrs map[string]tftypes.Value
 	if err := v.As(&attrs); err != nil {
 		t.Fatal(err)
@@ -130,16 +122,23 @@ func TestRFC3339Range(t *testing.T) {
 	}
 }
 
-// decodeState encodes a state with write and decodes it as Terraform
-// would, with the schema's type: a value that does not fit fails here.
-func decodeState(t *testing.T, typ tftypes.Type, write func(*stateWriter)) tftypes.Value {
+// specType is a spec's state type, from its schema.
+func specType(s spec) tftypes.Type {
+	var resp datasource.SchemaResponse
+	(&specDataSource{spec: s}).Schema(context.Background(), datasource.SchemaRequest{}, &resp)
+	return resp.Schema.Type().TerraformType(context.Background())
+}
+
+// decodeState encodes st as s's state and decodes it as Terraform would,
+// with the schema's type: a value that does not fit fails here.
+func decodeState(t *testing.T, s spec, st state) tftypes.Value {
 	t.Helper()
 	var diags diag.Diagnostics
-	b := encodeState(1, write, &diags)
+	b := encodeState(s, st, &diags)
 	if diags.HasError() {
 		t.Fatal(diags)
 	}
-	v, err := (&tfprotov6.DynamicValue{MsgPack: b}).Unmarshal(typ)
+	v, err := (&tfprotov6.DynamicValue{MsgPack: b}).Unmarshal(specType(s))
 	if err != nil {
 		t.Fatalf("state does not decode as the schema's type: %v", err)
 	}

@@ -249,7 +249,7 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 }
 
 func (p *volcrtcProvider) DataSources(context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{newConversationParticipantsDataSource, newConversationsDataSource}
+	return dataSources()
 }
 
 func (p *volcrtcProvider) Resources(context.Context) []func() resource.Resource {

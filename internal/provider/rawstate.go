@@ -71,6 +71,38 @@ func (w *stateWriter) bytes() ([]byte, error) {
 	return w.buf.Bytes(), nil
 }
 
+// state is a data source's state: its attributes' values by name; an
+// attribute left out is null. Values are what stateWriter.value writes.
+type state map[string]any
+
+// records is a list of nested objects in a state.
+type records interface {
+	writeTo(w *stateWriter)
+	count() int
+}
+
+// objectList is a list of records as one field table describes them.
+type objectList[T any] struct {
+	o    object[T]
+	recs []T
+}
+
+func (l objectList[T]) writeTo(w *stateWriter) { objects(w, l.o, l.recs) }
+func (l objectList[T]) count() int             { return len(l.recs) }
+
+// listOf is recs as a state value.
+func listOf[T any](o object[T], recs []T) records { return objectList[T]{o, recs} }
+
+// writeState writes st as an object of the attributes names, in that
+// order (Terraform's: sorted), each null unless st has it.
+func (w *stateWriter) writeState(names []string, st state) {
+	w.objectHeader(len(names))
+	for _, name := range names {
+		w.key(name)
+		w.value(st[name])
+	}
+}
+
 // objectHeader starts an object of n attributes; keys follow in order.
 func (w *stateWriter) objectHeader(n int) { w.keep(w.enc.EncodeMapLen(n)) }
 func (w *stateWriter) listHeader(n int)   { w.keep(w.enc.EncodeArrayLen(n)) }
@@ -86,23 +118,21 @@ func (w *stateWriter) ints(vs []int64) {
 	}
 }
 
-// optionalBool writes a bool, or null.
-func (w *stateWriter) optionalBool(v *bool) {
-	if v == nil {
-		w.null()
-		return
-	}
-	w.keep(w.enc.EncodeBool(*v))
-}
-
-// value writes a field's value: nil, int64, string, []string or
-// map[string]string (keys sorted, so the bytes are stable).
+// value writes a value: nil, int64, string, bool, []int64 (empty rather
+// than null), []string, map[string]string (keys sorted, so the bytes are
+// stable) or records.
 func (w *stateWriter) value(v any) {
 	switch v := v.(type) {
 	case nil:
 		w.null()
 	case int64:
 		w.int(v)
+	case bool:
+		w.keep(w.enc.EncodeBool(v))
+	case []int64:
+		w.ints(v)
+	case records:
+		v.writeTo(w)
 	case string:
 		w.keep(w.enc.EncodeString(v))
 	case []string:

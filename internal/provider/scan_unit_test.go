@@ -113,7 +113,8 @@ func TestStateTooLarge(t *testing.T) {
 	}
 	st := participantsState{appID: 1, conversation: 7, userIDs: ids, members: members}
 	var diags diag.Diagnostics
-	if b := encodeStateWithin(64<<10, len(members), st.write, &diags); b != nil || !diags.HasError() {
+	names := conversationParticipantsSpec.names()
+	if b := encodeStateWithin(64<<10, names, st.state(), &diags); b != nil || !diags.HasError() {
 		t.Fatalf("%d bytes, diagnostics %v", len(b), diags)
 	}
 	d := diags[0]
@@ -122,7 +123,7 @@ func TestStateTooLarge(t *testing.T) {
 		t.Fatalf("%s: %s", d.Summary(), d.Detail())
 	}
 	diags = nil
-	if b := encodeStateWithin(64<<20, len(members), st.write, &diags); diags.HasError() || len(b) == 0 {
+	if b := encodeStateWithin(64<<20, names, st.state(), &diags); diags.HasError() || len(b) == 0 {
 		t.Fatalf("within the limit: %v", diags)
 	}
 }

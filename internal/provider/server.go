@@ -17,13 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// readers are the data sources whose ReadDataSource the server answers
-// itself.
-var readers = map[string]reader{
-	"volcrtc_conversation_participants": readParticipants,
-	"volcrtc_conversations":             readConversations,
-}
-
 // frameworkServer is every server interface the framework implements.
 // terraform-plugin-go finds the optional ones (list resources, actions,
 // state stores) by type assertion, so the wrapper must carry them too, or
@@ -117,7 +110,7 @@ func (s *server) stateType(ctx context.Context, typeName string) (tftypes.Type, 
 }
 
 func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
-	read, ok := readers[req.TypeName]
+	sp, ok := specByType(req.TypeName)
 	if !ok {
 		return s.frameworkServer.ReadDataSource(ctx, req)
 	}
@@ -138,7 +131,7 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 		diags.AddError("Cannot read the configuration", err.Error()+" This is a bug in the provider.")
 		return resp, nil
 	}
-	out := runRead(ctx, s.p.data.Load(), req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed, config, read)
+	out := runRead(ctx, s.p.data.Load(), req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed, config, sp)
 	diags = out.diags
 	switch {
 	case out.deferred != 0:

@@ -4,26 +4,13 @@
 package provider
 
 import (
-	"context"
 	"encoding/json"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
-
-func stateType(t *testing.T, ds datasource.DataSource) tftypes.Type {
-	t.Helper()
-	var resp datasource.SchemaResponse
-	ds.Schema(context.Background(), datasource.SchemaRequest{}, &resp)
-	if resp.Diagnostics.HasError() {
-		t.Fatal(resp.Diagnostics)
-	}
-	return resp.Schema.Type().TerraformType(context.Background())
-}
 
 const fullConversation = `{"AppId":1,"ConversationShortId":7,"ConversationId":"c","ConversationType":2,"Name":"n",
 "Description":"d","Notice":"no","AvatarUrl":"a","OwnerUserId":1,"OwnerUserIdStr":"1","CreatorUserId":2,"CreatorUserIdStr":"2",
@@ -66,40 +53,81 @@ func assertFields[T any](t *testing.T, o object[T], got map[string]tftypes.Value
 	}
 }
 
+// stateSamples are, per data source, the state a read writes from full
+// records and from empty ones, with the nested list to check and the
+// field table it follows. Every spec must have one.
+type stateSample struct {
+	st    state
+	list  string // the nested list to check
+	full  bool   // built from a full record, not an empty one
+	check func(t *testing.T, obj map[string]tftypes.Value, full bool)
+}
+
+func stateSamples(t *testing.T) map[string][]stateSample {
+	t.Helper()
+	out := map[string][]stateSample{}
+	for _, rec := range []string{fullRecord, `{}`} {
+		var p imclient.Participant
+		decodeJSON(t, rec, &p)
+		in := imclient.BatchGetParticipantsInput{AppID: 1, ConversationShortID: 7, UserIDs: []int64{5, 6}}
+		scanned := participantsState{appID: 1, conversation: 7, userIDs: []int64{5}, members: []imclient.Participant{p}}
+		check := func(t *testing.T, obj map[string]tftypes.Value, full bool) { assertFields(t, participantFields, obj, full) }
+		out["conversation_participants"] = append(out["conversation_participants"],
+			stateSample{byRequest(in, map[int64]imclient.Participant{5: p}).state(), "participants", rec != `{}`, check},
+			stateSample{scanned.state(), "participants", rec != `{}`, check})
+	}
+	for _, rec := range []string{fullConversation, `{}`} {
+		var c imclient.Conversation
+		decodeJSON(t, rec, &c)
+		out["conversations"] = append(out["conversations"], stateSample{state{
+			"app_id": int64(1), "conversation_short_ids": []int64{7, 8}, "include_member_count": true,
+			"conversations": listOf(conversationFields, []imclient.Conversation{c}), "missing_conversation_short_ids": []int64{8},
+		}, "conversations", rec != `{}`, func(t *testing.T, obj map[string]tftypes.Value, full bool) {
+			assertFields(t, conversationFields, obj, full)
+		}})
+	}
+	return out
+}
+
+func decodeJSON(t *testing.T, s string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // The state of every data source, built from a full record and from an
 // empty one, decodes with the schema's type, and every field of the table
 // is written, set or null as the record says: the field tables, the state
 // writer and the schema cannot drift apart.
 func TestStateMatchesSchema(t *testing.T) {
-	for _, rec := range []string{fullRecord, `{}`} {
-		var p imclient.Participant
-		if err := json.Unmarshal([]byte(rec), &p); err != nil {
-			t.Fatal(err)
-		}
-		typ := stateType(t, newConversationParticipantsDataSource())
-		in := imclient.BatchGetParticipantsInput{AppID: 1, ConversationShortID: 7, UserIDs: []int64{5, 6}}
-		scanned := participantsState{appID: 1, conversation: 7, userIDs: []int64{5}, members: []imclient.Participant{p}}
-		for _, write := range []func(*stateWriter){byRequest(in, map[int64]imclient.Participant{5: p}).write, scanned.write} {
-			objs := nestedFields(t, decodeState(t, typ, write), "participants")
-			if len(objs) != 1 {
-				t.Fatalf("%d participants from %s", len(objs), rec)
+	samples := stateSamples(t)
+	for _, s := range specs {
+		t.Run(s.name, func(t *testing.T) {
+			if len(samples[s.name]) == 0 {
+				t.Fatalf("no state sample for %s", s.typeName())
 			}
-			assertFields(t, participantFields, objs[0], rec != `{}`)
-		}
-	}
-	for _, rec := range []string{fullConversation, `{}`} {
-		var c imclient.Conversation
-		if err := json.Unmarshal([]byte(rec), &c); err != nil {
-			t.Fatal(err)
-		}
-		typ := stateType(t, newConversationsDataSource())
-		in := imclient.BatchGetConversationsInput{AppID: 1, ConversationShortIDs: []int64{7, 8}, IncludeMemberCount: true}
-		v := decodeState(t, typ, conversationsState{in: in, include: types.BoolValue(true), byID: map[int64]imclient.Conversation{7: c}}.write)
-		objs := nestedFields(t, v, "conversations")
-		if len(objs) != 1 {
-			t.Fatalf("%d conversations from %s", len(objs), rec)
-		}
-		assertFields(t, conversationFields, objs[0], rec != `{}`)
+			for i, sm := range samples[s.name] {
+				v := decodeState(t, s, sm.st)
+				var attrs map[string]tftypes.Value
+				if err := v.As(&attrs); err != nil {
+					t.Fatal(err)
+				}
+				if len(attrs) != len(s.attributes) {
+					t.Fatalf("sample %d: %d attributes, the schema has %d", i, len(attrs), len(s.attributes))
+				}
+				for name, a := range attrs {
+					if a.IsNull() != (sm.st[name] == nil) {
+						t.Errorf("sample %d: attribute %s null=%v", i, name, a.IsNull())
+					}
+				}
+				objs := nestedFields(t, v, sm.list)
+				if len(objs) != 1 {
+					t.Fatalf("sample %d: %d objects in %s", i, len(objs), sm.list)
+				}
+				sm.check(t, objs[0], sm.full)
+			}
+		})
 	}
 }
 
@@ -110,9 +138,7 @@ func TestMemberCountOnlyWhenAsked(t *testing.T) {
 	if err := json.Unmarshal([]byte(fullConversation), &c); err != nil {
 		t.Fatal(err)
 	}
-	typ := stateType(t, newConversationsDataSource())
-	in := imclient.BatchGetConversationsInput{AppID: 1, ConversationShortIDs: []int64{7}}
-	objs := nestedFields(t, decodeState(t, typ, conversationsState{in: in, include: types.BoolNull(), byID: map[int64]imclient.Conversation{7: c}}.write), "conversations")
+	objs := nestedFields(t, decodeState(t, conversationsSpec, state{"conversations": listOf(conversationFields, memberCounts([]imclient.Conversation{c}, false))}), "conversations")
 	if !objs[0]["member_count"].IsNull() || objs[0]["name"].IsNull() {
 		t.Fatalf("member_count %v", objs[0]["member_count"])
 	}
