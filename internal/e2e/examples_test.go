@@ -5,9 +5,12 @@ package e2e
 
 import (
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,7 +20,9 @@ import (
 // Every example directory plans and applies against the emulator, and
 // its outputs are what its comments promise.
 func TestAccExamples(t *testing.T) {
-	cases := []struct {
+	// What some examples must show; every example directory runs, listed
+	// here or not.
+	expect := []struct {
 		dir     string
 		outputs map[string]any // JSON values of `output -json`
 		stdout  string         // must appear in apply's output
@@ -44,9 +49,25 @@ func TestAccExamples(t *testing.T) {
 			"badges": []any{"10001: NickName1 [owner]", "10002: NickName2 [member]", "9007199254740993: Admin with an ID above 2^53 [admin]"},
 		}},
 	}
-	seen := map[string]bool{}
-	for _, tc := range cases {
-		seen[tc.dir] = true
+	type expectation = struct {
+		outputs map[string]any
+		stdout  string
+	}
+	byDir := map[string]expectation{}
+	for _, e := range expect {
+		byDir[e.dir] = expectation{e.outputs, e.stdout}
+	}
+	dirs := exampleDirs(t)
+	for dir := range byDir {
+		if !slices.Contains(dirs, dir) {
+			t.Errorf("expectations for examples/%s, which does not exist", dir)
+		}
+	}
+	for _, dir := range dirs {
+		tc := struct {
+			dir string
+			expectation
+		}{dir, byDir[dir]}
 		t.Run(tc.dir, func(t *testing.T) {
 			c := newCLI(t, filepath.Join("../../examples", tc.dir), emulator.Options{})
 			switch tc.dir {
@@ -81,16 +102,33 @@ func TestAccExamples(t *testing.T) {
 			}
 		})
 	}
-	// A new example directory must be added above.
-	entries, err := os.ReadDir("../../examples")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		if e.IsDir() && e.Name() != "provider" && e.Name() != "data-sources" && !seen[e.Name()] {
-			t.Errorf("examples/%s is not exercised by TestAccExamples", e.Name())
+}
+
+// exampleDirs are the example configurations: each directory of examples/
+// and of its data-sources/ and ephemeral-resources/ (the docs' snippets),
+// but the provider block's snippet.
+func exampleDirs(t *testing.T) []string {
+	t.Helper()
+	var dirs []string
+	for _, parent := range []string{"", "data-sources", "ephemeral-resources"} {
+		entries, err := os.ReadDir(filepath.Join("../../examples", parent))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			name := filepath.ToSlash(filepath.Join(parent, e.Name()))
+			if e.IsDir() && name != "provider" && name != "data-sources" && name != "ephemeral-resources" {
+				dirs = append(dirs, name)
+			}
 		}
 	}
+	if len(dirs) < 10 {
+		t.Fatalf("only %d example directories found: %v", len(dirs), dirs)
+	}
+	return dirs
 }
 
 // The module's own test suite, as a user runs it offline.

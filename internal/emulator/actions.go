@@ -16,11 +16,19 @@ const (
 
 // handlers serves each action the emulator knows, picked by the Action in
 // the query; any other action gets the gateway's InvalidActionOrVersion.
-var handlers = map[string]func(*Server, []byte, *Request) (any, *apiError){
-	"BatchGetConversationParticipant": (*Server).handleBatchGet,
-	"ScanConversationParticipantList": (*Server).handleScan,
-	"GetConversationUserCount":        (*Server).handleUserCount,
-	"BatchGetConversations":           (*Server).handleConversations,
+var handlers = map[string]handler{}
+
+// handler answers one action: a Result, or an error.
+type handler func(*Server, []byte, *Request) (any, *apiError)
+
+// handle serves action with h; each read's file calls it from its init.
+func handle(action string, h handler) { handlers[action] = h }
+
+func init() {
+	handle("BatchGetConversationParticipant", (*Server).handleBatchGet)
+	handle("ScanConversationParticipantList", (*Server).handleScan)
+	handle("GetConversationUserCount", (*Server).handleUserCount)
+	handle("BatchGetConversations", (*Server).handleConversations)
 }
 
 // ScanBody is the body of ScanConversationParticipantList.

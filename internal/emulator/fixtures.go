@@ -25,10 +25,97 @@ type Credential struct {
 	SessionToken string `json:"SessionToken,omitempty"`
 }
 
-// App is one RTC application.
+// App is one RTC application: its conversations, and the fixtures of
+// other reads, each under a key of its own.
 type App struct {
 	AppID         int64          `json:"AppId"`
 	Conversations []Conversation `json:"Conversations"`
+	// Sections holds the fixtures of other reads by key (as "Users"), in
+	// the API's JSON: each read's file declares its key (section) and reads
+	// its own, so a new read adds a file, not fields here.
+	Sections map[string]json.RawMessage `json:"-"`
+}
+
+// sectionKeys are the keys reads have declared, each with a new value of
+// the type its fixtures decode into (New checks them with it).
+var sectionKeys = map[string]func() any{}
+
+// section declares a fixture key of App and the type of its fixtures;
+// call it from a read's init.
+func section(key string, newValue func() any) { sectionKeys[key] = newValue }
+
+// SetSection stores v (marshaled as JSON) under key, for fixtures built
+// in Go.
+func (a *App) SetSection(key string, v any) error {
+	if sectionKeys[key] == nil {
+		return fmt.Errorf("no read uses the fixture key %q", key)
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if a.Sections == nil {
+		a.Sections = map[string]json.RawMessage{}
+	}
+	a.Sections[key] = b
+	return nil
+}
+
+// UnmarshalJSON reads an app strictly: a key no read declared is an error,
+// so that typos do not silently drop data.
+func (a *App) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*a = App{}
+	for key, v := range raw {
+		switch {
+		case key == "AppId":
+			if err := json.Unmarshal(v, &a.AppID); err != nil {
+				return fmt.Errorf("AppId: %w", err)
+			}
+		case key == "Conversations":
+			dec := json.NewDecoder(bytes.NewReader(v))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&a.Conversations); err != nil {
+				return fmt.Errorf("Conversations: %w", err)
+			}
+		case sectionKeys[key] != nil:
+			if a.Sections == nil {
+				a.Sections = map[string]json.RawMessage{}
+			}
+			a.Sections[key] = v
+		default:
+			return fmt.Errorf("json: unknown field %q in app", key)
+		}
+	}
+	return nil
+}
+
+// MarshalJSON writes an app with its sections.
+func (a App) MarshalJSON() ([]byte, error) {
+	m := map[string]any{"AppId": a.AppID, "Conversations": a.Conversations}
+	for key, v := range a.Sections {
+		m[key] = v
+	}
+	return json.Marshal(m)
+}
+
+// readSection decodes the fixtures under key of app into v, strictly; ok
+// is false when the app has none.
+func (s *Server) readSection(app int64, key string, v any) (ok bool, err error) {
+	raw, ok := s.sections[app][key]
+	if !ok {
+		return false, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return true, fmt.Errorf("fixtures of app %d, %s: %w", app, key, err)
+	}
+	return true, nil
 }
 
 // Conversation holds its metadata, as BatchGetConversations returns it

@@ -108,6 +108,8 @@ type Server struct {
 	creds map[string]Credential
 	apps  map[int64]bool
 	convs map[convKey]conversation
+	// sections are the apps' fixtures of other reads (App.Sections).
+	sections map[int64]map[string]json.RawMessage
 
 	mu             sync.Mutex
 	seq            int
@@ -147,7 +149,15 @@ func New(fx Fixtures, opts Options) (*Server, error) {
 	default:
 		return nil, fmt.Errorf("unknown cursor style %q (%s or %s)", opts.CursorStyle, CursorOffset, CursorOpaque)
 	}
-	s := &Server{opts: opts, creds: creds, apps: apps, convs: convs}
+	s := &Server{opts: opts, creds: creds, apps: apps, convs: convs, sections: map[int64]map[string]json.RawMessage{}}
+	for _, a := range fx.Apps {
+		s.sections[a.AppID] = a.Sections
+		for key := range a.Sections {
+			if _, err := s.readSection(a.AppID, key, sectionKeys[key]()); err != nil {
+				return nil, fmt.Errorf("invalid fixtures: %w", err)
+			}
+		}
+	}
 	s.faults.init(opts.Seed)
 	return s, nil
 }
