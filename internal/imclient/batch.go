@@ -53,13 +53,18 @@ func (b *batchSize) refused(n, next int) {
 }
 
 // batchSizeOf returns what the client knows of action's batch size,
-// starting from the configured one the first time the action is used.
-func (c *Client) batchSizeOf(action string) *batchSize {
+// starting the first time the action is used from the configured one, or
+// from documented (the action's documented cap; 0 when it has none) when
+// that is lower. A documented cap is trusted: it is not probed.
+func (c *Client) batchSizeOf(action string, documented int) *batchSize {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	b := c.batches[action]
 	if b == nil {
 		b = &batchSize{current: c.maxBatchSize, confirmed: c.trustBatch}
+		if documented > 0 && documented <= b.current {
+			b.current, b.confirmed = documented, true
+		}
 		c.batches[action] = b
 	}
 	return b
@@ -68,7 +73,7 @@ func (c *Client) batchSizeOf(action string) *batchSize {
 // TakeBatchSizeNotice returns, once per client and action, the batch size
 // the client fell back to after the API refused longer calls.
 func (c *Client) TakeBatchSizeNotice(action string) (size int, ok bool) {
-	b := c.batchSizeOf(action)
+	b := c.batchSizeOf(action, 0)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if !b.lowered || !b.confirmed || b.noticed {
@@ -79,7 +84,7 @@ func (c *Client) TakeBatchSizeNotice(action string) (size int, ok bool) {
 }
 
 // batched reads ids with fetch in calls of at most the action's batch
-// size, several at a time within the client's budget, and returns the
+// size (see batchSizeOf), several at a time within the client's budget, and returns the
 // answers in the order of the batches. The first failure cancels the
 // remaining calls.
 //
@@ -87,8 +92,8 @@ func (c *Client) TakeBatchSizeNotice(action string) (size int, ok bool) {
 // refuses as too long is split in halves (see adaptive), and until a
 // batch of full size has succeeded, the first batch goes alone so that the
 // others start with the size it found.
-func batched[T any](ctx context.Context, c *Client, action string, ids []int64, fetch func(context.Context, []int64) ([]T, error)) ([]T, error) {
-	bs := c.batchSizeOf(action)
+func batched[T any](ctx context.Context, c *Client, action string, documented int, ids []int64, fetch func(context.Context, []int64) ([]T, error)) ([]T, error) {
+	bs := c.batchSizeOf(action, documented)
 	var head []T
 	if size := bs.size(); !bs.isConfirmed() && len(ids) > size {
 		got, err := adaptive(tflog.SetField(ctx, "batch", 0), bs, ids[:size], fetch)

@@ -69,7 +69,7 @@ func (r *batchGetConversationsResult) check(limit int) string {
 // BatchGetConversations reads the given conversations in batches (see
 // batched). IDs the API does not return (unknown or dissolved) are absent.
 func (c *Client) BatchGetConversations(ctx context.Context, in BatchGetConversationsInput) ([]Conversation, error) {
-	return batched(ctx, c, ActionBatchGetConversations, in.ConversationShortIDs, func(ctx context.Context, ids []int64) ([]Conversation, error) {
+	return batched(ctx, c, ActionBatchGetConversations, 0, in.ConversationShortIDs, func(ctx context.Context, ids []int64) ([]Conversation, error) {
 		body := batchGetConversationsBody{AppID: in.AppID, ConversationShortIDs: ids, SkipMemberCount: !in.IncludeMemberCount}
 		var out batchGetConversationsResult
 		if err := c.call(ctx, ActionBatchGetConversations, body, len(ids), &out); err != nil {

@@ -52,7 +52,7 @@ const ActionBatchGetParticipants = "BatchGetConversationParticipant"
 // batched). Results keep the order of the batches; IDs that are not
 // members are absent.
 func (c *Client) BatchGetConversationParticipant(ctx context.Context, in BatchGetParticipantsInput) ([]Participant, error) {
-	return batched(ctx, c, ActionBatchGetParticipants, in.UserIDs, func(ctx context.Context, ids []int64) ([]Participant, error) {
+	return batched(ctx, c, ActionBatchGetParticipants, 0, in.UserIDs, func(ctx context.Context, ids []int64) ([]Participant, error) {
 		body := batchGetBody{AppID: in.AppID, ConversationShortID: in.ConversationShortID, ParticipantUserIDs: ids}
 		var out batchGetResult
 		if err := c.call(ctx, ActionBatchGetParticipants, body, len(ids), &out); err != nil {

@@ -6,6 +6,7 @@ package provider
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -18,11 +19,11 @@ import (
 
 // field is one computed attribute of a nested object: its name, type and
 // description, and how its value is read from a record of type T. The
-// value is nil (null), an int64, a string, a []string or a
+// value is nil (null), an int64, a string, a bool, a []string or a
 // map[string]string, matching typ; rawstate.go writes it.
 type field[T any] struct {
 	name  string
-	typ   tftypes.Type // tftypes.Number, tftypes.String, stringMap or stringList
+	typ   tftypes.Type // tftypes.Number, tftypes.String, tftypes.Bool, stringMap or stringList
 	desc  string
 	value func(T) any
 }
@@ -67,6 +68,8 @@ func (o object[T]) attrType() types.ObjectType {
 			attrs[f.name] = types.NumberType
 		case f.typ.Is(tftypes.String):
 			attrs[f.name] = types.StringType
+		case f.typ.Is(tftypes.Bool):
+			attrs[f.name] = types.BoolType
 		case f.typ.Is(stringMap):
 			attrs[f.name] = types.MapType{ElemType: types.StringType}
 		case f.typ.Is(stringList):
@@ -85,6 +88,8 @@ func typeName(t tftypes.Type) string {
 		return "Number"
 	case t.Is(tftypes.String):
 		return "String"
+	case t.Is(tftypes.Bool):
+		return "Boolean"
 	case t.Is(stringMap):
 		return "Map of String"
 	case t.Is(stringList):
@@ -130,4 +135,30 @@ func codeName(code *int64, names map[int64]string) any {
 		return name
 	}
 	return "unknown"
+}
+
+// rfc3339 formats Unix seconds; zeroIsNull treats 0 as "not set". RFC 3339
+// has four-digit years: a time outside 0000-9999 is null, not a malformed
+// string.
+func rfc3339(sec *int64, zeroIsNull bool) any {
+	if sec == nil || (zeroIsNull && *sec == 0) {
+		return nil
+	}
+	t := time.Unix(*sec, 0).UTC()
+	if t.Year() < 0 || t.Year() > 9999 {
+		return nil
+	}
+	return t.Format(time.RFC3339)
+}
+
+// rfc3339Millis formats Unix milliseconds, as rfc3339 does seconds.
+func rfc3339Millis(ms *int64) any {
+	if ms == nil {
+		return nil
+	}
+	sec := *ms / 1000
+	if *ms < 0 && *ms%1000 != 0 {
+		sec-- // floor, not toward zero
+	}
+	return rfc3339(&sec, false)
 }

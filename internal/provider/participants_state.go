@@ -4,8 +4,6 @@
 package provider
 
 import (
-	"time"
-
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
@@ -86,18 +84,4 @@ func (st participantsState) state() state {
 		"participant_user_ids":  st.userIDs,
 		"participants":          listOf(participantFields, st.members),
 	}
-}
-
-// rfc3339 formats Unix seconds; zeroIsNull treats 0 as "not set". RFC 3339
-// has four-digit years: a time outside 0000-9999 is null, not a malformed
-// string.
-func rfc3339(sec *int64, zeroIsNull bool) any {
-	if sec == nil || (zeroIsNull && *sec == 0) {
-		return nil
-	}
-	t := time.Unix(*sec, 0).UTC()
-	if t.Year() < 0 || t.Year() > 9999 {
-		return nil
-	}
-	return t.Format(time.RFC3339)
 }
