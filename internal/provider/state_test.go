@@ -71,7 +71,9 @@ func stateSamples(t *testing.T) map[string][]stateSample {
 		decodeJSON(t, rec, &p)
 		in := imclient.BatchGetParticipantsInput{AppID: 1, ConversationShortID: 7, UserIDs: []int64{5, 6}}
 		scanned := participantsState{appID: 1, conversation: 7, userIDs: []int64{5}, members: []imclient.Participant{p}}
-		check := func(t *testing.T, obj map[string]tftypes.Value, full bool) { assertFields(t, participantFields, obj, full) }
+		check := func(t *testing.T, obj map[string]tftypes.Value, full bool) {
+			assertFields(t, participantFields, obj, full)
+		}
 		out["conversation_participants"] = append(out["conversation_participants"],
 			stateSample{byRequest(in, map[int64]imclient.Participant{5: p}).state(), "participants", rec != `{}`, check},
 			stateSample{scanned.state(), "participants", rec != `{}`, check})
