@@ -29,6 +29,7 @@ type spec struct {
 var specs = []spec{
 	conversationParticipantsSpec,
 	conversationsSpec,
+	usersSpec,
 }
 
 // typeName is the data source's full type name.

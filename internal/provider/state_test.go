@@ -88,8 +88,18 @@ func stateSamples(t *testing.T) map[string][]stateSample {
 			assertFields(t, conversationFields, obj, full)
 		}})
 	}
+	for _, rec := range []string{fullUser, `{}`} {
+		var u imclient.User
+		decodeJSON(t, rec, &u)
+		out["users"] = append(out["users"], stateSample{state{
+			"app_id": int64(1), "user_ids": []int64{5, 6}, "users": listOf(userFields, []imclient.User{u}), "missing_user_ids": []int64{6},
+		}, "users", rec != `{}`, func(t *testing.T, obj map[string]tftypes.Value, full bool) { assertFields(t, userFields, obj, full) }})
+	}
 	return out
 }
+
+const fullUser = `{"AppId":1,"UserId":5,"NickName":"n","Portrait":"p","Tags":["t"],"Ext":{"k":"v"},"IsRobot":true,
+"CreateTime":1669694619123,"ModifyTime":1669694619123}`
 
 func decodeJSON(t *testing.T, s string, v any) {
 	t.Helper()
