@@ -65,27 +65,75 @@ func (s *Server) cursorAt(p int) int64 {
 	return int64(p)
 }
 
-// FailScanPage makes every scan call whose cursor points at the page'th
-// page (0-based, pages of ScanLimit members) fail with fault.
-func (s *Server) FailScanPage(page int, fault Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.scanFault == nil {
-		s.scanFault = map[int]Fault{}
-	}
-	s.scanFault[page] = fault
+// pageKey is one page (0-based, pages of ScanLimit records) of an action.
+type pageKey struct {
+	action string
+	page   int
 }
 
-// ContradictScanPage makes the page'th scan page (0-based, pages of
-// ScanLimit members) say HasMore true with NextCursor -1, as a broken API
-// might.
-func (s *Server) ContradictScanPage(page int) {
+// FailPage makes every call of the paged action whose cursor points at the
+// page'th page (0-based, pages of ScanLimit records) fail with fault.
+func (s *Server) FailPage(action string, page int, fault Fault) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.scanContradict == nil {
-		s.scanContradict = map[int]bool{}
+	if s.pageFaults == nil {
+		s.pageFaults = map[pageKey]Fault{}
 	}
-	s.scanContradict[page] = true
+	s.pageFaults[pageKey{action, page}] = fault
+}
+
+// FailScanPage is FailPage of ScanConversationParticipantList.
+func (s *Server) FailScanPage(page int, fault Fault) {
+	s.FailPage("ScanConversationParticipantList", page, fault)
+}
+
+// ContradictPage makes the page'th page of the paged action say HasMore
+// true with NextCursor -1, as a broken API might.
+func (s *Server) ContradictPage(action string, page int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pageContradict == nil {
+		s.pageContradict = map[pageKey]bool{}
+	}
+	s.pageContradict[pageKey{action, page}] = true
+}
+
+// ContradictScanPage is ContradictPage of ScanConversationParticipantList.
+func (s *Server) ContradictScanPage(page int) {
+	s.ContradictPage("ScanConversationParticipantList", page)
+}
+
+// window is one page of a paged action over n records: records [from, to),
+// the page's HasMore and NextCursor, or the scripted fault. size is the
+// page's size, at most the call's limit.
+type window struct {
+	from, to   int
+	more       bool
+	next       int64
+	contradict bool
+}
+
+// pageOf serves the page at cursor, of at most size records, over n
+// records of action, with the cursor style and the scripted faults.
+func (s *Server) pageOf(action string, cursor int64, size, n int) (window, *apiError) {
+	pos, ok := s.position(cursor)
+	if !ok {
+		return window{}, s.businessError("InvalidParam", fmt.Sprintf("Cursor %d is not valid", cursor))
+	}
+	s.mu.Lock()
+	f, fail := s.pageFaults[pageKey{action, pos / s.opts.ScanLimit}]
+	contradict := s.pageContradict[pageKey{action, pos / s.opts.ScanLimit}]
+	s.mu.Unlock()
+	if fail {
+		return window{}, f.apiError()
+	}
+	w := window{from: min(pos, n), to: min(pos+size, n), contradict: contradict}
+	w.more = w.to < n
+	w.next = -1
+	if w.more {
+		w.next = s.cursorAt(w.to)
+	}
+	return w, nil
 }
 
 // scanned is who a plain scan lists: every member, but of a live group
@@ -116,40 +164,27 @@ func (s *Server) handleScan(body []byte, rec *Request) (any, *apiError) {
 	if b.Limit <= 0 || b.Limit > int64(s.opts.ScanLimit) {
 		return nil, s.businessError("InvalidParam", fmt.Sprintf("Limit must be between 1 and %d", s.opts.ScanLimit))
 	}
-	pos, ok := s.position(b.Cursor)
-	if !ok {
-		return nil, s.businessError("InvalidParam", fmt.Sprintf("Cursor %d is not valid", b.Cursor))
-	}
-	s.mu.Lock()
-	f, fail := s.scanFault[pos/s.opts.ScanLimit]
-	contradict := s.scanContradict[pos/s.opts.ScanLimit]
-	s.mu.Unlock()
-	if fail {
-		return nil, f.apiError()
-	}
 	members := scanned(conv)
 	size := int(b.Limit)
 	if s.opts.ScanPageSize > 0 && s.opts.ScanPageSize < size {
 		size = s.opts.ScanPageSize
 	}
-	end := min(pos+size, len(members))
-	page := []Participant{}
-	if pos < end {
-		page = members[pos:end]
+	w, aerr := s.pageOf("ScanConversationParticipantList", b.Cursor, size, len(members))
+	if aerr != nil {
+		return nil, aerr
 	}
-	next := s.cursorAt(end)
-	more := end < len(members)
-	if contradict {
+	page := append([]Participant{}, members[w.from:w.to]...)
+	if w.contradict {
 		return map[string]any{"HasMore": true, "NextCursor": -1, "Participants": page}, nil
 	}
+	more, next := w.more, w.next
 	if s.opts.ScanNeverEnds {
 		more = true
+		next = s.cursorAt(w.to)
 		if s.opts.CursorStyle == CursorOpaque {
+			pos, _ := s.position(b.Cursor)
 			next = s.cursorAt(pos + size)
 		}
-	}
-	if !more {
-		next = -1
 	}
 	return map[string]any{"HasMore": more, "NextCursor": next, "Participants": page}, nil
 }

@@ -143,6 +143,22 @@ type Conversation struct {
 	OnlineCount         *int64            `json:"OnlineCount,omitempty"`
 	Ext                 map[string]string `json:"Ext,omitempty"`
 	Participants        []Participant     `json:"Participants"`
+	// The mute and block lists, as BatchGetBlockParticipants returns them.
+	Muted   []ListedUser `json:"Muted,omitempty"`
+	Blocked []ListedUser `json:"Blocked,omitempty"`
+}
+
+// ListedUser is one user on a conversation's mute or block list; times
+// are Unix seconds.
+type ListedUser struct {
+	ParticipantUserID    int64             `json:"ParticipantUserId"`
+	ParticipantUserIDStr *string           `json:"ParticipantUserIdStr,omitempty"`
+	NickName             *string           `json:"NickName,omitempty"`
+	AvatarURL            *string           `json:"AvatarUrl,omitempty"`
+	Marks                []string          `json:"Marks,omitempty"`
+	Ext                  map[string]string `json:"Ext,omitempty"`
+	BlockTime            *int64            `json:"BlockTime,omitempty"`  // until when
+	CreateTime           *int64            `json:"CreateTime,omitempty"` // when it was set
 }
 
 // Participant mirrors the API's Participant. Pointer fields are optional
@@ -195,9 +211,10 @@ type convKey struct {
 
 // conversation is a fixture conversation with its members indexed.
 type conversation struct {
-	info         Conversation // without Participants
-	participants []Participant
-	pos          map[int64]int // user ID to index in participants
+	info           Conversation // without Participants and lists
+	participants   []Participant
+	muted, blocked []ListedUser
+	pos            map[int64]int // user ID to index in participants
 }
 
 // coreInfo is the conversation as BatchGetConversations returns it.
@@ -241,7 +258,8 @@ func (f Fixtures) index() (map[string]Credential, map[int64]bool, map[convKey]co
 			}
 			conv := conversation{participants: make([]Participant, len(c.Participants)), pos: make(map[int64]int, len(c.Participants))}
 			conv.info = c
-			conv.info.Participants = nil
+			conv.info.Participants, conv.info.Muted, conv.info.Blocked = nil, nil, nil
+			conv.muted, conv.blocked = c.Muted, c.Blocked
 			for i, p := range c.Participants {
 				if _, dup := conv.pos[p.ParticipantUserID]; dup {
 					return nil, nil, nil, fmt.Errorf("duplicate participant %d in conversation %d", p.ParticipantUserID, c.ConversationShortID)

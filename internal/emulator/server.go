@@ -116,8 +116,8 @@ type Server struct {
 	requests       []Request
 	errors200      bool
 	faults         faultState
-	scanFault      map[int]Fault // by page index
-	scanContradict map[int]bool  // by page index
+	pageFaults     map[pageKey]Fault // scripted failures of paged actions
+	pageContradict map[pageKey]bool  // pages that say more with NextCursor -1
 	inFlight       atomic.Int64
 }
 

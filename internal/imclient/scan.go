@@ -77,13 +77,27 @@ type ScanResult struct {
 	Wasted int
 }
 
-// ScanError is a scan that stopped before the API said it had no more
-// members: nothing of it may be used.
+// ScanError is a paged read that stopped before the API said it had no
+// more: nothing of it may be used.
 type ScanError struct {
-	Members int // distinct members read before it stopped
-	Pages   int // pages read
+	Action  string // the paged action; ActionScanParticipants when empty
+	Noun    string // what it reads, singular; "member" when empty
+	Members int    // distinct records read before it stopped
+	Pages   int    // pages read
 	Reason  string
 	Err     error // the failed call, when that is why
+}
+
+// What is the action and the noun, with their defaults.
+func (e *ScanError) What() (action, noun string) {
+	action, noun = e.Action, e.Noun
+	if action == "" {
+		action = ActionScanParticipants
+	}
+	if noun == "" {
+		noun = "member"
+	}
+	return action, noun
 }
 
 func (e *ScanError) Error() string {
@@ -91,7 +105,8 @@ func (e *ScanError) Error() string {
 	if e.Err != nil {
 		why = e.Err.Error()
 	}
-	return fmt.Sprintf("reading every member stopped after %d page(s) and %d member(s): %s", e.Pages, e.Members, why)
+	_, noun := e.What()
+	return fmt.Sprintf("reading every %s stopped after %d page(s) and %d %s(s): %s", noun, e.Pages, e.Members, noun, why)
 }
 
 func (e *ScanError) Unwrap() error { return e.Err }

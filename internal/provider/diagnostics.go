@@ -21,12 +21,17 @@ func errorDiagnostic(err error) diag.Diagnostic {
 	}
 	var scan *imclient.ScanError
 	if errors.As(err, &scan) {
-		progress := fmt.Sprintf("Reading every member stopped after %d page(s) and %d member(s); none of them were saved, "+
-			"because a partial member list would look complete.", scan.Pages, scan.Members)
+		action, noun := scan.What()
+		progress := fmt.Sprintf("Reading every %s stopped after %d page(s) and %d %s(s); none of them were saved, "+
+			"because a partial list would look complete.", noun, scan.Pages, scan.Members, noun)
 		if scan.Err == nil {
-			return diag.NewErrorDiagnostic("The member list did not end", progress+"\n\n"+
-				"ScanConversationParticipantList could not be followed to its end: "+scan.Reason+". Try again later; if it "+
-				"persists, report the conversation to Volcengine support, or list the members in participant_user_ids.")
+			advice := "Try again later; if it persists, report it to Volcengine support."
+			if action == imclient.ActionScanParticipants {
+				advice = "Try again later; if it persists, report the conversation to Volcengine support, or list the " +
+					"members in participant_user_ids."
+			}
+			return diag.NewErrorDiagnostic("The "+noun+" list did not end", progress+"\n\n"+
+				action+" could not be followed to its end: "+scan.Reason+". "+advice)
 		}
 		inner := errorDiagnostic(scan.Err)
 		return diag.NewErrorDiagnostic(inner.Summary(), progress+"\n\n"+inner.Detail())

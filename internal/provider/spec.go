@@ -30,6 +30,8 @@ var specs = []spec{
 	conversationParticipantsSpec,
 	conversationsSpec,
 	usersSpec,
+	userConversationsSpec,
+	blockListSpec,
 }
 
 // typeName is the data source's full type name.

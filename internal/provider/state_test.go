@@ -95,8 +95,28 @@ func stateSamples(t *testing.T) map[string][]stateSample {
 			"app_id": int64(1), "user_ids": []int64{5, 6}, "users": listOf(userFields, []imclient.User{u}), "missing_user_ids": []int64{6},
 		}, "users", rec != `{}`, func(t *testing.T, obj map[string]tftypes.Value, full bool) { assertFields(t, userFields, obj, full) }})
 	}
+	for _, rec := range []string{fullConversation, `{}`} {
+		var c imclient.Conversation
+		decodeJSON(t, rec, &c)
+		out["user_conversations"] = append(out["user_conversations"], stateSample{state{
+			"app_id": int64(1), "participant_user_id": int64(5), "source": "all", "inbox_type": int64(0), "include_member_count": true,
+			"conversations": listOf(conversationFields, []imclient.Conversation{c}),
+		}, "conversations", rec != `{}`, func(t *testing.T, obj map[string]tftypes.Value, full bool) {
+			assertFields(t, conversationFields, obj, full)
+		}})
+	}
+	for _, rec := range []string{fullListed, `{}`} {
+		var p imclient.BlockedParticipant
+		decodeJSON(t, rec, &p)
+		out["conversation_block_list"] = append(out["conversation_block_list"], stateSample{state{
+			"app_id": int64(1), "conversation_short_id": int64(7), "list": "muted", "participants": listOf(listedFields, []listed{p}),
+		}, "participants", rec != `{}`, func(t *testing.T, obj map[string]tftypes.Value, full bool) { assertFields(t, listedFields, obj, full) }})
+	}
 	return out
 }
+
+const fullListed = `{"ParticipantUserId":5,"ParticipantUserIdStr":"five","NickName":"n","AvatarUrl":"a","Marks":["m"],
+"Ext":{"k":"v"},"BlockTime":1893456000,"CreateTime":1700000000}`
 
 const fullUser = `{"AppId":1,"UserId":5,"NickName":"n","Portrait":"p","Tags":["t"],"Ext":{"k":"v"},"IsRobot":true,
 "CreateTime":1669694619123,"ModifyTime":1669694619123}`

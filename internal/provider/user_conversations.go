@@ -1,0 +1,101 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"math"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
+)
+
+// conversationSources maps source to GetUserConversations' DataType.
+var conversationSources = map[string]int32{
+	"all":                 imclient.SourceAll,
+	"recent":              imclient.SourceRecent,
+	"live_groups_created": imclient.SourceLiveGroupsCreated,
+}
+
+var userConversationsSpec = spec{
+	name: "user_conversations",
+	description: "Reads every conversation a user is in (or the live groups they created) with the OpenAPI action " +
+		"`GetUserConversations`, page by page, in the API's order. The read returns the whole list or fails saying " +
+		"how far it got; it is never partial.",
+	attributes: map[string]schema.Attribute{
+		"app_id": appIDAttribute("the user"),
+		"participant_user_id": schema.NumberAttribute{
+			MarkdownDescription: "User ID whose conversations to read (a positive 64-bit whole number).",
+			Required:            true,
+			Validators:          []validator.Number{wholeNumber{1, math.MaxInt64}},
+		},
+		"source": schema.StringAttribute{
+			MarkdownDescription: "Which conversations, in which order: `all` (default; every conversation the user is " +
+				"in, by creation time), `recent` (by recent activity, from the API's cache), or `live_groups_created` " +
+				"(the live groups the user created, newest first).",
+			Optional:   true,
+			Validators: []validator.String{stringvalidator.OneOf("all", "recent", "live_groups_created")},
+		},
+		"inbox_type": schema.NumberAttribute{
+			MarkdownDescription: "Inbox to read (the API's logical separation of conversations; default `0`).",
+			Optional:            true,
+			Validators:          []validator.Number{wholeNumber{0, math.MaxInt32}},
+		},
+		"include_member_count": includeMemberCountAttribute(),
+		"conversations": conversationFields.list("The user's conversations, in the API's order, each once. Fields the " +
+			"API leaves out are null, not zero."),
+	},
+	read: readUserConversations,
+}
+
+func readUserConversations(ctx context.Context, client *imclient.Client, a args) (state, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	source, include := a.text("source"), a.flag("include_member_count")
+	inbox := a.number("inbox_type")
+	in := imclient.UserConversationsInput{AppID: a.appID(), UserID: a.id("participant_user_id"),
+		Source: imclient.SourceAll, InboxType: int32(a.whole("inbox_type", 0, math.MaxInt32)),
+		IncludeMemberCount: include != nil && *include}
+	if source != nil {
+		in.Source = conversationSources[*source]
+	}
+	if a.diags.HasError() {
+		return nil, diags
+	}
+	found, err := client.GetUserConversations(ctx, in)
+	if err != nil {
+		diags.Append(errorDiagnostic(err))
+		return nil, diags
+	}
+	convs := found[:0]
+	other := 0
+	for _, c := range found {
+		if c.AppID != nil && *c.AppID != int64(in.AppID) {
+			other++
+			continue
+		}
+		convs = append(convs, c)
+	}
+	if detail := describeIgnored(ignoredCount{other, "of another app"}); detail != "" {
+		tflog.Warn(ctx, "ignored unexpected conversations", map[string]any{"detail": detail})
+		diags.AddWarning("Unexpected conversations ignored",
+			"The API's list of the user's conversations held records of another app; they were left out: "+detail+".")
+	}
+	var inboxValue any
+	if !inbox.IsNull() {
+		inboxValue = int64(in.InboxType)
+	}
+	return state{
+		"app_id":               int64(in.AppID),
+		"participant_user_id":  in.UserID,
+		"source":               orNull(source),
+		"inbox_type":           inboxValue,
+		"include_member_count": orNull(include),
+		"conversations":        listOf(conversationFields, memberCounts(convs, in.IncludeMemberCount)),
+	}, diags
+}
