@@ -44,6 +44,11 @@ func TestAccExamples(t *testing.T) {
 		{dir: "mock-module"},
 		{dir: "data-sources/volcrtc_conversation_participants", stdout: "Not members: [4242]", outputs: map[string]any{"member_count": 3.0}},
 		{dir: "data-sources/volcrtc_conversations", stdout: "Unknown or dissolved: [4242]", outputs: map[string]any{"oncall_owner": 10001.0}},
+		{dir: "data-sources/volcrtc_users", stdout: "Not registered: [4242]", outputs: map[string]any{"humans": []any{"NickName1", "NickName2"}}},
+		{dir: "data-sources/volcrtc_user_conversations", outputs: map[string]any{
+			"bot_conversations": map[string]any{"7000000000000000001": "platform-oncall"}}},
+		{dir: "data-sources/volcrtc_conversation_block_list", outputs: map[string]any{
+			"muted_until": map[string]any{"10002": "2030-01-01T00:00:00Z"}}},
 		{dir: "whole-conversation", outputs: map[string]any{
 			"conversation_name": "platform-oncall", "owner_user_id": 10001.0, "member_count": 3.0,
 			"badges": []any{"10001: NickName1 [owner]", "10002: NickName2 [member]", "9007199254740993: Admin with an ID above 2^53 [admin]"},
@@ -70,6 +75,9 @@ func TestAccExamples(t *testing.T) {
 		}{dir, byDir[dir]}
 		t.Run(tc.dir, func(t *testing.T) {
 			c := newCLI(t, filepath.Join("../../examples", tc.dir), emulator.Options{})
+			if strings.HasPrefix(tc.dir, "ephemeral-resources/") {
+				c = ephemeralCLI(t, c)
+			}
 			switch tc.dir {
 			case "emulator-module":
 				testModuleSuite(t, c)
@@ -78,10 +86,9 @@ func TestAccExamples(t *testing.T) {
 				testMockSuite(t, c)
 				return
 			}
-			if _, err := os.Stat(filepath.Join(c.dir, "modules")); err == nil {
-				// init would ask the registry for the provider; get only installs modules.
-				c.run("get", "-no-color")
-			}
+			// init would ask the registry for the provider; get only installs
+			// local modules.
+			c.run("get", "-no-color")
 			c.run("validate", "-no-color")
 			c.run("plan", "-input=false", "-no-color")
 			out := c.run("apply", "-auto-approve", "-input=false", "-no-color")

@@ -116,6 +116,7 @@ type Server struct {
 	requests       []Request
 	errors200      bool
 	faults         faultState
+	tokens         []string          // issued by GetAppToken
 	pageFaults     map[pageKey]Fault // scripted failures of paged actions
 	pageContradict map[pageKey]bool  // pages that say more with NextCursor -1
 	inFlight       atomic.Int64

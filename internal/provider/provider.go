@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -37,7 +38,10 @@ const (
 	EnvBudgetDir = "VOLCRTC_BUDGET_DIR"
 )
 
-var _ provider.Provider = (*volcrtcProvider)(nil)
+var (
+	_ provider.Provider                       = (*volcrtcProvider)(nil)
+	_ provider.ProviderWithEphemeralResources = (*volcrtcProvider)(nil)
+)
 
 type volcrtcProvider struct {
 	version string
@@ -245,11 +249,16 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 		})
 	}
 	resp.DataSourceData = data
+	resp.EphemeralResourceData = data
 	p.data.Store(data)
 }
 
 func (p *volcrtcProvider) DataSources(context.Context) []func() datasource.DataSource {
 	return dataSources()
+}
+
+func (p *volcrtcProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{newAppTokenResource}
 }
 
 func (p *volcrtcProvider) Resources(context.Context) []func() resource.Resource {

@@ -90,6 +90,20 @@ func configuredData(req datasource.ConfigureRequest, resp *datasource.ConfigureR
 	return data
 }
 
+// interruptible is ctx, canceled too when the process gets an interrupt:
+// during apply Terraform sends no StopProvider while it reads data sources
+// or opens ephemeral resources, and its call's context ends only when it
+// exits, so the interrupt the process group got is what stops a read
+// there. d may be nil.
+func (d *providerData) interruptible(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(ctx)
+	if d == nil || d.interrupt == nil {
+		return ctx, cancel
+	}
+	stop := context.AfterFunc(d.interrupt, cancel)
+	return ctx, func() { stop(); cancel() }
+}
+
 // readClient returns the client a read uses and the context that masks
 // secrets in its logs. deferred is true when the read should wait for
 // the provider's configuration (unknown, and Terraform can defer); a nil

@@ -78,15 +78,8 @@ type readOutcome struct {
 // server.ReadDataSource): it defers or explains what is not known yet,
 // then runs the spec's read and encodes its state.
 func runRead(ctx context.Context, data *providerData, deferralAllowed bool, config tftypes.Value, s spec) readOutcome {
-	if data != nil && data.interrupt != nil {
-		// During apply Terraform sends no StopProvider while it reads data
-		// sources, and its call's context ends only when it exits: the
-		// interrupt the process group got is what stops a read there.
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithCancel(ctx)
-		defer cancel()
-		defer context.AfterFunc(data.interrupt, cancel)()
-	}
+	ctx, stop := data.interruptible(ctx)
+	defer stop()
 	client, ctx, deferred, diags := data.readClient(ctx, deferralAllowed)
 	if deferred {
 		return readOutcome{deferred: tfprotov6.DeferredReasonProviderConfigUnknown}
