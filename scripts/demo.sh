@@ -65,6 +65,8 @@ echo "==> $(basename "$cli") apply"
 "$cli" apply -input=false -auto-approve -no-color
 echo "==> members, as JSON for other tools"
 "$cli" output -no-color -json members
+echo "==> every member with their profile"
+"$cli" output -no-color -json member_profiles
 if [ -n "$emulator_pid" ]; then
   echo "==> requests the emulator answered"
   cat "$work/emulator.log"

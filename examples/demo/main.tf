@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MPL-2.0
 
 # The configuration `make demo` plans and applies: members by ID, every
-# member, and the conversation itself. Credentials and the endpoint come
-# from the environment (VOLCENGINE_*).
+# member, the conversation itself, the members' profiles and the muted
+# list. Credentials and the endpoint come from the environment
+# (VOLCENGINE_*).
 
 terraform {
   required_version = ">= 1.5.0"
@@ -98,4 +99,39 @@ output "conversation" {
       created       = c.create_time_rfc3339
     }
   }
+}
+
+# Who the members are: their profiles, joined to the members by user ID.
+data "volcrtc_users" "members" {
+  app_id   = var.app_id
+  user_ids = data.volcrtc_conversation_participants.everyone.participant_user_ids
+}
+
+locals {
+  profiles = { for u in data.volcrtc_users.members.users : tostring(u.user_id) => u }
+}
+
+output "member_profiles" {
+  description = "Every member with their profile: nickname in the conversation, user nickname, robot or not."
+  value = [
+    for p in data.volcrtc_conversation_participants.everyone.participants : {
+      user_id      = p.participant_user_id
+      role         = p.role_name
+      nick_name    = p.nick_name
+      profile_name = try(local.profiles[tostring(p.participant_user_id)].nick_name, null)
+      is_robot     = try(local.profiles[tostring(p.participant_user_id)].is_robot, null)
+    }
+  ]
+}
+
+# Who may not speak.
+data "volcrtc_conversation_block_list" "muted" {
+  app_id                = var.app_id
+  conversation_short_id = var.conversation_short_id
+  list                  = "muted"
+}
+
+output "muted" {
+  description = "Muted members and until when."
+  value       = { for p in data.volcrtc_conversation_block_list.muted.participants : tostring(p.participant_user_id) => p.block_time_rfc3339 }
 }

@@ -32,6 +32,13 @@ func TestAccExamples(t *testing.T) {
 			"all_member_ids":   []any{10001.0, 10002.0, 9007199254740993.0},
 			"conversation": map[string]any{"platform-oncall": map[string]any{
 				"type": "group", "owner_user_id": 10001.0, "member_count": 3.0, "created": "2022-11-29T04:03:39Z"}},
+			"member_profiles": []any{
+				map[string]any{"user_id": 10001.0, "role": "owner", "nick_name": "NickName1", "profile_name": "NickName1", "is_robot": false},
+				map[string]any{"user_id": 10002.0, "role": "member", "nick_name": "NickName2", "profile_name": "NickName2", "is_robot": false},
+				map[string]any{"user_id": 9007199254740993.0, "role": "admin", "nick_name": "Admin with an ID above 2^53",
+					"profile_name": "deploy-bot", "is_robot": true},
+			},
+			"muted": map[string]any{"10002": "2030-01-01T00:00:00Z"},
 		}},
 		{dir: "outputs", outputs: map[string]any{"member_count": 3.0, "owner_user_ids": []any{10001.0}}},
 		{dir: "module-input", outputs: map[string]any{

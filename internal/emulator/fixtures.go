@@ -79,7 +79,7 @@ func (a *App) UnmarshalJSON(b []byte) error {
 			dec := json.NewDecoder(bytes.NewReader(v))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(&a.Conversations); err != nil {
-				return fmt.Errorf("Conversations: %w", err)
+				return fmt.Errorf("app conversations: %w", err)
 			}
 		case sectionKeys[key] != nil:
 			if a.Sections == nil {
@@ -102,20 +102,20 @@ func (a App) MarshalJSON() ([]byte, error) {
 	return json.Marshal(m)
 }
 
-// readSection decodes the fixtures under key of app into v, strictly; ok
-// is false when the app has none.
-func (s *Server) readSection(app int64, key string, v any) (ok bool, err error) {
+// readSection decodes the fixtures under key of app into v, strictly; v
+// is left as it is when the app has none.
+func (s *Server) readSection(app int64, key string, v any) error {
 	raw, ok := s.sections[app][key]
 	if !ok {
-		return false, nil
+		return nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
-		return true, fmt.Errorf("fixtures of app %d, %s: %w", app, key, err)
+		return fmt.Errorf("fixtures of app %d, %s: %w", app, key, err)
 	}
-	return true, nil
+	return nil
 }
 
 // Conversation holds its metadata, as BatchGetConversations returns it

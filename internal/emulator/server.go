@@ -154,7 +154,7 @@ func New(fx Fixtures, opts Options) (*Server, error) {
 	for _, a := range fx.Apps {
 		s.sections[a.AppID] = a.Sections
 		for key := range a.Sections {
-			if _, err := s.readSection(a.AppID, key, sectionKeys[key]()); err != nil {
+			if err := s.readSection(a.AppID, key, sectionKeys[key]()); err != nil {
 				return nil, fmt.Errorf("invalid fixtures: %w", err)
 			}
 		}

@@ -69,7 +69,7 @@ func (s *Server) handleBatchGetUser(body []byte, _ *Request) (any, *apiError) {
 		return nil, s.businessError("AppNotFound", fmt.Sprintf("app %d not found", *b.AppID))
 	}
 	var users []User
-	if _, err := s.readSection(*b.AppID, "Users", &users); err != nil {
+	if err := s.readSection(*b.AppID, "Users", &users); err != nil {
 		return nil, s.businessError("InternalError", err.Error())
 	}
 	byID := make(map[int64]User, len(users))
