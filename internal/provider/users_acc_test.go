@@ -82,6 +82,20 @@ output "robots" {
 				},
 			},
 			{
+				// Nobody found: an empty list, every ID missing, no error.
+				Config: fmt.Sprintf(`
+data "volcrtc_users" "test" {
+  app_id   = %d
+  user_ids = [404, 405]
+}
+`, emulator.SampleAppID),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("users"), knownvalue.ListSizeExact(0)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("missing_user_ids"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.Int64Exact(404), knownvalue.Int64Exact(405)})),
+				},
+			},
+			{
 				PreConfig: emu.ResetRequests,
 				Config: fmt.Sprintf(`
 data "volcrtc_users" "test" {
