@@ -103,11 +103,3 @@ func (a args) text(name string) *string {
 	}
 	return s
 }
-
-// orNull is a value for state: v, or null.
-func orNull[T any](v *T) any {
-	if v == nil {
-		return nil
-	}
-	return *v
-}

@@ -98,14 +98,8 @@ func typeName(t tftypes.Type) string {
 	return t.String()
 }
 
-func optionalNumber(v *int64) any {
-	if v == nil {
-		return nil
-	}
-	return *v
-}
-
-func optionalString(v *string) any {
+// orNull is a value for state: *v, or null.
+func orNull[T any](v *T) any {
 	if v == nil {
 		return nil
 	}

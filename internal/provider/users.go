@@ -19,11 +19,11 @@ import (
 // is null.
 var userFields = object[imclient.User]{
 	{"user_id", tftypes.Number, "User ID.",
-		func(u imclient.User) any { return optionalNumber(u.UserID) }},
+		func(u imclient.User) any { return orNull(u.UserID) }},
 	{"nick_name", tftypes.String, "Nickname; null when not returned.",
-		func(u imclient.User) any { return optionalString(u.NickName) }},
+		func(u imclient.User) any { return orNull(u.NickName) }},
 	{"portrait", tftypes.String, "Avatar (portrait) URL; null when not returned.",
-		func(u imclient.User) any { return optionalString(u.Portrait) }},
+		func(u imclient.User) any { return orNull(u.Portrait) }},
 	{"tags", stringList, "Tags; null when not returned.",
 		func(u imclient.User) any { return optionalStringList(u.Tags) }},
 	{"ext", stringMap, "Extension fields as string keys and values; null when not returned.",
@@ -31,11 +31,11 @@ var userFields = object[imclient.User]{
 	{"is_robot", tftypes.Bool, "Whether the user is a robot (bot account); null when not returned.",
 		func(u imclient.User) any { return orNull(u.IsRobot) }},
 	{"create_time", tftypes.Number, "When the user registered, in Unix **milliseconds** (not seconds); null when not returned.",
-		func(u imclient.User) any { return optionalNumber(u.CreateTime) }},
+		func(u imclient.User) any { return orNull(u.CreateTime) }},
 	{"create_time_rfc3339", tftypes.String, "`create_time` as an RFC 3339 timestamp in UTC (to the second); null when `create_time` is null or outside the years 0000 to 9999.",
 		func(u imclient.User) any { return rfc3339Millis(u.CreateTime) }},
 	{"modify_time", tftypes.Number, "When the profile last changed, in Unix **milliseconds**; null when not returned.",
-		func(u imclient.User) any { return optionalNumber(u.ModifyTime) }},
+		func(u imclient.User) any { return orNull(u.ModifyTime) }},
 	{"modify_time_rfc3339", tftypes.String, "`modify_time` as an RFC 3339 timestamp in UTC (to the second); null when `modify_time` is null or outside the years 0000 to 9999.",
 		func(u imclient.User) any { return rfc3339Millis(u.ModifyTime) }},
 }
