@@ -3,11 +3,7 @@
 
 package imclient
 
-import (
-	"context"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
-)
+import "context"
 
 // ActionBatchGetBlockParticipants lists a conversation's muted or blocked
 // users page by page.
@@ -73,7 +69,7 @@ func (c *Client) BatchGetBlockParticipants(ctx context.Context, in BlockListInpu
 			p := blockListPage{first: cursor == 0}
 			body := blockListBody{AppID: in.AppID, ConversationShortID: in.ConversationShortID, Cursor: cursor, Limit: PageSize,
 				BlockAction: in.List}
-			err := c.call(tflog.SetField(ctx, "cursor", cursor), ActionBatchGetBlockParticipants, body, PageSize, &p)
+			err := c.call(ctx, ActionBatchGetBlockParticipants, body, PageSize, &p)
 			return p.answer(), err
 		})
 	return users, err

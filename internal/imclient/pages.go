@@ -6,6 +6,8 @@ package imclient
 import (
 	"context"
 	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // PageSize is the most records one page of GetUserConversations or
@@ -34,7 +36,8 @@ func checkPage[T any](p pageAnswer[T], list string, first bool, limit int) strin
 	return ""
 }
 
-// chain reads a cursor chain page by page to where the API says it ends,
+// chain reads a cursor chain page by page (fetch gets a context that logs
+// the cursor) to where the API says it ends,
 // keeping each record once (by key; records without one are kept), and
 // follows the rule every paged read follows (DESIGN.md): a page that says
 // more without a usable cursor, a cursor returned a second time, more
@@ -53,7 +56,7 @@ func chain[T any](ctx context.Context, action, noun string, maxPages int, key fu
 		return nil, pages, &ScanError{Action: action, Noun: noun, Members: len(out), Pages: pages, Reason: reason, Err: err}
 	}
 	for {
-		p, err := fetch(ctx, cursor)
+		p, err := fetch(tflog.SetField(ctx, "cursor", cursor), cursor)
 		if err != nil {
 			return stop("", err)
 		}

@@ -3,11 +3,7 @@
 
 package imclient
 
-import (
-	"context"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
-)
+import "context"
 
 const (
 	// ActionGetUserConversations lists a user's conversations page by page.
@@ -69,7 +65,7 @@ func (c *Client) GetUserConversations(ctx context.Context, in UserConversationsI
 			p := userConversationsPage{first: cursor == 0}
 			body := userConversationsBody{AppID: in.AppID, Cursor: cursor, Limit: PageSize, ParticipantUserID: in.UserID,
 				DataType: in.Source, InboxType: in.InboxType, SkipMemberCount: !in.IncludeMemberCount}
-			err := c.call(tflog.SetField(ctx, "cursor", cursor), ActionGetUserConversations, body, PageSize, &p)
+			err := c.call(ctx, ActionGetUserConversations, body, PageSize, &p)
 			return p.answer(), err
 		})
 	return convs, err

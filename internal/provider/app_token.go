@@ -5,7 +5,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"time"
 
@@ -100,15 +99,7 @@ func (r *appTokenResource) ConfigValidators(context.Context) []ephemeral.ConfigV
 }
 
 func (r *appTokenResource) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
-	if req.ProviderData == nil {
-		return
-	}
-	data, ok := req.ProviderData.(*providerData)
-	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
-		return
-	}
-	r.data = data
+	r.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (r *appTokenResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -78,14 +77,15 @@ func (d *providerData) clientOrDiags() (*imclient.Client, diag.Diagnostics) {
 	return nil, diags
 }
 
-// configuredData takes the provider's data in a data source's Configure.
-func configuredData(req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) *providerData {
-	if req.ProviderData == nil {
+// configuredData takes the provider's data in a data source's or an
+// ephemeral resource's Configure.
+func configuredData(from any, diags *diag.Diagnostics) *providerData {
+	if from == nil {
 		return nil
 	}
-	data, ok := req.ProviderData.(*providerData)
+	data, ok := from.(*providerData)
 	if !ok {
-		resp.Diagnostics.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", req.ProviderData))
+		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", from))
 	}
 	return data
 }

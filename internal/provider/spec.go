@@ -89,7 +89,7 @@ func (d *specDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, r
 }
 
 func (d *specDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
-	d.data = configuredData(req, resp)
+	d.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
 func (d *specDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
