@@ -24,6 +24,14 @@ type fakeScan struct {
 	counts  int
 }
 
+// calls returns the scan calls' cursors and the count calls so far; a call
+// canceled by the client may still be handled after the scan returned.
+func (f *fakeScan) calls() (cursors []int64, counts int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]int64(nil), f.cursors...), f.counts
+}
+
 func (f *fakeScan) start(t *testing.T, count string, page func(cursor int64) string, edit func(*Config)) *Client {
 	t.Helper()
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -155,11 +163,12 @@ func TestScanWithoutCount(t *testing.T) {
 	}
 	assertMembers(t, res.Members, 537)
 	var apiErr *APIError
-	if res.Count != -1 || !errors.As(res.CountErr, &apiErr) || apiErr.Code != "InternalError" || f.counts != c.maxRetries+1 {
-		t.Fatalf("count %d, err %v after %d calls", res.Count, res.CountErr, f.counts)
+	cursors, counts := f.calls()
+	if res.Count != -1 || !errors.As(res.CountErr, &apiErr) || apiErr.Code != "InternalError" || counts != c.maxRetries+1 {
+		t.Fatalf("count %d, err %v after %d calls", res.Count, res.CountErr, counts)
 	}
-	if len(f.cursors) != 27 || res.Wasted != 0 {
-		t.Fatalf("%d scan calls, %d wasted: want the chain's 27", len(f.cursors), res.Wasted)
+	if len(cursors) != 27 || res.Wasted != 0 {
+		t.Fatalf("%d scan calls, %d wasted: want the chain's 27", len(cursors), res.Wasted)
 	}
 }
 
@@ -188,8 +197,8 @@ func TestScanBoundWithHugeCount(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "bound of 1000 members") {
 		t.Fatalf("err %v", err)
 	}
-	if len(f.cursors) > 55 {
-		t.Fatalf("%d scan calls for a bound of 50 pages", len(f.cursors))
+	if cursors, _ := f.calls(); len(cursors) > 55 {
+		t.Fatalf("%d scan calls for a bound of 50 pages", len(cursors))
 	}
 }
 
@@ -278,7 +287,8 @@ func TestScanLookAheadWaste(t *testing.T) {
 				t.Fatalf("%d members", len(res.Members))
 			}
 			chain := res.Pages
-			if calls := len(f.cursors); calls > chain+chain/10 || calls-chain > res.Wasted {
+			cursors, _ := f.calls()
+			if calls := len(cursors); calls > chain+chain/10 || calls-chain > res.Wasted {
 				t.Fatalf("%d calls for a chain of %d pages (%d reported wasted)", calls, chain, res.Wasted)
 			}
 		})
@@ -315,13 +325,9 @@ func TestScanCancelStopsLookAhead(t *testing.T) {
 	// A call written just before the cancel may still be read by the
 	// server; none may be sent after.
 	time.Sleep(50 * time.Millisecond)
-	f.mu.Lock()
-	n := len(f.cursors)
-	f.mu.Unlock()
+	before, _ := f.calls()
 	time.Sleep(200 * time.Millisecond)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.cursors) != n {
-		t.Fatalf("%d calls arrived after the scan returned", len(f.cursors)-n)
+	if after, _ := f.calls(); len(after) != len(before) {
+		t.Fatalf("%d calls arrived after the scan returned", len(after)-len(before))
 	}
 }
