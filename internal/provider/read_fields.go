@@ -15,12 +15,12 @@ import (
 )
 
 // A table of fields per object type drives both the schema and the state
-// (rawstate.go), so the two cannot disagree.
+// (read_state.go), so the two cannot disagree.
 
 // field is one computed attribute of a nested object: its name, type and
 // description, and how its value is read from a record of type T. The
 // value is nil (null), an int64, a string, a bool, a []string or a
-// map[string]string, matching typ; rawstate.go writes it.
+// map[string]string, matching typ; read_state.go writes it.
 type field[T any] struct {
 	name  string
 	typ   tftypes.Type // tftypes.Number, tftypes.String, tftypes.Bool, stringMap or stringList

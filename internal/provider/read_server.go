@@ -52,7 +52,7 @@ func NewServerWithEnv(version string, getenv func(string) string) func() (tfprot
 
 // newServer makes the server. The framework serves every call but one:
 // ReadDataSource of this provider's data sources, whose state is written
-// as MessagePack straight from the API's records (rawstate.go says why).
+// as MessagePack straight from the API's records (read_state.go says why).
 // Validation, schemas and configuration stay the framework's.
 func newServer(version string, getenv func(string) string, interrupt context.Context) func() (tfprotov6.ProviderServer, error) {
 	return func() (tfprotov6.ProviderServer, error) {
