@@ -4,6 +4,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -106,4 +107,56 @@ func errNoRequestFor(ids string) error {
 // space, since the CLI wraps long diagnostic lines.
 func wrapped(pattern string) *regexp.Regexp {
 	return regexp.MustCompile(strings.ReplaceAll(pattern, " ", `\s+`))
+}
+
+const (
+	participantsDS  = "volcrtc_conversation_participants"
+	conversationsDS = "volcrtc_conversations"
+)
+
+var providerBug = regexp.MustCompile(`(?i)error in the provider|bug in the provider|%!`)
+
+const pagedUser = 30001
+
+// pagedFixtures: user 30001 is in 45 group conversations (three pages of
+// 20), created in order and active in reverse; one of them is in inbox 1;
+// the sample conversation has 45 muted members and two blocked users, one
+// with only an ID.
+func pagedFixtures() emulator.Fixtures {
+	fx := emulator.Sample()
+	n := func(v int64) *int64 { return &v }
+	s := func(v string) *string { return &v }
+	for i := int64(1); i <= 46; i++ {
+		c := emulator.Conversation{ConversationShortID: 9000 + i, ConversationType: n(2), Name: s(fmt.Sprintf("g%d", i)),
+			CreateTime: n(1600000000 + i), ModifyTime: n(1700000000 - i), OwnerUserID: n(pagedUser),
+			Participants: []emulator.Participant{{ParticipantUserID: pagedUser, Role: 1}, {ParticipantUserID: 1}}}
+		if i == 46 {
+			c.InboxType = n(1)
+		}
+		fx.Apps[0].Conversations = append(fx.Apps[0].Conversations, c)
+	}
+	conv := &fx.Apps[0].Conversations[0]
+	for i := int64(1); i <= 45; i++ {
+		conv.Muted = append(conv.Muted, emulator.ListedUser{ParticipantUserID: 40000 + i, NickName: s(fmt.Sprintf("m%d", i)),
+			BlockTime: n(1893456000), CreateTime: n(1700000000)})
+	}
+	conv.Blocked = []emulator.ListedUser{
+		{ParticipantUserID: 50001, ParticipantUserIDStr: s("spammer"), NickName: s("Spam"), AvatarURL: s("https://a/s.png"),
+			Marks: []string{"flagged"}, Ext: map[string]string{"why": "spam"}, BlockTime: n(1893456000), CreateTime: n(1700000000)},
+		{ParticipantUserID: 50002},
+	}
+	return fx
+}
+
+// cursorsOf lists the cursors of every call of action, in order.
+func cursorsOf(emu *emulator.Server, action string) []int64 {
+	var out []int64
+	for _, r := range emu.Requests() {
+		if r.Action == action {
+			var b struct{ Cursor int64 }
+			_ = json.Unmarshal([]byte(r.RawBody), &b)
+			out = append(out, b.Cursor)
+		}
+	}
+	return out
 }

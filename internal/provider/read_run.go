@@ -17,6 +17,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
+// Running a spec's read: the one path both ways into a read take (the
+// framework's Read through readInto, the server's own ReadDataSource
+// through runRead): configured and deferral checks, the read, the state
+// encoded within Terraform's message limit.
+
 // bytesPerRecord is about what one member or conversation takes in state.
 const bytesPerRecord = 320
 

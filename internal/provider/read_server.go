@@ -17,6 +17,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
+// The provider's protocol server: the framework serves every call but
+// ReadDataSource of the provider's own data sources, which runs the spec's
+// read and returns the state as MessagePack bytes (see read_state.go).
+
 // frameworkServer is every server interface the framework implements.
 // terraform-plugin-go finds the optional ones (list resources, actions,
 // state stores) by type assertion, so the wrapper must carry them too, or

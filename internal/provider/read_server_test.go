@@ -198,3 +198,58 @@ func TestServerForwardsOptionalInterfaces(t *testing.T) {
 		t.Fatal("no answer from the framework")
 	}
 }
+
+// Both ways into a read, NewServer's own ReadDataSource and the
+// framework's Read, give the same state: members by ID, every member
+// (the scan), and conversations.
+func TestFrameworkPathGivesTheSameState(t *testing.T) {
+	_, url := scanEmulator(t, 47, emulator.Options{})
+	env := sampleEnv(url)
+	getenv := func(k string) string { return env[k] }
+	cases := []struct {
+		name, ds string
+		args     map[string]tftypes.Value
+	}{
+		{"by ID", participantsDS, map[string]tftypes.Value{
+			"app_id": num(emulator.SampleAppID), "conversation_short_id": num(emulator.SampleConversationID),
+			"participant_user_ids": numList(num(10003), num(emulator.SampleBigUserID), num(404)),
+		}},
+		{"every member", participantsDS, map[string]tftypes.Value{
+			"app_id": num(emulator.SampleAppID), "conversation_short_id": num(scanConv),
+		}},
+		{"conversations", conversationsDS, map[string]tftypes.Value{
+			"app_id":                 num(emulator.SampleAppID),
+			"conversation_short_ids": numList(num(emulator.SampleConversationID), num(scanConv), num(404)),
+			"include_member_count":   tftypes.NewValue(tftypes.Bool, true),
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var states []tftypes.Value
+			for _, newServer := range []func() (tfprotov6.ProviderServer, error){
+				NewServerWithEnv("test", getenv),
+				providerserver.NewProtocol6WithError(NewWithEnv("test", getenv)()),
+			} {
+				p := newProtocolWith(t, newServer)
+				if diags := p.configure(nil); len(diags) != 0 {
+					t.Fatal(diagText(diags))
+				}
+				resp := p.read(tc.ds, tc.args)
+				if len(resp.Diagnostics) != 0 || resp.State == nil {
+					t.Fatalf("diagnostics:\n%s", diagText(resp.Diagnostics))
+				}
+				v, err := resp.State.Unmarshal(p.dataSourceType(tc.ds))
+				if err != nil {
+					t.Fatal(err)
+				}
+				states = append(states, v)
+			}
+			if !states[0].Equal(states[1]) {
+				t.Fatalf("states differ:\n%v\n%v", states[0], states[1])
+			}
+			if !states[0].IsFullyKnown() || states[0].IsNull() {
+				t.Fatalf("state %v", states[0])
+			}
+		})
+	}
+}

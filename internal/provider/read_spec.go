@@ -14,6 +14,17 @@ import (
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
 
+// The read_ files are the data sources' read machinery, shared by every
+// data source: a spec (this file) names a data source's attributes and its
+// read; the arguments are read from the raw configuration with path-based
+// checks (read_arguments.go); the read runs the same way from the
+// framework's Read and from the server's own ReadDataSource (read_run.go,
+// read_server.go); the reads by ID share their indexing (read_index.go);
+// and the records' field tables (read_fields.go) drive both the schema and
+// the state, written as MessagePack straight from the API's records
+// (read_state.go). A data source file holds only its spec, its read and
+// its field table: spec -> args -> read -> MessagePack state.
+
 // spec is one data source, whole: its name, its attributes (arguments and
 // results) and its read. specs is the one list of them: it feeds the
 // framework's DataSources and the server's own ReadDataSource, and the

@@ -4,9 +4,14 @@
 package provider
 
 import (
+	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
@@ -173,5 +178,54 @@ func TestMemberCountOnlyWhenAsked(t *testing.T) {
 	objs := nestedFields(t, decodeState(t, conversationsSpec, state{"conversations": listOf(conversationFields, memberCounts([]imclient.Conversation{c}, false))}), "conversations")
 	if !objs[0]["member_count"].IsNull() || objs[0]["name"].IsNull() {
 		t.Fatalf("member_count %v", objs[0]["member_count"])
+	}
+}
+
+// specType is a spec's state type, from its schema.
+func specType(s spec) tftypes.Type {
+	var resp datasource.SchemaResponse
+	(&specDataSource{spec: s}).Schema(context.Background(), datasource.SchemaRequest{}, &resp)
+	return resp.Schema.Type().TerraformType(context.Background())
+}
+
+// decodeState encodes st as s's state and decodes it as Terraform would,
+// with the schema's type: a value that does not fit fails here.
+func decodeState(t *testing.T, s spec, st state) tftypes.Value {
+	t.Helper()
+	var diags diag.Diagnostics
+	b := encodeState(s, st, &diags)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	v, err := (&tfprotov6.DynamicValue{MsgPack: b}).Unmarshal(specType(s))
+	if err != nil {
+		t.Fatalf("state does not decode as the schema's type: %v", err)
+	}
+	return v
+}
+
+// A state Terraform would refuse (over its 256 MiB message limit) is an
+// error that says what to do, before the raw gRPC one.
+func TestStateTooLarge(t *testing.T) {
+	members := make([]imclient.Participant, 5000)
+	ids := make([]int64, len(members))
+	for i := range members {
+		id := int64(i + 1)
+		members[i].ParticipantUserID, ids[i] = &id, id
+	}
+	st := participantsState{appID: 1, conversation: 7, userIDs: ids, members: members}
+	var diags diag.Diagnostics
+	names := conversationParticipantsSpec.names()
+	if b := encodeStateWithin(64<<10, names, st.state(), &diags); b != nil || !diags.HasError() {
+		t.Fatalf("%d bytes, diagnostics %v", len(b), diags)
+	}
+	d := diags[0]
+	if d.Summary() != "Too much data for one data source" || !strings.Contains(d.Detail(), "participant_user_ids") ||
+		strings.Contains(d.Detail(), "bug") {
+		t.Fatalf("%s: %s", d.Summary(), d.Detail())
+	}
+	diags = nil
+	if b := encodeStateWithin(64<<20, names, st.state(), &diags); diags.HasError() || len(b) == 0 {
+		t.Fatalf("within the limit: %v", diags)
 	}
 }

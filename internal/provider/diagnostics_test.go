@@ -4,11 +4,9 @@
 package provider
 
 import (
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -16,43 +14,26 @@ import (
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
 )
 
-// A redirect is an error the user can act on; the new location receives
-// no connection.
-func TestAccHostile_redirect(t *testing.T) {
-	_, url := newEmulator(t, emulator.Options{})
-	var conns atomic.Int32
-	target := httptest.NewUnstartedServer(http.NotFoundHandler())
-	target.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
+// Text the API sends reaches the diagnostic with control characters
+// escaped.
+func TestDiagnosticsEscapeAPIText(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(400)
+		_, _ = w.Write([]byte("{\"ResponseMetadata\":{\"RequestId\":\"r\\u001b[1A\",\"Error\":{\"Code\":\"Bad\\u001b[2J\",\"Message\":\"\\r\\u001b]0;owned\\u0007Apply complete!\"}}}"))
+	}))
+	defer ts.Close()
+	p := newProtocol(t, sampleEnv(ts.URL))
+	p.configure(nil)
+	resp := p.read(participantsDS, sampleArgs(num(1)))
+	text := diagText(resp.Diagnostics)
+	if !strings.Contains(text, `Bad\x1b[2J`) || !strings.Contains(text, `\x0d\x1b]0;owned\x07Apply complete!`) {
+		t.Fatalf("diagnostics:\n%q", text)
+	}
+	for _, r := range text {
+		if r < 0x20 && r != '\n' || r == 0x7f {
+			t.Fatalf("control character %U in:\n%q", r, text)
 		}
 	}
-	target.Start()
-	defer target.Close()
-	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Location", target.URL+"/collect?sig=1")
-		w.WriteHeader(http.StatusTemporaryRedirect)
-	}))
-	defer redirector.Close()
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(sampleEnv(url)),
-		Steps: []resource.TestStep{
-			{
-				Config: `provider "volcrtc" { endpoint = "` + redirector.URL + `" }` + sampleDataSource(10001),
-				ExpectError: wrapped(`(?s)The endpoint answered with a redirect.*HTTP 307, a redirect to ` +
-					strings.ReplaceAll(target.URL, ".", `\.`) + `;.*Nothing was sent to the new location`),
-			},
-			func() resource.TestStep {
-				s := lastGood()
-				s.PreConfig = func() {
-					if n := conns.Load(); n != 0 {
-						t.Errorf("the redirect target received %d connection(s)", n)
-					}
-				}
-				return s
-			}(),
-		},
-	})
 }
 
 // Control characters from the API are shown escaped; a gateway page is

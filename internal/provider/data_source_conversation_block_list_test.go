@@ -1,0 +1,93 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator/emulatortest"
+)
+
+// A conversation's mute list across three pages, its block list with every
+// field and with fields left out, a failing middle page and a bad list.
+func TestAccConversationBlockList(t *testing.T) {
+	emu, url := emulatortest.Start(t, pagedFixtures(), emulator.Options{})
+	addr := "data.volcrtc_conversation_block_list.test"
+	config := func(list string, conv int64) string {
+		return fmt.Sprintf(`
+data "volcrtc_conversation_block_list" "test" {
+  app_id                = %d
+  conversation_short_id = %d
+  list                  = %q
+}
+`, emulator.SampleAppID, conv, list)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			{
+				Config:      config("banned", emulator.SampleConversationID),
+				ExpectError: wrapped(`(?s)Attribute list value must be one of`),
+			},
+			{
+				Config: config("muted", emulator.SampleConversationID),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("participants"), knownvalue.ListSizeExact(45)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("participants").AtSliceIndex(44), knownvalue.ObjectPartial(map[string]knownvalue.Check{
+						"participant_user_id": knownvalue.Int64Exact(40045), "nick_name": knownvalue.StringExact("m45"),
+						"block_time_rfc3339":  knownvalue.StringExact("2030-01-01T00:00:00Z"),
+						"create_time_rfc3339": knownvalue.StringExact("2023-11-14T22:13:20Z"),
+					})),
+				},
+			},
+			{
+				Config: config("blocked", emulator.SampleConversationID),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("participants"), knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"participant_user_id": knownvalue.Int64Exact(50001), "participant_user_id_str": knownvalue.StringExact("spammer"),
+							"nick_name": knownvalue.StringExact("Spam"), "avatar_url": knownvalue.StringExact("https://a/s.png"),
+							"marks":      knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("flagged")}),
+							"ext":        knownvalue.MapExact(map[string]knownvalue.Check{"why": knownvalue.StringExact("spam")}),
+							"block_time": knownvalue.Int64Exact(1893456000), "block_time_rfc3339": knownvalue.StringExact("2030-01-01T00:00:00Z"),
+							"create_time": knownvalue.Int64Exact(1700000000), "create_time_rfc3339": knownvalue.StringExact("2023-11-14T22:13:20Z"),
+						}),
+						knownvalue.ObjectExact(map[string]knownvalue.Check{
+							"participant_user_id": knownvalue.Int64Exact(50002), "participant_user_id_str": knownvalue.Null(),
+							"nick_name": knownvalue.Null(), "avatar_url": knownvalue.Null(), "marks": knownvalue.Null(), "ext": knownvalue.Null(),
+							"block_time": knownvalue.Null(), "block_time_rfc3339": knownvalue.Null(),
+							"create_time": knownvalue.Null(), "create_time_rfc3339": knownvalue.Null(),
+						}),
+					})),
+				},
+			},
+			{
+				Config: config("muted", 9001),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("participants"), knownvalue.ListSizeExact(0)),
+				},
+			},
+			{
+				PreConfig: func() {
+					emu.FailPage("BatchGetBlockParticipants", 1, emulator.Fault{Status: 500, Code: "InternalError", Message: "shard down"})
+				},
+				Config:      `provider "volcrtc" { max_retries = 0 }` + config("muted", emulator.SampleConversationID),
+				ExpectError: wrapped(`(?s)InternalError.*stopped after 1 page\(s\) and 20 listed user\(s\); none of them were saved.*shard down`),
+			},
+			{
+				Config: config("blocked", emulator.SampleConversationID),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("participants"), knownvalue.ListSizeExact(2)),
+				},
+			},
+		},
+	})
+}
