@@ -250,6 +250,7 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	resp.DataSourceData = data
 	resp.EphemeralResourceData = data
+	resp.ResourceData = data
 	p.data.Store(data)
 }
 

@@ -1,0 +1,185 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
+)
+
+// resourceBase is what every resource keeps from the provider's
+// Configure; embed it to get Configure.
+type resourceBase struct {
+	data *providerData
+}
+
+func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	b.data = configuredData(req.ProviderData, &resp.Diagnostics)
+}
+
+// call is what a resource operation needs to call the API: the client,
+// a context that masks secrets in logs and stops on an interrupt, and
+// stop, to call when the operation ends.
+type call struct {
+	client *imclient.Client
+	ctx    context.Context
+	stop   context.CancelFunc
+}
+
+// writeCall prepares a Create, Update or Delete. By apply the provider's
+// configuration is known, so nil comes only with errors that say why.
+// Interrupting (Ctrl-C) cancels the context: a write stops before its
+// next call.
+func (b *resourceBase) writeCall(ctx context.Context, what string) (*call, diag.Diagnostics) {
+	c, _, diags := b.prepare(ctx, false, what)
+	return c, diags
+}
+
+// readCall prepares a Read. deferred is true when Terraform can wait for
+// the provider's configuration, which is not known yet.
+func (b *resourceBase) readCall(ctx context.Context, deferralAllowed bool, what string) (c *call, deferred bool, diags diag.Diagnostics) {
+	return b.prepare(ctx, deferralAllowed, what)
+}
+
+func (b *resourceBase) prepare(ctx context.Context, deferralAllowed bool, what string) (*call, bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	d := b.data
+	if d == nil {
+		diags.AddError("Provider not configured", "The volcrtc provider was not configured before "+what+".")
+		return nil, false, diags
+	}
+	if len(d.unknown) > 0 {
+		if deferralAllowed {
+			return nil, true, nil
+		}
+		diags.AddError("Provider configuration is not known yet",
+			fmt.Sprintf("The provider attributes %s depend on values known only after apply, so the provider cannot "+
+				"call the API for %s yet. Give the provider block values known at plan time (variables, not other "+
+				"resources' attributes), or apply the resources they come from first with -target.",
+				strings.Join(d.unknown, ", "), what))
+		return nil, false, diags
+	}
+	if d.client == nil {
+		for _, m := range d.missing {
+			diags.AddError("Missing Volcengine credential: "+m.attr,
+				fmt.Sprintf("The volcrtc provider needs %s for %s. Set %q in the provider \"volcrtc\" block or the %s "+
+					"environment variable.", m.attr, what, m.attr, m.env))
+		}
+		if !diags.HasError() {
+			diags.AddError("Provider not configured", "The volcrtc provider has no API client. This is a bug in the provider; please report it.")
+		}
+		return nil, false, diags
+	}
+	ctx, stop := d.interruptible(ctx)
+	return &call{client: d.client, ctx: d.logContext(ctx), stop: stop}, false, nil
+}
+
+// writeError explains a failed write: what the API said (errorDiagnostic's
+// text) under a summary naming what failed, and after it what the state now
+// records, so the user knows where the apply stopped. done describes that
+// ("Nothing was created." or "The state records ...").
+func writeError(err error, failed, done string) diag.Diagnostic {
+	if errors.Is(err, context.Canceled) {
+		return diag.NewErrorDiagnostic("Interrupted: "+failed,
+			"The apply was interrupted (Ctrl-C) before this finished. "+done)
+	}
+	inner := errorDiagnostic(err)
+	summary := "Cannot " + failed
+	if code := apiCode(err); code != "" {
+		summary += ": " + code
+	}
+	detail := inner.Detail()
+	if done != "" {
+		detail += "\n\n" + done
+	}
+	return diag.NewErrorDiagnostic(summary, detail)
+}
+
+// apiCode is the API's error code in err, or "".
+func apiCode(err error) string {
+	var apiErr *imclient.APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Code
+	}
+	return ""
+}
+
+// isAPICode reports whether err is the API refusing with one of codes.
+func isAPICode(err error, codes ...string) bool {
+	code := apiCode(err)
+	if code == "" {
+		return false
+	}
+	for _, c := range codes {
+		if code == c {
+			return true
+		}
+	}
+	return false
+}
+
+// importPart is one slash-separated part of an import ID: its name in
+// the expected form (APP_ID) and its range.
+type importPart struct {
+	name     string
+	min, max int64
+}
+
+var (
+	importAppID          = importPart{"APP_ID", 1, math.MaxInt32}
+	importConversationID = importPart{"CONVERSATION_SHORT_ID", 1, math.MaxInt64}
+	importUserID         = importPart{"USER_ID", 1, math.MaxInt64}
+)
+
+// parseImportID splits id into the parts, each a whole number in its
+// range, or says what form was expected and what is wrong.
+func parseImportID(id string, parts ...importPart) ([]int64, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	names := make([]string, len(parts))
+	for i, p := range parts {
+		names[i] = p.name
+	}
+	form := strings.Join(names, "/")
+	fields := strings.Split(id, "/")
+	if len(fields) != len(parts) {
+		diags.AddError("Invalid import ID",
+			fmt.Sprintf("Expected an import ID of the form %s (decimal numbers separated by a slash), got %q.", form, id))
+		return nil, diags
+	}
+	out := make([]int64, len(parts))
+	for i, f := range fields {
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || n < parts[i].min || n > parts[i].max || strings.TrimSpace(f) != f {
+			diags.AddError("Invalid import ID",
+				fmt.Sprintf("Expected an import ID of the form %s; its %s, %q, must be a whole number between %d and %d.",
+					form, parts[i].name, f, parts[i].min, parts[i].max))
+			return nil, diags
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
+// readBackMismatch is the error for a value the API reports after a write
+// that differs from the plan. The state then holds the API's value, so the
+// next plan shows the difference; Terraform's own "Provider produced
+// inconsistent result" would name neither value. why may say what to do.
+func readBackMismatch(p path.Path, planned, got, why string) diag.Diagnostic {
+	detail := fmt.Sprintf("After the change, the API reports %s = %s, but the plan said %s. The state now holds what the "+
+		"API reports, so the next plan shows the difference.", p, got, planned)
+	if why != "" {
+		detail += " " + why
+	}
+	return diag.NewAttributeErrorDiagnostic(p, "The API kept a different value than planned", detail)
+}
