@@ -65,14 +65,16 @@ var blockListSpec = spec{
 }
 
 func readBlockList(ctx context.Context, client *imclient.Client, a args) (state, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	list := a.text("list")
-	in := imclient.BlockListInput{AppID: a.appID(), ConversationShortID: a.id("conversation_short_id")}
+	list, diags := a.text("list")
+	appID, d := a.appID()
+	diags.Append(d...)
+	conversation, d := a.id("conversation_short_id")
+	if diags.Append(d...); diags.HasError() {
+		return nil, diags
+	}
+	in := imclient.BlockListInput{AppID: appID, ConversationShortID: conversation}
 	if list != nil {
 		in.List = blockLists[*list]
-	}
-	if a.diags.HasError() {
-		return nil, diags
 	}
 	users, err := client.BatchGetBlockParticipants(ctx, in)
 	if err != nil {

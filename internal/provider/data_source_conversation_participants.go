@@ -50,12 +50,14 @@ var conversationParticipantsSpec = spec{
 
 // readParticipants reads what the arguments ask for.
 func readParticipants(ctx context.Context, client *imclient.Client, a args) (state, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	in := imclient.BatchGetParticipantsInput{AppID: a.appID(), ConversationShortID: a.id("conversation_short_id"),
-		UserIDs: a.ids("participant_user_ids")}
-	if a.diags.HasError() {
+	appID, diags := a.appID()
+	conversation, d := a.id("conversation_short_id")
+	diags.Append(d...)
+	userIDs, d := a.ids("participant_user_ids")
+	if diags.Append(d...); diags.HasError() {
 		return nil, diags
 	}
+	in := imclient.BatchGetParticipantsInput{AppID: appID, ConversationShortID: conversation, UserIDs: userIDs}
 	var st participantsState
 	if in.UserIDs == nil {
 		st = scanAll(ctx, client, in, &diags)
@@ -80,11 +82,7 @@ func byIDs(ctx context.Context, client *imclient.Client, in imclient.BatchGetPar
 	}
 	batchSizeWarning(client, imclient.ActionBatchGetParticipants, "user IDs", diags)
 	byID, ignored := indexParticipants(in, found)
-	if ignored != "" {
-		tflog.Warn(ctx, "ignored unexpected participants", map[string]any{"detail": ignored})
-		diags.AddWarning("Unexpected participants ignored",
-			"The API answered with participants this read did not ask for; they were left out of the result: "+ignored+".")
-	}
+	warnIgnored(ctx, diags, "participants", ignored...)
 	return byRequest(in, byID)
 }
 
@@ -101,11 +99,8 @@ func scanAll(ctx context.Context, client *imclient.Client, in imclient.BatchGetP
 	for i, p := range res.Members {
 		st.userIDs[i] = *p.ParticipantUserID
 	}
-	if detail := describeIgnored(ignoredCount{res.NoUserID, "without a user ID"}, ignoredCount{res.OtherConversation, "of another conversation"}); detail != "" {
-		tflog.Warn(ctx, "ignored unexpected participants", map[string]any{"detail": detail})
-		diags.AddWarning("Unexpected participants ignored",
-			"The API's list of members held records that cannot be members of this conversation; they were left out: "+detail+".")
-	}
+	warnIgnored(ctx, diags, "participants", ignoredCount{res.NoUserID, "without a user ID"},
+		ignoredCount{res.OtherConversation, "of another conversation"})
 	switch {
 	case res.CountErr != nil:
 		diags.AddWarning("Member count unavailable",
@@ -122,9 +117,9 @@ func scanAll(ctx context.Context, client *imclient.Client, in imclient.BatchGetP
 }
 
 // indexParticipants keys the answer by user ID, keeping only requested
-// members of the requested conversation, once each. ignored describes
-// what was dropped, or is empty.
-func indexParticipants(in imclient.BatchGetParticipantsInput, found []imclient.Participant) (map[int64]imclient.Participant, string) {
+// members of the requested conversation, once each. ignored counts what
+// was dropped.
+func indexParticipants(in imclient.BatchGetParticipantsInput, found []imclient.Participant) (map[int64]imclient.Participant, []ignoredCount) {
 	return indexByID(in.UserIDs, found, "a user ID",
 		func(p *imclient.Participant) *int64 { return p.ParticipantUserID },
 		func(p *imclient.Participant) (bool, string) {

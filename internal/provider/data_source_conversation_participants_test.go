@@ -525,8 +525,8 @@ func TestZeroConversationIDIsTheAskedOne(t *testing.T) {
 	byID, ignored := indexParticipants(in, []imclient.Participant{
 		{ParticipantUserID: &five, ConversationShortID: &zero}, {ParticipantUserID: &six}})
 	st := byRequest(in, byID)
-	if ignored != "" || len(st.missing) != 0 || len(st.members) != 2 {
-		t.Fatalf("ignored %q, missing %v", ignored, st.missing)
+	if describeIgnored(ignored...) != "" || len(st.missing) != 0 || len(st.members) != 2 {
+		t.Fatalf("ignored %q, missing %v", describeIgnored(ignored...), st.missing)
 	}
 	for _, p := range st.members {
 		if *p.ConversationShortID != 7 {
@@ -721,11 +721,11 @@ func TestIndexParticipantsIgnoresTheUnexpected(t *testing.T) {
 	if len(byID) != 2 || *byID[1].NickName != "first" || *byID[3].ParticipantUserID != 3 {
 		t.Fatalf("kept %+v", byID)
 	}
-	if ignored != "1 without a user ID, 1 of another conversation, 1 not requested, 1 repeated" {
-		t.Fatalf("ignored %q", ignored)
+	if got := describeIgnored(ignored...); got != "1 without a user ID, 1 of another conversation, 1 not requested, 1 repeated" {
+		t.Fatalf("ignored %q", got)
 	}
-	if _, ignored := indexParticipants(in, found[:1]); ignored != "" {
-		t.Fatalf("nothing to ignore, got %q", ignored)
+	if _, ignored := indexParticipants(in, found[:1]); describeIgnored(ignored...) != "" {
+		t.Fatalf("nothing to ignore, got %q", describeIgnored(ignored...))
 	}
 }
 

@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
@@ -45,13 +44,14 @@ var conversationsSpec = spec{
 
 // readConversations reads what the arguments ask for.
 func readConversations(ctx context.Context, client *imclient.Client, a args) (state, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	include := a.flag("include_member_count")
-	in := imclient.BatchGetConversationsInput{AppID: a.appID(), ConversationShortIDs: a.ids("conversation_short_ids"),
-		IncludeMemberCount: include != nil && *include}
-	if a.diags.HasError() {
+	include, diags := a.flag("include_member_count")
+	appID, d := a.appID()
+	diags.Append(d...)
+	ids, d := a.ids("conversation_short_ids")
+	if diags.Append(d...); diags.HasError() {
 		return nil, diags
 	}
+	in := imclient.BatchGetConversationsInput{AppID: appID, ConversationShortIDs: ids, IncludeMemberCount: include != nil && *include}
 	found, err := client.BatchGetConversations(ctx, in)
 	if err != nil {
 		diags.Append(errorDiagnostic(err))
@@ -59,11 +59,7 @@ func readConversations(ctx context.Context, client *imclient.Client, a args) (st
 	}
 	batchSizeWarning(client, imclient.ActionBatchGetConversations, "conversation IDs", &diags)
 	byID, ignored := indexConversations(in, found)
-	if ignored != "" {
-		tflog.Warn(ctx, "ignored unexpected conversations", map[string]any{"detail": ignored})
-		diags.AddWarning("Unexpected conversations ignored",
-			"The API answered with conversations this read did not ask for; they were left out of the result: "+ignored+".")
-	}
+	warnIgnored(ctx, &diags, "conversations", ignored...)
 	convs, missing := inRequestOrder(in.ConversationShortIDs, byID, nil)
 	return state{
 		"app_id":                         int64(in.AppID),
@@ -86,8 +82,8 @@ func memberCounts(convs []imclient.Conversation, asked bool) []imclient.Conversa
 }
 
 // indexConversations keys the answer by ID, keeping requested ones of the
-// requested app once each; ignored describes what was dropped.
-func indexConversations(in imclient.BatchGetConversationsInput, found []imclient.Conversation) (map[int64]imclient.Conversation, string) {
+// requested app once each; ignored counts what was dropped.
+func indexConversations(in imclient.BatchGetConversationsInput, found []imclient.Conversation) (map[int64]imclient.Conversation, []ignoredCount) {
 	return indexByID(in.ConversationShortIDs, found, "an ID",
 		func(c *imclient.Conversation) *int64 { return c.ConversationShortID },
 		func(c *imclient.Conversation) (bool, string) {

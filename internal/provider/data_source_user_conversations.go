@@ -11,7 +11,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
@@ -55,17 +54,22 @@ var userConversationsSpec = spec{
 }
 
 func readUserConversations(ctx context.Context, client *imclient.Client, a args) (state, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	source, include := a.text("source"), a.flag("include_member_count")
+	source, diags := a.text("source")
+	include, d := a.flag("include_member_count")
+	diags.Append(d...)
+	appID, d := a.appID()
+	diags.Append(d...)
+	userID, d := a.id("participant_user_id")
+	diags.Append(d...)
+	inboxType, d := a.whole("inbox_type", 0, math.MaxInt32)
+	if diags.Append(d...); diags.HasError() {
+		return nil, diags
+	}
 	inbox := a.number("inbox_type")
-	in := imclient.UserConversationsInput{AppID: a.appID(), UserID: a.id("participant_user_id"),
-		Source: imclient.SourceAll, InboxType: int32(a.whole("inbox_type", 0, math.MaxInt32)),
-		IncludeMemberCount: include != nil && *include}
+	in := imclient.UserConversationsInput{AppID: appID, UserID: userID, Source: imclient.SourceAll,
+		InboxType: int32(inboxType), IncludeMemberCount: include != nil && *include}
 	if source != nil {
 		in.Source = conversationSources[*source]
-	}
-	if a.diags.HasError() {
-		return nil, diags
 	}
 	found, err := client.GetUserConversations(ctx, in)
 	if err != nil {
@@ -81,11 +85,7 @@ func readUserConversations(ctx context.Context, client *imclient.Client, a args)
 		}
 		convs = append(convs, c)
 	}
-	if detail := describeIgnored(ignoredCount{other, "of another app"}); detail != "" {
-		tflog.Warn(ctx, "ignored unexpected conversations", map[string]any{"detail": detail})
-		diags.AddWarning("Unexpected conversations ignored",
-			"The API's list of the user's conversations held records of another app; they were left out: "+detail+".")
-	}
+	warnIgnored(ctx, &diags, "conversations", ignoredCount{other, "of another app"})
 	var inboxValue any
 	if !inbox.IsNull() {
 		inboxValue = int64(in.InboxType)

@@ -67,11 +67,12 @@ var usersSpec = spec{
 }
 
 func readUsers(ctx context.Context, client *imclient.Client, a args) (state, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	in := imclient.BatchGetUsersInput{AppID: a.appID(), UserIDs: a.ids("user_ids")}
-	if a.diags.HasError() {
+	appID, diags := a.appID()
+	userIDs, d := a.ids("user_ids")
+	if diags.Append(d...); diags.HasError() {
 		return nil, diags
 	}
+	in := imclient.BatchGetUsersInput{AppID: appID, UserIDs: userIDs}
 	res, err := client.BatchGetUser(ctx, in)
 	if err != nil {
 		diags.Append(errorDiagnostic(err))
@@ -85,11 +86,7 @@ func readUsers(ctx context.Context, client *imclient.Client, a args) (state, dia
 	for _, id := range res.NotFound {
 		delete(byID, id) // the API says so: a profile beside it is not to be trusted
 	}
-	if ignored != "" {
-		tflog.Warn(ctx, "ignored unexpected users", map[string]any{"detail": ignored})
-		diags.AddWarning("Unexpected users ignored",
-			"The API answered with users this read did not ask for; they were left out of the result: "+ignored+".")
-	}
+	warnIgnored(ctx, &diags, "users", ignored...)
 	users, missing := inRequestOrder(in.UserIDs, byID, nil)
 	tflog.Debug(ctx, "read users", map[string]any{"requested": len(in.UserIDs), "found": len(users),
 		"not_found": len(res.NotFound), "missing": len(missing)})

@@ -7,8 +7,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
@@ -94,4 +96,42 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
+}
+
+// bugDiagnostic is an error only a defect of this provider can cause: the
+// one way every such failure is reported.
+func bugDiagnostic(summary string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic(summary, err.Error()+"\n\nThis is a bug in the provider; please report it.")
+}
+
+// ignoredCount is how many records of the API's answer a read left out,
+// and why, as {2, "repeated"} or {1, "of another app"}.
+type ignoredCount struct {
+	n    int
+	what string
+}
+
+// warnIgnored is the one warning, in the diagnostics and the log, about
+// records of the API's answer a read left out of its result; noun is what
+// they are ("users", "participants"). Nothing when every count is zero.
+func warnIgnored(ctx context.Context, diags *diag.Diagnostics, noun string, counts ...ignoredCount) {
+	detail := describeIgnored(counts...)
+	if detail == "" {
+		return
+	}
+	tflog.Warn(ctx, "ignored unexpected "+noun, map[string]any{"detail": detail})
+	diags.AddWarning("Unexpected "+noun+" ignored",
+		"The API's answer held "+noun+" that do not belong in this read's result; they were left out of it: "+detail+".")
+}
+
+// describeIgnored describes what a read left out, as "2 repeated, 1 not
+// requested", or "".
+func describeIgnored(counts ...ignoredCount) string {
+	var parts []string
+	for _, c := range counts {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	return strings.Join(parts, ", ")
 }

@@ -4,11 +4,13 @@
 package provider
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
@@ -62,4 +64,23 @@ func TestAccHostile_untrustedText(t *testing.T) {
 			}(),
 		},
 	})
+}
+
+// Every read warns about the records it left out with one warning, which
+// names them and counts each reason; nothing is said when nothing was left
+// out.
+func TestWarnIgnored(t *testing.T) {
+	var diags diag.Diagnostics
+	warnIgnored(context.Background(), &diags, "users", ignoredCount{0, "without a user ID"}, ignoredCount{0, "repeated"})
+	if len(diags) != 0 {
+		t.Fatalf("a warning with nothing ignored: %v", diags)
+	}
+	warnIgnored(context.Background(), &diags, "users", ignoredCount{2, "not requested"}, ignoredCount{0, "repeated"},
+		ignoredCount{1, "of another app"})
+	want := "The API's answer held users that do not belong in this read's result; they were left out of it: " +
+		"2 not requested, 1 of another app."
+	if len(diags) != 1 || diags[0].Severity() != diag.SeverityWarning || diags[0].Summary() != "Unexpected users ignored" ||
+		diags[0].Detail() != want {
+		t.Fatalf("diagnostics: %v", diags)
+	}
 }

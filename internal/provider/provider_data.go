@@ -5,6 +5,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -72,7 +73,7 @@ func (d *providerData) clientOrDiags() (*imclient.Client, diag.Diagnostics) {
 				strings.Join(d.unknown, ", ")))
 	}
 	if !diags.HasError() {
-		diags.AddError("Provider not configured", "The volcrtc provider has no API client. This is a bug in the provider; please report it.")
+		diags.Append(bugDiagnostic("Provider not configured", errors.New("the volcrtc provider has no API client")))
 	}
 	return nil, diags
 }
@@ -85,7 +86,7 @@ func configuredData(from any, diags *diag.Diagnostics) *providerData {
 	}
 	data, ok := from.(*providerData)
 	if !ok {
-		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", from))
+		diags.Append(bugDiagnostic("Unexpected provider data", fmt.Errorf("expected *providerData, got %T", from)))
 	}
 	return data
 }

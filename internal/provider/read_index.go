@@ -9,8 +9,8 @@ package provider
 // indexByID keys found by the ID each record gives (idName says what it
 // is, as "a user ID"), keeping requested IDs once each, and records that
 // belong (belongs nil keeps all; it names why a record does not, as "of
-// another conversation"). ignored describes what was left out, or is "".
-func indexByID[T any](requested []int64, found []T, idName string, id func(*T) *int64, belongs func(*T) (bool, string)) (byID map[int64]T, ignored string) {
+// another conversation"). ignored counts what was left out, for warnIgnored.
+func indexByID[T any](requested []int64, found []T, idName string, id func(*T) *int64, belongs func(*T) (bool, string)) (byID map[int64]T, ignored []ignoredCount) {
 	asked := make(map[int64]bool, len(requested))
 	for _, r := range requested {
 		asked[r] = true
@@ -44,12 +44,11 @@ func indexByID[T any](requested []int64, found []T, idName string, id func(*T) *
 			byID[*key] = *rec
 		}
 	}
-	counts := []ignoredCount{{noID, "without " + idName}}
+	ignored = []ignoredCount{{noID, "without " + idName}}
 	for _, why := range otherOrder {
-		counts = append(counts, ignoredCount{others[why], why})
+		ignored = append(ignored, ignoredCount{others[why], why})
 	}
-	counts = append(counts, ignoredCount{unrequested, "not requested"}, ignoredCount{dup, "repeated"})
-	return byID, describeIgnored(counts...)
+	return byID, append(ignored, ignoredCount{unrequested, "not requested"}, ignoredCount{dup, "repeated"})
 }
 
 // inRequestOrder returns what byID holds of requested, in that order, and

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -49,26 +48,9 @@ func encodeStateWithin(limit int, names []string, st state, diags *diag.Diagnost
 				"source: list the members you need in participant_user_ids, or split the IDs over several data "+
 				"sources (for example with for_each over chunklist()).", n, (limit>>20)+1, big))
 	case err != nil:
-		diags.AddError("Cannot build the data source's state", "encoding state: "+err.Error()+" This is a bug in the provider.")
+		diags.Append(bugDiagnostic("Cannot build the data source's state", fmt.Errorf("encoding state: %w", err)))
 	}
 	return b
-}
-
-// describeIgnored describes what a read left out of the API's answer, as
-// "2 repeated, 1 not requested", or "".
-func describeIgnored(counts ...ignoredCount) string {
-	var parts []string
-	for _, c := range counts {
-		if c.n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
-type ignoredCount struct {
-	n    int
-	what string
 }
 
 // readOutcome is what a read gives either way into it: state, or a
@@ -98,8 +80,8 @@ func runRead(ctx context.Context, data *providerData, deferralAllowed bool, conf
 		}
 		return readOutcome{diags: unknownArguments(config)}
 	}
-	a := arguments(config, &diags)
-	if diags.HasError() {
+	a, argDiags := arguments(config)
+	if diags.Append(argDiags...); diags.HasError() {
 		return readOutcome{diags: diags}
 	}
 	st, readDiags := s.read(ctx, client, a)
@@ -161,7 +143,7 @@ func readInto(ctx context.Context, data *providerData, req datasource.ReadReques
 	}
 	v, err := (&tfprotov6.DynamicValue{MsgPack: out.state}).Unmarshal(typ)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot build the data source's state", err.Error()+" This is a bug in the provider.")
+		resp.Diagnostics.Append(bugDiagnostic("Cannot build the data source's state", err))
 		return
 	}
 	resp.State.Raw = v

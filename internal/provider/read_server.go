@@ -132,7 +132,7 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 		config, err = req.Config.Unmarshal(typ)
 	}
 	if err != nil {
-		diags.AddError("Cannot read the configuration", err.Error()+" This is a bug in the provider.")
+		diags.Append(bugDiagnostic("Cannot read the configuration", err))
 		return resp, nil
 	}
 	out := runRead(ctx, s.p.data.Load(), req.ClientCapabilities != nil && req.ClientCapabilities.DeferralAllowed, config, sp)
@@ -142,7 +142,7 @@ func (s *server) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSour
 		resp.Deferred = &tfprotov6.Deferred{Reason: out.deferred}
 		v, err := tfprotov6.NewDynamicValue(typ, tftypes.NewValue(typ, tftypes.UnknownValue))
 		if err != nil {
-			diags.AddError("Cannot build the data source's state", err.Error()+" This is a bug in the provider.")
+			diags.Append(bugDiagnostic("Cannot build the data source's state", err))
 			return resp, nil
 		}
 		resp.State = &v

@@ -77,7 +77,7 @@ func (b *resourceBase) prepare(ctx context.Context, deferralAllowed bool, what s
 					"environment variable.", m.attr, what, m.attr, m.env))
 		}
 		if !diags.HasError() {
-			diags.AddError("Provider not configured", "The volcrtc provider has no API client. This is a bug in the provider; please report it.")
+			diags.Append(bugDiagnostic("Provider not configured", errors.New("the volcrtc provider has no API client")))
 		}
 		return nil, false, diags
 	}
