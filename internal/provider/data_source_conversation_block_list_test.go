@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator/emulatortest"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
 
 // A conversation's mute list across three pages, its block list with every
@@ -91,3 +93,21 @@ data "volcrtc_conversation_block_list" "test" {
 		},
 	})
 }
+
+const fullListed = `{"ParticipantUserId":5,"ParticipantUserIdStr":"five","NickName":"n","AvatarUrl":"a","Marks":["m"],
+"Ext":{"k":"v"},"BlockTime":1893456000,"CreateTime":1700000000}`
+
+// The sample of the tests that iterate every spec.
+var _ = sampleOf(blockListSpec, specSample{
+	full: fullListed,
+	states: func(t *testing.T, record string) []state {
+		var p imclient.BlockedParticipant
+		decodeJSON(t, record, &p)
+		return []state{{
+			"app_id": int64(1), "conversation_short_id": int64(7), "list": "muted", "participants": listOf(listedFields, []listed{p}),
+		}}
+	},
+	reads: []sampleRead{{name: "muted", fixtures: pagedFixtures, args: map[string]tftypes.Value{
+		"app_id": num(emulator.SampleAppID), "conversation_short_id": num(emulator.SampleConversationID), "list": str("muted"),
+	}}},
+})

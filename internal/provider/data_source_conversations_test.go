@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
 
 // volcrtc_conversations adapts its batch size the same way, and says so.
@@ -121,3 +122,25 @@ output "owner" {
 		},
 	})
 }
+
+const fullConversation = `{"AppId":1,"ConversationShortId":7,"ConversationId":"c","ConversationType":2,"Name":"n",
+"Description":"d","Notice":"no","AvatarUrl":"a","OwnerUserId":1,"OwnerUserIdStr":"1","CreatorUserId":2,"CreatorUserIdStr":"2",
+"OtherUserId":3,"OtherUserIdStr":"3","InboxType":0,"CreateTime":1,"ModifyTime":2,"Status":0,"MemberCount":5,"OnlineCount":1,"Ext":{"k":"v"}}`
+
+// The sample of the tests that iterate every spec.
+var _ = sampleOf(conversationsSpec, specSample{
+	full: fullConversation,
+	states: func(t *testing.T, record string) []state {
+		var c imclient.Conversation
+		decodeJSON(t, record, &c)
+		return []state{{
+			"app_id": int64(1), "conversation_short_ids": []int64{7, 8}, "include_member_count": true,
+			"conversations": listOf(conversationFields, []imclient.Conversation{c}), "missing_conversation_short_ids": []int64{8},
+		}}
+	},
+	reads: []sampleRead{{name: "with a missing ID", args: map[string]tftypes.Value{
+		"app_id":                 num(emulator.SampleAppID),
+		"conversation_short_ids": numList(num(emulator.SampleConversationID), num(404)),
+		"include_member_count":   tftypes.NewValue(tftypes.Bool, true),
+	}}},
+})

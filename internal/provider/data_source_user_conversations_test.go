@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator/emulatortest"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
 
 // A user's conversations across three pages, in the API's order for each
@@ -106,3 +108,26 @@ data "volcrtc_user_conversations" "test" {
 		},
 	})
 }
+
+// The sample of the tests that iterate every spec: every argument null,
+// and every argument set.
+var _ = sampleOf(userConversationsSpec, specSample{
+	full: fullConversation,
+	states: func(t *testing.T, record string) []state {
+		var c imclient.Conversation
+		decodeJSON(t, record, &c)
+		return []state{{
+			"app_id": int64(1), "participant_user_id": int64(5), "source": "all", "inbox_type": int64(0), "include_member_count": true,
+			"conversations": listOf(conversationFields, []imclient.Conversation{c}),
+		}}
+	},
+	reads: []sampleRead{
+		{name: "defaults", fixtures: pagedFixtures, args: map[string]tftypes.Value{
+			"app_id": num(emulator.SampleAppID), "participant_user_id": num(pagedUser),
+		}},
+		{name: "every argument", fixtures: pagedFixtures, args: map[string]tftypes.Value{
+			"app_id": num(emulator.SampleAppID), "participant_user_id": num(pagedUser), "source": str("all"),
+			"inbox_type": num(1), "include_member_count": tftypes.NewValue(tftypes.Bool, true),
+		}},
+	},
+})

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator/emulatortest"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
 
 // usersFixtures: a person with every field, a robot, a user with only an
@@ -168,3 +170,21 @@ func TestAccUsers_errors(t *testing.T) {
 		},
 	})
 }
+
+const fullUser = `{"AppId":1,"UserId":5,"NickName":"n","Portrait":"p","Tags":["t"],"Ext":{"k":"v"},"IsRobot":true,
+"CreateTime":1669694619123,"ModifyTime":1669694619123}`
+
+// The sample of the tests that iterate every spec.
+var _ = sampleOf(usersSpec, specSample{
+	full: fullUser,
+	states: func(t *testing.T, record string) []state {
+		var u imclient.User
+		decodeJSON(t, record, &u)
+		return []state{{
+			"app_id": int64(1), "user_ids": []int64{5, 6}, "users": listOf(userFields, []imclient.User{u}), "missing_user_ids": []int64{6},
+		}}
+	},
+	reads: []sampleRead{{name: "with a missing ID", fixtures: usersFixtures, args: map[string]tftypes.Value{
+		"app_id": num(emulator.SampleAppID), "user_ids": numList(num(10002), num(404), num(bigID), num(10003)),
+	}}},
+})

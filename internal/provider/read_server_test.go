@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator/emulatortest"
 )
 
 // bothServers makes NewServer's server and one built from the framework
@@ -200,56 +201,52 @@ func TestServerForwardsOptionalInterfaces(t *testing.T) {
 }
 
 // Both ways into a read, NewServer's own ReadDataSource and the
-// framework's Read, give the same state: members by ID, every member
-// (the scan), and conversations.
+// framework's Read, give the same state, for every read of every spec's
+// sample (members by ID and every member, conversations, users...).
 func TestFrameworkPathGivesTheSameState(t *testing.T) {
-	_, url := scanEmulator(t, 47, emulator.Options{})
-	env := sampleEnv(url)
-	getenv := func(k string) string { return env[k] }
-	cases := []struct {
-		name, ds string
-		args     map[string]tftypes.Value
-	}{
-		{"by ID", participantsDS, map[string]tftypes.Value{
-			"app_id": num(emulator.SampleAppID), "conversation_short_id": num(emulator.SampleConversationID),
-			"participant_user_ids": numList(num(10003), num(emulator.SampleBigUserID), num(404)),
-		}},
-		{"every member", participantsDS, map[string]tftypes.Value{
-			"app_id": num(emulator.SampleAppID), "conversation_short_id": num(scanConv),
-		}},
-		{"conversations", conversationsDS, map[string]tftypes.Value{
-			"app_id":                 num(emulator.SampleAppID),
-			"conversation_short_ids": numList(num(emulator.SampleConversationID), num(scanConv), num(404)),
-			"include_member_count":   tftypes.NewValue(tftypes.Bool, true),
-		}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			var states []tftypes.Value
-			for _, newServer := range []func() (tfprotov6.ProviderServer, error){
-				NewServerWithEnv("test", getenv),
-				providerserver.NewProtocol6WithError(NewWithEnv("test", getenv)()),
-			} {
-				p := newProtocolWith(t, newServer)
-				if diags := p.configure(nil); len(diags) != 0 {
-					t.Fatal(diagText(diags))
+	for _, s := range specs {
+		for _, rd := range sampleFor(t, s).reads {
+			t.Run(s.name+"/"+rd.name, func(t *testing.T) {
+				fx := emulator.Sample()
+				if rd.fixtures != nil {
+					fx = rd.fixtures()
 				}
-				resp := p.read(tc.ds, tc.args)
-				if len(resp.Diagnostics) != 0 || resp.State == nil {
-					t.Fatalf("diagnostics:\n%s", diagText(resp.Diagnostics))
+				_, url := emulatortest.Start(t, fx, emulator.Options{})
+				env := sampleEnv(url)
+				getenv := func(k string) string { return env[k] }
+				var states []tftypes.Value
+				for _, newServer := range []func() (tfprotov6.ProviderServer, error){
+					NewServerWithEnv("test", getenv),
+					providerserver.NewProtocol6WithError(NewWithEnv("test", getenv)()),
+				} {
+					p := newProtocolWith(t, newServer)
+					if diags := p.configure(nil); len(diags) != 0 {
+						t.Fatal(diagText(diags))
+					}
+					resp := p.read(s.typeName(), rd.args)
+					if len(resp.Diagnostics) != 0 || resp.State == nil {
+						t.Fatalf("diagnostics:\n%s", diagText(resp.Diagnostics))
+					}
+					v, err := resp.State.Unmarshal(p.dataSourceType(s.typeName()))
+					if err != nil {
+						t.Fatal(err)
+					}
+					states = append(states, v)
 				}
-				v, err := resp.State.Unmarshal(p.dataSourceType(tc.ds))
-				if err != nil {
-					t.Fatal(err)
+				if !states[0].Equal(states[1]) {
+					t.Fatalf("states differ:\n%v\n%v", states[0], states[1])
 				}
-				states = append(states, v)
-			}
-			if !states[0].Equal(states[1]) {
-				t.Fatalf("states differ:\n%v\n%v", states[0], states[1])
-			}
-			if !states[0].IsFullyKnown() || states[0].IsNull() {
-				t.Fatalf("state %v", states[0])
-			}
-		})
+				if !states[0].IsFullyKnown() || states[0].IsNull() {
+					t.Fatalf("state %v", states[0])
+				}
+				found := 0
+				for _, objs := range nestedObjects(t, states[0]) {
+					found += len(objs)
+				}
+				if found == 0 {
+					t.Fatal("the sample read found nothing: it would not show the two ways differ")
+				}
+			})
+		}
 	}
 }
