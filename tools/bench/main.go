@@ -5,7 +5,8 @@
 // (50 ms latency, 100 requests per second, 100 IDs per call) next to a
 // plain sequential loop over volc-sdk-golang's im client, then times real
 // `terraform apply` runs through dev_overrides. It prints figures; it
-// asserts nothing. Run it with `make bench`.
+// asserts nothing. Run it with `make bench`, which also writes them to
+// BENCH.md (-out).
 package main
 
 import (
@@ -51,7 +52,15 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the in-process read to this file")
 	budgetOnly := flag.Bool("budget-only", false, "only the request budget shared by processes and aliases")
 	qpsList := flag.String("qps", fmt.Sprintf("%d,100", imclient.DefaultMaxQPS), "max_qps settings to measure the client at")
+	out := flag.String("out", "", "write the output of a full run (every part, with -cli) to this file as well")
 	flag.Parse()
+	var res *results
+	if *out != "" {
+		if *cli == "" || *budgetOnly || *oversizedOnly || *inProcessOnly || *scanOnly || *terraformOnly {
+			check(fmt.Errorf("-out records only a full run, with -cli and no -*-only flag"))
+		}
+		res = record()
+	}
 	if *budgetOnly {
 		runBudget(*cli, *pluginDir)
 		return
@@ -142,6 +151,9 @@ func main() {
 	runScans(parseSizes(*scanSizes), *cli, *pluginDir)
 	fmt.Println()
 	runBudget(*cli, *pluginDir)
+	if res != nil {
+		res.write(*out, *cli)
+	}
 }
 
 func fixtures() emulator.Fixtures {
