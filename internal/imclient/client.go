@@ -101,8 +101,10 @@ type Client struct {
 	maxBatchSize int
 	trustBatch   bool
 	maxRetries   int
-	// maxScanMembers is MaxScanMembers; tests lower it.
+	// maxScanMembers is MaxScanMembers, maxListed the other paged reads'
+	// bounds; tests lower them.
 	maxScanMembers int
+	maxListed      listBounds
 	timeout        time.Duration
 	concurrency    int
 	sleep          func(ctx context.Context, d time.Duration) error
@@ -176,6 +178,7 @@ func New(cfg Config) (*Client, error) {
 		trustBatch:     cfg.TrustBatchSize,
 		maxRetries:     cfg.MaxRetries,
 		maxScanMembers: MaxScanMembers,
+		maxListed:      listBounds{MaxUserConversations, MaxBlockListUsers},
 		timeout:        cfg.RequestTimeout,
 		concurrency:    cfg.Concurrency,
 		sleep:          cfg.Sleep,

@@ -30,6 +30,9 @@ const (
 type ScanInput struct {
 	AppID               int32
 	ConversationShortID int64
+	// Size, when set, stops the scan as soon as the members kept need more
+	// than its Bytes.
+	Size SizeLimit[Participant]
 }
 
 type scanBody struct {
@@ -72,7 +75,7 @@ type ScanResult struct {
 	Count    int64
 	CountErr error
 	// Records the API returned that cannot be members of the conversation.
-	OtherConversation, NoUserID int
+	Dropped
 	// Wasted is how many pages requested ahead the chain did not use.
 	Wasted int
 }
@@ -145,22 +148,6 @@ func (c *Client) scanPage(ctx context.Context, in ScanInput, cursor int64) (scan
 	return p, err
 }
 
-// nextCursor reads where a page says the list goes on. A page that says
-// more follow must name a usable cursor: one that contradicts itself
-// would otherwise end the read early and look complete.
-func nextCursor(hasMore bool, next *int64) (cursor int64, more bool, reason string) {
-	if !hasMore {
-		return 0, false, ""
-	}
-	switch {
-	case next == nil:
-		return 0, false, "the API said more followed (HasMore true) but gave no NextCursor"
-	case *next < 0:
-		return 0, false, fmt.Sprintf("the API said more followed (HasMore true) but gave NextCursor %d, which means the end", *next)
-	}
-	return *next, true, ""
-}
-
 // ScanConversationParticipants reads every member of a conversation with
 // ScanConversationParticipantList, in the API's order, each member once.
 //
@@ -172,16 +159,18 @@ func nextCursor(hasMore bool, next *int64) (cursor int64, more bool, reason stri
 // page fetched ahead only when it asks for exactly that cursor, so the
 // result is the chain's whatever the cursor means.
 //
-// It stops with a *ScanError on a failed page, an answer that says more
-// follow without a usable cursor, a cursor returned a second time, far
-// more pages than the member count can fill, or MaxScanMembers. A failed
-// count only means the chain runs alone.
+// It stops with a *ScanError by the rule of every paged read (pager),
+// with the count as the list's own bound: a count beyond MaxScanMembers
+// stops it as soon as it answers. A failed count only means the chain
+// runs alone.
 func (c *Client) ScanConversationParticipants(ctx context.Context, in ScanInput) (ScanResult, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	// The chain logs on a copy of its own: the calls running beside it copy
 	// ctx, and tflog writes a context's masks in place when it logs.
 	chainLog := tflog.SetField(ctx, "scan", "chain")
-	ahead := newLookAhead(ctx, c, in)
+	ahead := newLookAhead(ctx, c.concurrency, func(ctx context.Context, cursor int64) (scanPage, error) {
+		return c.scanPage(ctx, in, cursor)
+	})
 	ahead.log = chainLog
 	countDone := make(chan struct{})
 	// Nothing this scan started outlives it.
@@ -216,71 +205,45 @@ func (c *Client) ScanConversationParticipants(ctx context.Context, in ScanInput)
 		}
 	}
 
-	seen := map[int64]bool{}
-	cursors := map[int64]bool{0: true}
-	stop := func(reason string, err error) (ScanResult, error) {
-		return ScanResult{}, &ScanError{Members: len(res.Members), Pages: res.Pages, Reason: reason, Err: err}
-	}
+	conv := in.ConversationShortID
+	pg := newPager(ActionScanParticipants, "member", c.maxScanMembers, recordRules[Participant]{
+		key: func(p *Participant) *int64 { return p.ParticipantUserID }, idName: "ParticipantUserId",
+		belongs: func(p *Participant) bool { return p.InConversation(conv) }, where: "conversation",
+	}, in.Size)
+	pg.whole = "a conversation"
 	var cursor int64
 	page, err := c.scanPage(ctx, in, 0)
 	for {
 		if err != nil {
-			return stop("", err)
+			return ScanResult{}, pg.fail("", err)
 		}
-		res.Pages++
-		res.take(page.Participants, in.ConversationShortID, seen)
-		next, more, reason := nextCursor(*page.HasMore, page.NextCursor)
-		if reason != "" {
-			return stop(reason, nil)
+		if stop := pg.take(page.Participants); stop != nil {
+			return ScanResult{}, stop
+		}
+		takeCount()
+		pg.count = res.Count
+		next, more, stop := pg.next(*page.HasMore, page.NextCursor)
+		if stop != nil {
+			return ScanResult{}, stop
 		}
 		if !more {
 			break
 		}
-		takeCount()
-		bound := c.maxScanMembers
-		bounded := res.Count >= 0 && res.Count < int64(bound)
-		switch {
-		case cursors[next]:
-			return stop(fmt.Sprintf("the API returned cursor %d a second time, so the scan would never end", next), nil)
-		case bounded && res.Pages >= int(res.Count/ScanPageSize)*2+10:
-			return stop(fmt.Sprintf("the API still had more after %d pages, far more than a conversation of %d members fills", res.Pages, res.Count), nil)
-		case res.Pages >= bound/ScanPageSize || len(res.Members) >= bound:
-			return stop(fmt.Sprintf("the API still had more after %d pages, beyond this provider's bound of %d members a scan", res.Pages, bound), nil)
-		}
-		cursors[next] = true
-		ahead.follow(cursor, next, len(page.Participants), res.Pages, res.Count)
+		ahead.follow(cursor, next, len(page.Participants), pg.pages, res.Count)
 		cursor = next
 		page, err = ahead.get(next)
 	}
 	res.Wasted = ahead.stop()
-	if res.OtherConversation > 0 && len(res.Members) == 0 {
-		return stop(fmt.Sprintf("every one of the %d records the API returned belongs to another conversation", res.OtherConversation), nil)
+	members, err := pg.done()
+	if err != nil {
+		return ScanResult{}, err
 	}
+	res.Members, res.Pages, res.Dropped = members, pg.pages, pg.Dropped
 	// The count was sent with the first page: it has answered by now,
 	// unless it is failing and being retried.
 	<-countDone
 	takeCount()
 	return res, nil
-}
-
-// take keeps a page's members of the conversation, each once: records of
-// another conversation are counted and left out before duplicates are
-// removed, so a member tagged wrongly once is not lost when it appears
-// again correctly.
-func (r *ScanResult) take(ps []Participant, conv int64, seen map[int64]bool) {
-	for _, p := range ps {
-		switch {
-		case p.ParticipantUserID == nil:
-			r.NoUserID++
-		case !p.InConversation(conv):
-			r.OtherConversation++
-		case seen[*p.ParticipantUserID]:
-			// joined again during the scan, or repeated
-		default:
-			seen[*p.ParticipantUserID] = true
-			r.Members = append(r.Members, p)
-		}
-	}
 }
 
 // InConversation reports whether p is a record of conversation conv. Only
@@ -295,29 +258,33 @@ func (p *Participant) InConversation(conv int64) bool {
 	return true
 }
 
-// maxLookAheadShare bounds the pages requested ahead that the chain may
-// never use: at most one in ten of the chain's own pages.
-const maxLookAheadShare = 10
+// The look-ahead's window: the pages it may waste are bounded by
+// max(lookAheadFloor, a tenth of the chain's pages), whatever the API
+// does, because the window never holds more and the first cursor it did
+// not predict stops it for good.
+const (
+	lookAheadFloor = 16
+	lookAheadShare = 10
+)
 
 // lookAhead requests pages ahead of the chain. It runs only while the
 // chain shows an offset cursor with a steady stride (the page size the
-// API really uses), never past the member count, and keeps at most one
-// page in flight per maxLookAheadShare pages the chain has read (and at
-// most the client's concurrency): the first page the chain asks for that
-// was not predicted stops it for good, so the pages it can waste stay
-// within a tenth of the chain's.
+// API really uses), never past the member count. Its window holds the
+// chain's own next page and doubles with each page the chain reads at
+// that stride, up to the waste bound above and the client's concurrency.
 type lookAhead struct {
-	c       *Client
-	in      ScanInput
-	chain   context.Context // the chain's own calls
-	log     context.Context // the chain's own log lines
-	ctx     context.Context // calls ahead, canceled when it stops
-	cancel  context.CancelFunc
-	pending map[int64]chan pageOrErr
-	stride  int64
-	front   int64 // next cursor to request ahead
-	off     bool  // stopped for good
-	wasted  int
+	fetch     func(ctx context.Context, cursor int64) (scanPage, error)
+	limit     int             // the client's concurrency
+	chain     context.Context // the chain's own calls
+	log       context.Context // the chain's own log lines
+	ctx       context.Context // calls ahead, canceled when it stops
+	cancel    context.CancelFunc
+	pending   map[int64]chan pageOrErr
+	stride    int64
+	confirmed int   // chain pages read at the stride
+	front     int64 // next cursor to request ahead
+	off       bool  // stopped for good
+	wasted    int
 }
 
 type pageOrErr struct {
@@ -325,13 +292,19 @@ type pageOrErr struct {
 	err  error
 }
 
-func newLookAhead(ctx context.Context, c *Client, in ScanInput) *lookAhead {
+func newLookAhead(ctx context.Context, limit int, fetch func(ctx context.Context, cursor int64) (scanPage, error)) *lookAhead {
 	aheadCtx, cancel := context.WithCancel(ctx)
-	return &lookAhead{c: c, in: in, chain: ctx, ctx: aheadCtx, cancel: cancel, pending: map[int64]chan pageOrErr{}}
+	return &lookAhead{fetch: fetch, limit: limit, chain: ctx, log: ctx, ctx: aheadCtx, cancel: cancel,
+		pending: map[int64]chan pageOrErr{}}
+}
+
+// window is how many pages may be in flight once the chain has read pages.
+func (a *lookAhead) window(pages int) int {
+	return min(a.limit, max(lookAheadFloor, pages/lookAheadShare), 1<<min(a.confirmed, 30))
 }
 
 // follow learns from the chain's last page (at cursor, n members, pointing
-// at next) and tops the window up.
+// at next; pages read so far) and tops the window up.
 func (a *lookAhead) follow(cursor, next int64, n, pages int, count int64) {
 	if a.off {
 		return
@@ -344,15 +317,13 @@ func (a *lookAhead) follow(cursor, next int64, n, pages int, count int64) {
 		a.halt()
 		return
 	}
+	a.stride = stride
+	a.confirmed++
 	if count < 0 {
 		return // nothing bounds a guess: the chain runs alone
 	}
-	a.stride = stride
 	a.front = max(a.front, next)
-	// The window holds the chain's own next page, which is never wasted,
-	// and one more page ahead per maxLookAheadShare pages read.
-	window := min(a.c.concurrency, 1+pages/maxLookAheadShare)
-	for len(a.pending) < window && a.front < count && a.front <= math.MaxInt64-stride {
+	for len(a.pending) < a.window(pages) && a.front < count && a.front <= math.MaxInt64-stride {
 		a.launch(a.front)
 		a.front += stride
 	}
@@ -362,7 +333,7 @@ func (a *lookAhead) launch(cursor int64) {
 	ch := make(chan pageOrErr, 1)
 	a.pending[cursor] = ch
 	go func() {
-		p, err := a.c.scanPage(a.ctx, a.in, cursor)
+		p, err := a.fetch(a.ctx, cursor)
 		ch <- pageOrErr{p, err}
 	}()
 }
@@ -378,7 +349,7 @@ func (a *lookAhead) get(cursor int64) (scanPage, error) {
 	if len(a.pending) > 0 {
 		a.halt()
 	}
-	return a.c.scanPage(a.chain, a.in, cursor)
+	return a.fetch(a.chain, cursor)
 }
 
 // halt stops the look-ahead for good; the pages still requested ahead are

@@ -219,3 +219,53 @@ func TestBatchGetConversations(t *testing.T) {
 		t.Fatalf("notice %d %v", size, ok)
 	}
 }
+
+// The look-ahead's window doubles with each page the chain reads at the
+// stride, up to 16 in flight: it used to open by one page per ten read,
+// which cost 0.9 s at the start of every scan at 50 ms latency.
+func TestLookAheadWindowDoubles(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	a := newLookAhead(context.Background(), 16, func(ctx context.Context, cursor int64) (scanPage, error) {
+		select {
+		case <-release:
+		case <-ctx.Done():
+		}
+		return scanPage{}, ctx.Err()
+	})
+	defer a.stop()
+	var got []int
+	cursor := int64(0)
+	for pages := 1; pages <= 6; pages++ {
+		next := cursor + ScanPageSize
+		a.follow(cursor, next, ScanPageSize, pages, 100000)
+		got = append(got, len(a.pending))
+		if _, ok := a.pending[next]; !ok {
+			t.Fatalf("the chain's next page %d is not in flight", next)
+		}
+		delete(a.pending, next) // the chain takes it
+		cursor = next
+	}
+	if fmt.Sprint(got) != "[2 4 8 16 16 16]" {
+		t.Fatalf("pages in flight after each chain page: %v", got)
+	}
+}
+
+// A scan stops on the page whose members pass its size limit, not after
+// the whole list: the pages in flight then are canceled, and at most the
+// look-ahead's window of them was sent.
+func TestScanStopsAtSizeLimit(t *testing.T) {
+	emu, c := scanClient(t, 2000, emulator.Options{})
+	in := scanInput()
+	in.Size = SizeLimit[Participant]{Bytes: 1000, Size: func(*Participant) int { return 10 }}
+	res, err := c.ScanConversationParticipants(context.Background(), in)
+	var big *TooLargeError
+	var se *ScanError
+	if !errors.As(err, &big) || !errors.As(err, &se) || res.Members != nil || se.Pages != 6 || se.Members != 101 ||
+		!strings.Contains(err.Error(), "stopped after 6 page(s) and 101 member(s)") {
+		t.Fatalf("err %v", err)
+	}
+	if cursors, _ := scanCursors(t, emu); len(cursors) > 6+lookAheadFloor {
+		t.Fatalf("%d scan calls for a scan that stopped on page 6", len(cursors))
+	}
+}

@@ -8,9 +8,10 @@ import "context"
 const (
 	// ActionGetUserConversations lists a user's conversations page by page.
 	ActionGetUserConversations = "GetUserConversations"
-	// MaxUserConversations bounds a read of a user's conversations: ten
-	// times the 500 group conversations a user can join, as one-to-one
-	// conversations count too.
+	// MaxUserConversations bounds a read of a user's conversations, in
+	// conversations: ten times the 500 group conversations a user can
+	// join, as one-to-one conversations count too. Pages are bounded by
+	// what that many conversations fill (pagesFor).
 	MaxUserConversations = 5000
 )
 
@@ -28,6 +29,9 @@ type UserConversationsInput struct {
 	Source             int32
 	InboxType          int32
 	IncludeMemberCount bool
+	// Size, when set, stops the read as soon as the conversations kept
+	// need more than its Bytes.
+	Size SizeLimit[Conversation]
 }
 
 type userConversationsBody struct {
@@ -57,16 +61,20 @@ func (p *userConversationsPage) check(limit int) string {
 }
 
 // GetUserConversations reads every conversation of a user, in the API's
-// order, each once; see chain for when it stops.
-func (c *Client) GetUserConversations(ctx context.Context, in UserConversationsInput) ([]Conversation, error) {
-	convs, _, err := chain(ctx, ActionGetUserConversations, "conversation", MaxUserConversations/PageSize,
-		func(c *Conversation) *int64 { return c.ConversationShortID },
-		func(ctx context.Context, cursor int64) (pageAnswer[Conversation], error) {
-			p := userConversationsPage{first: cursor == 0}
-			body := userConversationsBody{AppID: in.AppID, Cursor: cursor, Limit: PageSize, ParticipantUserID: in.UserID,
-				DataType: in.Source, InboxType: in.InboxType, SkipMemberCount: !in.IncludeMemberCount}
-			err := c.call(ctx, ActionGetUserConversations, body, PageSize, &p)
-			return p.answer(), err
-		})
-	return convs, err
+// order, each once: a conversation of another app, or without its
+// ConversationShortId, is left out and counted; see pager for when it
+// stops.
+func (c *Client) GetUserConversations(ctx context.Context, in UserConversationsInput) (Paged[Conversation], error) {
+	rules := recordRules[Conversation]{
+		key: func(c *Conversation) *int64 { return c.ConversationShortID }, idName: "ConversationShortId",
+		belongs: func(c *Conversation) bool { return c.AppID == nil || *c.AppID == int64(in.AppID) }, where: "app",
+	}
+	p := newPager(ActionGetUserConversations, "conversation", c.maxListed.userConversations, rules, in.Size)
+	return chain(ctx, p, func(ctx context.Context, cursor int64) (pageAnswer[Conversation], error) {
+		p := userConversationsPage{first: cursor == 0}
+		body := userConversationsBody{AppID: in.AppID, Cursor: cursor, Limit: PageSize, ParticipantUserID: in.UserID,
+			DataType: in.Source, InboxType: in.InboxType, SkipMemberCount: !in.IncludeMemberCount}
+		err := c.call(ctx, ActionGetUserConversations, body, PageSize, &p)
+		return p.answer(), err
+	})
 }

@@ -76,15 +76,17 @@ func readBlockList(ctx context.Context, client *imclient.Client, a args) (state,
 	if list != nil {
 		in.List = blockLists[*list]
 	}
+	in.Size = stateLimit(listedFields, 0)
 	users, err := client.BatchGetBlockParticipants(ctx, in)
 	if err != nil {
 		diags.Append(errorDiagnostic(err))
 		return nil, diags
 	}
+	warnIgnored(ctx, &diags, "listed users", ignoredCount{users.NoID, "without a user ID"})
 	return state{
 		"app_id":                int64(in.AppID),
 		"conversation_short_id": in.ConversationShortID,
 		"list":                  orNull(list),
-		"participants":          listOf(listedFields, users),
+		"participants":          listOf(listedFields, users.Records),
 	}, diags
 }

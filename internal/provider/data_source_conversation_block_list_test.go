@@ -5,8 +5,10 @@ package provider
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -111,3 +113,40 @@ var _ = sampleOf(blockListSpec, specSample{
 		"app_id": num(emulator.SampleAppID), "conversation_short_id": num(emulator.SampleConversationID), "list": str("muted"),
 	}}},
 })
+
+const blockListDS = "volcrtc_conversation_block_list"
+
+func blockListArgs() map[string]tftypes.Value {
+	return map[string]tftypes.Value{"app_id": num(emulator.SampleAppID),
+		"conversation_short_id": num(emulator.SampleConversationID), "list": str("muted")}
+}
+
+// A listed user without a user ID is left out with a warning, as the
+// member scan and volcrtc_users do. It used to be kept with a null ID.
+func TestBlockListWithoutUserID(t *testing.T) {
+	var api pagedAPI
+	url := api.start(t, func(int64) string {
+		return `{"HasMore":false,"NextCursor":-1,"Participants":[{"ParticipantUserId":1},{"NickName":"who"},{"ParticipantUserId":2}]}`
+	})
+	resp := readPaged(t, url, blockListDS, blockListArgs())
+	if got := listIn(t, resp, blockListDS, "participants"); len(got) != 2 {
+		t.Fatalf("%d listed users, want 2", len(got))
+	}
+	if text := diagText(resp.Diagnostics); countSeverity(resp.Diagnostics, tfprotov6.DiagnosticSeverityWarning) != 1 ||
+		!strings.Contains(text, "1 without a user ID") {
+		t.Fatalf("diagnostics:\n%s", text)
+	}
+}
+
+// A list whose every record has no user ID fails: nothing of it can be
+// shown, and an empty list would look like the answer.
+func TestBlockListNothingUsable(t *testing.T) {
+	var api pagedAPI
+	url := api.start(t, func(int64) string {
+		return `{"HasMore":false,"NextCursor":-1,"Participants":[{"NickName":"who"}]}`
+	})
+	resp := readPaged(t, url, blockListDS, blockListArgs())
+	if text := diagText(resp.Diagnostics); resp.State != nil || !strings.Contains(text, "none of the 1 records the API returned has a ParticipantUserId") {
+		t.Fatalf("diagnostics:\n%s", text)
+	}
+}

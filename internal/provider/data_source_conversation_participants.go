@@ -89,7 +89,9 @@ func byIDs(ctx context.Context, client *imclient.Client, in imclient.BatchGetPar
 // scanAll reads every member with ScanConversationParticipantList, all or
 // nothing.
 func scanAll(ctx context.Context, client *imclient.Client, in imclient.BatchGetParticipantsInput, diags *diag.Diagnostics) participantsState {
-	res, err := client.ScanConversationParticipants(ctx, imclient.ScanInput{AppID: in.AppID, ConversationShortID: in.ConversationShortID})
+	// Each member also adds its user ID (at most 9 bytes) to participant_user_ids.
+	res, err := client.ScanConversationParticipants(ctx, imclient.ScanInput{AppID: in.AppID, ConversationShortID: in.ConversationShortID,
+		Size: stateLimit(participantFields, 9)})
 	if err != nil {
 		diags.Append(errorDiagnostic(err))
 		return participantsState{}
@@ -99,8 +101,8 @@ func scanAll(ctx context.Context, client *imclient.Client, in imclient.BatchGetP
 	for i, p := range res.Members {
 		st.userIDs[i] = *p.ParticipantUserID
 	}
-	warnIgnored(ctx, diags, "participants", ignoredCount{res.NoUserID, "without a user ID"},
-		ignoredCount{res.OtherConversation, "of another conversation"})
+	warnIgnored(ctx, diags, "participants", ignoredCount{res.NoID, "without a user ID"},
+		ignoredCount{res.Elsewhere, "of another conversation"})
 	switch {
 	case res.CountErr != nil:
 		diags.AddWarning("Member count unavailable",

@@ -971,3 +971,17 @@ var _ = sampleOf(conversationParticipantsSpec, specSample{
 			args: map[string]tftypes.Value{"app_id": num(emulator.SampleAppID), "conversation_short_id": num(scanConv)}},
 	},
 })
+
+// A scan stopped at the state's size says how far it got and what to do,
+// as a state refused after a full read does; it is no "bug".
+func TestScanTooLargeDiagnostic(t *testing.T) {
+	err := &imclient.ScanError{Action: imclient.ActionScanParticipants, Pages: 80, Members: 213,
+		Err: &imclient.TooLargeError{Limit: maxStateBytes - stateSlack}}
+	d := errorDiagnostic(err)
+	if d.Summary() != "Too much data for one data source" ||
+		!strings.Contains(d.Detail(), "Reading every member stopped after 80 page(s) and 213 member(s), as soon as their state could no longer fit") ||
+		!strings.Contains(d.Detail(), "larger than the 256 MiB") || !strings.Contains(d.Detail(), "participant_user_ids") ||
+		strings.Contains(d.Detail(), "bug") {
+		t.Fatalf("%s: %s", d.Summary(), d.Detail())
+	}
+}

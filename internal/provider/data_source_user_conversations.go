@@ -71,21 +71,15 @@ func readUserConversations(ctx context.Context, client *imclient.Client, a args)
 	if source != nil {
 		in.Source = conversationSources[*source]
 	}
+	in.Size = stateLimit(conversationFields, 0)
 	found, err := client.GetUserConversations(ctx, in)
 	if err != nil {
 		diags.Append(errorDiagnostic(err))
 		return nil, diags
 	}
-	convs := found[:0]
-	other := 0
-	for _, c := range found {
-		if c.AppID != nil && *c.AppID != int64(in.AppID) {
-			other++
-			continue
-		}
-		convs = append(convs, c)
-	}
-	warnIgnored(ctx, &diags, "conversations", ignoredCount{other, "of another app"})
+	convs := found.Records
+	warnIgnored(ctx, &diags, "conversations", ignoredCount{found.Elsewhere, "of another app"},
+		ignoredCount{found.NoID, "without a conversation_short_id"})
 	var inboxValue any
 	if !inbox.IsNull() {
 		inboxValue = int64(in.InboxType)

@@ -35,6 +35,11 @@ func errorDiagnostic(err error) diag.Diagnostic {
 			return diag.NewErrorDiagnostic("The "+noun+" list did not end", progress+"\n\n"+
 				action+" could not be followed to its end: "+scan.Reason+". "+advice)
 		}
+		var big *imclient.TooLargeError
+		if errors.As(scan.Err, &big) {
+			return tooMuchData(fmt.Sprintf("Reading every %s stopped after %d page(s) and %d %s(s), as soon as their state "+
+				"could no longer fit.", noun, scan.Pages, scan.Members, noun), readLessOf[action])
+		}
 		inner := errorDiagnostic(scan.Err)
 		return diag.NewErrorDiagnostic(inner.Summary(), progress+"\n\n"+inner.Detail())
 	}
@@ -89,6 +94,19 @@ func errorDiagnostic(err error) diag.Diagnostic {
 		detail += "\n\n" + hint
 	}
 	return diag.NewErrorDiagnostic(summary, detail)
+}
+
+// readLess says how to read less in one data source.
+const readLess = "Read less in one data source: list the members you need in participant_user_ids, or split the IDs " +
+	"over several data sources (for example with for_each over chunklist())."
+
+// readLessOf says it for each paged read.
+var readLessOf = map[string]string{
+	imclient.ActionScanParticipants: readLess,
+	imclient.ActionGetUserConversations: "Read them in parts: one data source per inbox_type, or volcrtc_conversations " +
+		"for the conversations you need.",
+	imclient.ActionBatchGetBlockParticipants: "This list cannot be read in parts; if it is not expected to be this large, " +
+		"report the conversation to Volcengine support.",
 }
 
 func orNone(s string) string {

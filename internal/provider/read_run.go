@@ -42,11 +42,7 @@ func encodeStateWithin(limit int, names []string, st state, diags *diag.Diagnost
 	var big *stateTooLargeError
 	switch {
 	case errors.As(err, &big):
-		diags.AddError("Too much data for one data source",
-			fmt.Sprintf("The API's answer was read in full (%d records), but its state would be larger than the %d MiB "+
-				"Terraform accepts from a provider in one message (%s), so nothing was saved. Read less in one data "+
-				"source: list the members you need in participant_user_ids, or split the IDs over several data "+
-				"sources (for example with for_each over chunklist()).", n, (limit>>20)+1, big))
+		diags.Append(tooMuchData(fmt.Sprintf("The API's answer was read in full (%d records; %s).", n, big), readLess))
 	case err != nil:
 		diags.Append(bugDiagnostic("Cannot build the data source's state", fmt.Errorf("encoding state: %w", err)))
 	}

@@ -6,9 +6,13 @@ package provider
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"sort"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/vmihailenco/msgpack/v5"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
 
 // The data sources write their state as MessagePack themselves, straight
@@ -166,12 +170,44 @@ func objects[T any](w *stateWriter, o object[T], recs []T) {
 			return
 		}
 		w.records++
-		w.objectHeader(len(fields))
-		for _, f := range fields {
-			w.key(f.name)
-			w.value(f.value(rec))
-		}
+		writeObject(w, fields, rec)
 	}
+}
+
+// writeObject writes one record with fields, sorted.
+func writeObject[T any](w *stateWriter, fields object[T], rec T) {
+	w.objectHeader(len(fields))
+	for _, f := range fields {
+		w.key(f.name)
+		w.value(f.value(rec))
+	}
+}
+
+// stateSlack is what a state holds besides its records (arguments, list
+// headers), with room to spare.
+const stateSlack = 64 << 10
+
+// stateLimit lets a paged read stop as soon as its state could not fit in
+// maxStateBytes, while the pages arrive, instead of after it has read the
+// whole list: each record is measured as it will be written (o's object,
+// and extra bytes it adds elsewhere, such as its ID in another list). One
+// per read: it reuses one buffer.
+func stateLimit[T any](o object[T], extra int) imclient.SizeLimit[T] {
+	fields := o.sorted()
+	w := newStateWriter(0, math.MaxInt)
+	return imclient.SizeLimit[T]{Bytes: maxStateBytes - stateSlack, Size: func(rec *T) int {
+		w.buf.Reset()
+		writeObject(w, fields, *rec)
+		return w.buf.Len() + extra
+	}}
+}
+
+// tooMuchData is the error of a state Terraform would refuse: what was
+// read (progress), and what to do (advice).
+func tooMuchData(progress, advice string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Too much data for one data source",
+		fmt.Sprintf("%s Its state would be larger than the %d MiB Terraform accepts from a provider in one message, "+
+			"so nothing was saved. %s", progress, (maxStateBytes>>20)+1, advice))
 }
 
 // sorted is o's fields by name, the order Terraform writes objects in.

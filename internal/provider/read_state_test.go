@@ -163,3 +163,33 @@ func TestStateTooLarge(t *testing.T) {
 		t.Fatalf("within the limit: %v", diags)
 	}
 }
+
+// stateLimit measures each record as the state writer writes it, so a read
+// stops when its state could not fit, not sooner and not later: the
+// records' sizes add up to the state, less what the state holds besides
+// them (within stateSlack).
+func TestStateLimitMeasuresTheState(t *testing.T) {
+	var full imclient.Participant
+	if err := json.Unmarshal([]byte(fullRecord), &full); err != nil {
+		t.Fatal(err)
+	}
+	members := make([]imclient.Participant, 300)
+	ids := make([]int64, len(members))
+	limit := stateLimit(participantFields, 9)
+	sum := 0
+	for i := range members {
+		members[i] = full
+		if i%2 == 1 {
+			members[i] = imclient.Participant{} // every field null
+		}
+		id := int64(i+1) << 40 // written in 9 bytes, as stateLimit counts
+		members[i].ParticipantUserID, ids[i] = &id, id
+		sum += limit.Size(&members[i])
+	}
+	st := participantsState{appID: 1, conversation: 7, userIDs: ids, members: members}
+	var diags diag.Diagnostics
+	b := encodeStateWithin(maxStateBytes, conversationParticipantsSpec.names(), st.state(), &diags)
+	if diags.HasError() || len(b) < sum || len(b) > sum+stateSlack || limit.Bytes != maxStateBytes-stateSlack {
+		t.Fatalf("records measured at %d bytes, state %d bytes (%v)", sum, len(b), diags)
+	}
+}
