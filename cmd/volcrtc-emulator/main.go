@@ -1,11 +1,15 @@
 // Copyright (c) The terraform-provider-volcrtc authors
 // SPDX-License-Identifier: MPL-2.0
 
-// Command volcrtc-emulator serves a fake Volcengine IM OpenAPI (the read
-// actions BatchGetConversationParticipant, ScanConversationParticipantList,
-// GetConversationUserCount and BatchGetConversations) from a JSON fixture
-// file, so that Terraform modules can be tested offline through the
-// provider's endpoint.
+// Command volcrtc-emulator serves a fake Volcengine IM OpenAPI from a JSON
+// fixture file, so that Terraform modules can be tested offline through
+// the provider's endpoint: the read actions, and the write actions
+// (CreateConversation, ModifyConversation, DestroyConversation and the
+// batch member writes), which change the conversations in memory for as
+// long as the process runs. GET /_emulator/stats counts the answers;
+// GET /_emulator/conversation?app=ID&conversation=ID and
+// /_emulator/members?app=ID&conversation=ID show a conversation and its
+// members as they are now (404 when unknown).
 package main
 
 import (
@@ -19,6 +23,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -50,6 +55,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	latency := fs.Duration("latency", 0, "delay every answer, e.g. 50ms")
 	faultRate := fs.Float64("fault-rate", 0, "share of requests (0 to 1) answered with 503")
 	seed := fs.Int64("seed", 1, "seed of the fault generator")
+	maxMembers := fs.Int("max-members", emulator.DefaultMaxMembers, "member cap of a normal group (ConversationParticipantsMoreThanLimit beyond it)")
+	mergeExt := fs.Bool("merge-ext", false, "modify writes merge a sent Ext into the stored one instead of replacing it")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -61,7 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	opts := emulator.Options{Region: *region, NoRecord: true, RateLimit: *rateLimit, MaxIDsPerCall: *maxIDs,
-		CursorStyle: *cursorStyle, ScanLimit: *scanLimit, Latency: *latency, FaultRate: *faultRate, Seed: *seed}
+		CursorStyle: *cursorStyle, ScanLimit: *scanLimit, Latency: *latency, FaultRate: *faultRate, Seed: *seed,
+		MaxMembers: *maxMembers, MergeExt: *mergeExt}
 	if !*quiet {
 		opts.OnRequest = func(r emulator.Request) { logRequest(stderr, r) }
 	}
@@ -90,6 +98,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(emu.Stats())
 	})
+	mux.HandleFunc("GET /_emulator/conversation", func(w http.ResponseWriter, r *http.Request) {
+		app, conv, ok := stateQuery(w, r)
+		if !ok {
+			return
+		}
+		c, found := emu.ConversationState(app, conv)
+		writeState(w, c, found)
+	})
+	mux.HandleFunc("GET /_emulator/members", func(w http.ResponseWriter, r *http.Request) {
+		app, conv, ok := stateQuery(w, r)
+		if !ok {
+			return
+		}
+		ms, found := emu.Members(app, conv)
+		writeState(w, ms, found)
+	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -107,6 +131,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// stateQuery reads the app and conversation IDs of a state query, or
+// answers 400.
+func stateQuery(w http.ResponseWriter, r *http.Request) (app, conv int64, ok bool) {
+	app, err1 := strconv.ParseInt(r.URL.Query().Get("app"), 10, 64)
+	conv, err2 := strconv.ParseInt(r.URL.Query().Get("conversation"), 10, 64)
+	if err1 != nil || err2 != nil {
+		http.Error(w, "app and conversation must be decimal IDs", http.StatusBadRequest)
+		return 0, 0, false
+	}
+	return app, conv, true
+}
+
+func writeState(w http.ResponseWriter, v any, found bool) {
+	if !found {
+		http.Error(w, "conversation not found", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(v)
 }
 
 // logRequest writes one line per answered request.

@@ -5,6 +5,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -49,13 +51,44 @@ func TestRunServesFixtureFile(t *testing.T) {
 	if len(ps) != 1 || *ps[0].ParticipantUserID != 9007199254740993 {
 		t.Fatalf("participants %+v", ps)
 	}
-	resp, err := http.Get(endpoint + "_emulator/stats")
+	// Writes change what the process serves, and the state endpoints show it.
+	out, err := c.CreateConversation(ctx, imclient.CreateConversationInput{AppID: 100001, OwnerUserID: 10001,
+		Type: imclient.ConversationTypeGroup, IdempotentID: "cmd-test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.AddParticipants(ctx, imclient.ParticipantsInput{AppID: 100001, ConversationShortID: out.ConversationShortID,
+		Operator: 10001, Participants: []imclient.ParticipantInfo{{UserID: 4242}}}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(fmt.Sprintf("%s_emulator/members?app=100001&conversation=%d", endpoint, out.ConversationShortID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var members []struct {
+		ParticipantUserID int64 `json:"ParticipantUserId"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&members)
+	_ = resp.Body.Close()
+	if err != nil || len(members) != 2 || members[1].ParticipantUserID != 4242 {
+		t.Fatalf("members %+v, %v", members, err)
+	}
+	resp, err = http.Get(endpoint + "_emulator/conversation?app=100001&conversation=5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown conversation: HTTP %d", resp.StatusCode)
+	}
+
+	resp, err = http.Get(endpoint + "_emulator/stats")
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
 	_ = resp.Body.Close()
-	if got := strings.TrimSpace(string(body)); got != `{"Total":1,"OK":1,"Throttled":0,"Faults":0,"Rejected":0,"Canceled":0}` {
+	if got := strings.TrimSpace(string(body)); got != `{"Total":3,"OK":3,"Throttled":0,"Faults":0,"Rejected":0,"Canceled":0}` {
 		t.Errorf("stats %s", got)
 	}
 	cancel()

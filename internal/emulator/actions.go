@@ -229,6 +229,8 @@ func (s *Server) handleConversations(body []byte, _ *Request) (any, *apiError) {
 	}
 	withCount := b.SkipMemberCount != nil && !*b.SkipMemberCount
 	infos := []map[string]any{}
+	s.state.RLock()
+	defer s.state.RUnlock()
 	for _, id := range b.ConversationShortIDs {
 		c, ok := s.convs[convKey{*b.AppID, id}]
 		if !ok || (c.info.Status != nil && *c.info.Status == 1) {

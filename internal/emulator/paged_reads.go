@@ -55,6 +55,8 @@ func (s *Server) handleUserConversations(body []byte, _ *Request) (any, *apiErro
 	}
 	value := ptrValue[int64]
 	var mine []conversation
+	s.state.RLock()
+	defer s.state.RUnlock()
 	for k, c := range s.convs {
 		info := c.info
 		_, member := c.pos[b.ParticipantUserID]

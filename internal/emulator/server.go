@@ -64,6 +64,14 @@ type Options struct {
 	// might: with offset cursors the cursor repeats at the end, with
 	// opaque ones it keeps growing over empty pages.
 	ScanNeverEnds bool
+	// MaxMembers is a normal group's member cap; DefaultMaxMembers (200,
+	// the documented default) when zero. A live group's is
+	// DefaultMaxLiveMembers.
+	MaxMembers int
+	// MergeExt makes ModifyConversation and
+	// BatchModifyConversationParticipant merge a sent Ext into the stored
+	// one; by default it replaces it. The API does not document which.
+	MergeExt bool
 	// Latency delays every answer, as a distant API would.
 	Latency time.Duration
 	// FaultRate is the share of authenticated requests (0 to 1) that get
@@ -110,6 +118,12 @@ type Server struct {
 	convs map[convKey]conversation
 	// sections are the apps' fixtures of other reads (App.Sections).
 	sections map[int64]map[string]json.RawMessage
+
+	// state guards convs, which writes change (see writes.go): a write
+	// replaces a conversation's value, never changes one in place, so a
+	// read keeps the copy it looked up.
+	state  sync.RWMutex
+	writes writeState
 
 	mu             sync.Mutex
 	seq            int
@@ -195,6 +209,7 @@ type apiError struct {
 	message    string
 	retryAfter string
 	rawBody    string // sent instead of JSON, like a proxy's error page
+	cut        bool   // the connection is closed without an answer
 	outcome    outcome
 }
 
@@ -395,7 +410,9 @@ func (s *Server) conversation(app, conv *int64) (conversation, *apiError) {
 	if !s.apps[*app] {
 		return conversation{}, s.businessError("AppNotFound", fmt.Sprintf("app %d not found", *app))
 	}
+	s.state.RLock()
 	c, ok := s.convs[convKey{*app, *conv}]
+	s.state.RUnlock()
 	if !ok {
 		return conversation{}, s.businessError("ConversationNotFound", fmt.Sprintf("conversation %d not found", *conv))
 	}
@@ -449,6 +466,15 @@ func (s *Server) respond(w http.ResponseWriter, rec *Request, result any, aerr *
 		}
 	}
 	s.record(rec, outcome)
+	if aerr != nil && aerr.cut {
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				_ = conn.Close()
+				return
+			}
+		}
+		panic(http.ErrAbortHandler) // closes the connection without an answer
+	}
 	if aerr != nil && aerr.rawBody != "" {
 		w.Header().Set("Content-Type", "text/html")
 		w.WriteHeader(rec.Status)

@@ -39,6 +39,13 @@ const (
 // by action.
 var actionQPS = map[string]float64{
 	"GetAppToken": 50,
+	// Every write action: 50 a second.
+	ActionCreateConversation:  50,
+	ActionModifyConversation:  50,
+	ActionDestroyConversation: 50,
+	ActionAddParticipants:     50,
+	ActionModifyParticipants:  50,
+	ActionRemoveParticipants:  50,
 }
 
 // actionLimit is the most calls per second of action a client may send:

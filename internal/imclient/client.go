@@ -358,6 +358,9 @@ func decode(action string, status int, raw []byte, items int, out any) *APIError
 			Message: "response is not valid JSON: " + snippet(raw)}
 	}
 	if len(env.Result) == 0 || string(env.Result) == "null" {
+		if _, ok := out.(*noResult); ok && requestID != "" {
+			return nil // the action answers no Result: its envelope is the success
+		}
 		return &APIError{Action: action, HTTPStatus: status, RequestID: requestID, Unreadable: true,
 			Message: "response has neither Result nor ResponseMetadata.Error"}
 	}

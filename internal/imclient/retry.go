@@ -85,6 +85,9 @@ func (c *Client) call(ctx context.Context, action string, body any, items int, o
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if stopOf(ctx).Err() != nil { // see withStop
+			return withAttempts(err, failures+throttles+1)
+		}
 		var delay time.Duration
 		if apiErr, ok := throttledErr(err); ok {
 			throttles++
@@ -110,7 +113,7 @@ func (c *Client) call(ctx context.Context, action string, body any, items int, o
 		}
 		tflog.Warn(ctx, "retrying volcrtc API call", fields)
 		if delay > 0 {
-			if err := c.sleep(ctx, delay); err != nil {
+			if err := c.sleep(stopOf(ctx), delay); err != nil {
 				return ctxErr(ctx, err)
 			}
 		}
@@ -141,6 +144,24 @@ func withAttempts(err error, n int) error {
 		te.Attempts = n
 	}
 	return err
+}
+
+type stopKey struct{}
+
+// withStop returns ctx, on which call stops retrying once stop is done
+// without canceling an attempt in flight. A write runs its calls on a
+// context that is not canceled, with the caller's as stop: after Ctrl-C the
+// calls already sent still get their answers, so what they did is known.
+func withStop(ctx, stop context.Context) context.Context {
+	return context.WithValue(ctx, stopKey{}, stop)
+}
+
+// stopOf is the stop context of ctx (see withStop), or ctx itself.
+func stopOf(ctx context.Context) context.Context {
+	if s, ok := ctx.Value(stopKey{}).(context.Context); ok {
+		return s
+	}
+	return ctx
 }
 
 // ctxErr prefers the context's own error, which says why we stopped.
