@@ -96,10 +96,11 @@ func (r *createConversationResult) check(int) string {
 // CreateConversation creates a group or live group. Transient failures
 // (throttling, 5xx, a timeout, a cut connection) are retried with the same
 // IdempotentID, which the API uses to find a conversation an earlier
-// attempt created, so a lost answer never creates two. An answer that
+// attempt created, so a lost answer never creates two. A 2xx answer that
 // cannot be read (no ConversationShortId, not JSON, oversized) is asked
 // once more, also with the same IdempotentID, for the same reason; when
-// that fails too, the error is an *APIError with Unreadable set.
+// that fails too, the error is an *APIError with Unreadable set. (A
+// gateway's 5xx page is retried within MaxRetries like any 5xx.)
 func (c *Client) CreateConversation(ctx context.Context, in CreateConversationInput) (CreateConversationOutput, error) {
 	switch {
 	case in.IdempotentID == "":
@@ -122,7 +123,7 @@ func (c *Client) CreateConversation(ctx context.Context, in CreateConversationIn
 	var out createConversationResult
 	err := c.call(ctx, ActionCreateConversation, body, 1, &out)
 	var apiErr *APIError
-	if errors.As(err, &apiErr) && apiErr.Unreadable && ctx.Err() == nil {
+	if errors.As(err, &apiErr) && apiErr.Unreadable && apiErr.HTTPStatus/100 == 2 && ctx.Err() == nil {
 		out = createConversationResult{}
 		err = c.call(ctx, ActionCreateConversation, body, 1, &out)
 	}

@@ -156,6 +156,22 @@ func TestCreateHostileAnswers(t *testing.T) {
 			t.Fatalf("err %v after %d calls", err, calls.Load())
 		}
 	})
+	t.Run("gateway page", func(t *testing.T) {
+		var calls atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			calls.Add(1)
+			w.WriteHeader(http.StatusBadGateway)
+			_, _ = w.Write([]byte("<html>502</html>"))
+		}))
+		t.Cleanup(srv.Close)
+		sl := &sleeps{}
+		c := newTestClient(t, srv.URL, func(c *Config) { c.MaxRetries, c.Sleep = 1, sl.sleep })
+		_, err := c.CreateConversation(context.Background(), createInput("k"))
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.HTTPStatus != 502 || calls.Load() != 2 {
+			t.Fatalf("err %v after %d calls (MaxRetries 1: two)", err, calls.Load())
+		}
+	})
 	t.Run("oversized body", func(t *testing.T) {
 		var calls atomic.Int32
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -206,6 +206,23 @@ func TestRemoveLostAnswerIsDone(t *testing.T) {
 	}
 }
 
+// Removing a user who left (Status 1) or was never a member reaches the
+// goal, whatever FailedUserIds says; the owner stays and is failed.
+func TestRemoveNonMembersIsDone(t *testing.T) {
+	emu, c, _ := emulatorClient(t, emulator.Options{}, nil)
+	conv := newGroup(t, c)
+	left := int32(1)
+	if err := emu.SetMember(emulator.SampleAppID, conv, emulator.Participant{ParticipantUserID: 7, Status: &left}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.RemoveParticipants(context.Background(), RemoveParticipantsInput{AppID: emulator.SampleAppID, ConversationShortID: conv,
+		Operator: 10001, UserIDs: []int64{7, 8, 10001}})
+	if err == nil || !slices.Equal(res.Done, []int64{7, 8}) || !slices.Equal(res.Failed, []int64{10001}) ||
+		!strings.Contains(err.Error(), "1 of 3 users not done; failed: 10001") {
+		t.Fatalf("result %+v, err %v", res, err)
+	}
+}
+
 // A call that fails for good stops the write: its users are unknown (no
 // usable answer) or failed (refused), later ones not sent.
 func TestWriteStopsAtAFailedCall(t *testing.T) {
