@@ -48,7 +48,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	endpointFile := fs.String("endpoint-file", "", "write the endpoint URL to this file once listening")
 	errors200 := fs.Bool("errors-as-200", false, "answer errors with HTTP 200, as some gateways do")
 	quiet := fs.Bool("quiet", false, "do not log requests")
-	rateLimit := fs.Int("rate-limit", 100, "requests per second per access key and action before 429 FlowLimitExceeded (negative: no limit)")
+	rateLimit := fs.Int("rate-limit", 100, "requests per second per access key and action before 429 FlowLimitExceeded, half of it for write actions (negative: no limit)")
 	maxIDs := fs.Int("max-ids", 0, "reject calls with more user or conversation IDs (ConversationParticipantsMoreThanLimit, InvalidParam); 0: no cap")
 	cursorStyle := fs.String("cursor-style", emulator.CursorOffset, "scan cursors: offset (the next member's position) or opaque (a token)")
 	scanLimit := fs.Int("scan-limit", 20, "most members one ScanConversationParticipantList call may ask for")

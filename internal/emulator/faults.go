@@ -154,10 +154,11 @@ func (s *Server) admit(accessKey, action string, arrival time.Time) *apiError {
 		recent = recent[old:]
 		from := sort.Search(len(recent), func(i int) bool { return recent[i].After(arrival.Add(-s.opts.RateWindow)) })
 		to := sort.Search(len(recent), func(i int) bool { return recent[i].After(arrival) })
-		if to-from+s.faults.others(key, arrival, s.opts.RateWindow) >= s.opts.RateLimit {
+		limit := s.rateLimit(action)
+		if to-from+s.faults.others(key, arrival, s.opts.RateWindow) >= limit {
 			s.faults.arrivals[key] = recent
 			return &apiError{status: http.StatusTooManyRequests, code: "FlowLimitExceeded", retryAfter: "1", outcome: outcomeThrottled,
-				message: fmt.Sprintf("more than %d requests in %s for this access key", s.opts.RateLimit, s.opts.RateWindow)}
+				message: fmt.Sprintf("more than %d requests in %s for this access key", limit, s.opts.RateWindow)}
 		}
 		recent = append(recent, time.Time{})
 		copy(recent[to+1:], recent[to:])

@@ -43,7 +43,8 @@ type Options struct {
 
 	// RateLimit is how many requests of one action one access key may make per
 	// RateWindow before getting 429 FlowLimitExceeded: 100 when zero,
-	// no limit when negative. RateWindow is 1s when zero.
+	// no limit when negative. RateWindow is 1s when zero. Write actions
+	// get half of it (the API's 50 a second against its 100).
 	RateLimit  int
 	RateWindow time.Duration
 	// MaxIDsPerCall, when positive, rejects longer ParticipantUserIds

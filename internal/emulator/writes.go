@@ -49,6 +49,22 @@ func init() {
 	handle(ActionRemoveParticipants, writeAction((*Server).handleRemoveParticipants))
 }
 
+// writeActions are the actions the API allows 50 calls a second, half the
+// reads' 100.
+var writeActions = map[string]bool{
+	ActionCreateConversation: true, ActionModifyConversation: true, ActionDestroyConversation: true,
+	ActionAddParticipants: true, ActionModifyParticipants: true, ActionRemoveParticipants: true,
+}
+
+// rateLimit is the calls of action one key may make per window: half of
+// Options.RateLimit for a write action (at least one).
+func (s *Server) rateLimit(action string) int {
+	if writeActions[action] {
+		return max(s.opts.RateLimit/2, 1)
+	}
+	return s.opts.RateLimit
+}
+
 // writeState is what the writes keep beside the conversations, and their
 // scripted faults; guarded by Server.state.
 type writeState struct {

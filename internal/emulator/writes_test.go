@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/volcengine/volc-sdk-golang/base"
 )
@@ -328,4 +329,22 @@ func signed(t *testing.T, ts *httptest.Server, c call) *http.Request {
 	req.Header.Set("Content-Type", "application/json")
 	base.Credentials{AccessKeyID: c.ak, SecretAccessKey: c.sk, Region: c.region, Service: "rtc"}.Sign(req)
 	return req
+}
+
+// Write actions are throttled at half the reads' rate, as the API's 50
+// against 100.
+func TestWritesHaveHalfTheRate(t *testing.T) {
+	clock := &fakeClock{t: time.Now()}
+	_, ts := newServer(t, Options{RateLimit: 4, Now: clock.Now})
+	for i := range 3 {
+		status, code, _ := writeCall(t, ts, ActionCreateConversation, createBody(fmt.Sprint(i), 2))
+		if want := map[bool]int{true: 200, false: 429}[i < 2]; status != want {
+			t.Fatalf("create %d: HTTP %d %s, want %d", i, status, code, want)
+		}
+	}
+	for i := range 4 {
+		if r := do(t, ts, defaultCall()); r.status != 200 {
+			t.Fatalf("read %d: HTTP %d", i, r.status)
+		}
+	}
 }
