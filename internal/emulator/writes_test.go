@@ -348,3 +348,41 @@ func TestWritesHaveHalfTheRate(t *testing.T) {
 		}
 	}
 }
+
+// Reads running while members are written see each write whole (run
+// under the race detector, this also proves reads and writes share no
+// memory they change).
+func TestReadsDuringWrites(t *testing.T) {
+	_, ts := newServer(t, Options{RateLimit: -1, MaxMembers: 1000})
+	id := createdID(t, mustWrite(t, ts, ActionCreateConversation, createBody("k", 2)))
+	done := make(chan struct{})
+	errs := make(chan string, 1)
+	go func() {
+		defer close(done)
+		for i := range 40 {
+			res := mustWrite(t, ts, "ScanConversationParticipantList",
+				fmt.Sprintf(`{"AppId":%d,"ConversationShortId":%d,"Cursor":0,"Limit":20}`, SampleAppID, id))
+			var ps []Participant
+			if err := json.Unmarshal(res["Participants"], &ps); err != nil || len(ps) == 0 || ps[0].ParticipantUserID != 10001 {
+				select {
+				case errs <- fmt.Sprintf("scan %d: %s", i, res["Participants"]):
+				default:
+				}
+			}
+		}
+	}()
+	for i := range 40 {
+		u := 20000 + i
+		mustWrite(t, ts, ActionAddParticipants, fmt.Sprintf(`{"AppId":%d,"ConversationShortId":%d,"Operator":10001,"ParticipantInfos":[{"ParticipantUserId":%d,"Ext":{"n":"%d"}}]}`, SampleAppID, id, u, i))
+		mustWrite(t, ts, ActionModifyParticipants, fmt.Sprintf(`{"AppId":%d,"ConversationShortId":%d,"Operator":10001,"ParticipantInfos":[{"ParticipantUserId":%d,"NickName":"x"}]}`, SampleAppID, id, u))
+		if i%2 == 0 {
+			mustWrite(t, ts, ActionRemoveParticipants, fmt.Sprintf(`{"AppId":%d,"ConversationShortId":%d,"Operator":10001,"ParticipantUserIds":[%d]}`, SampleAppID, id, u))
+		}
+	}
+	<-done
+	select {
+	case e := <-errs:
+		t.Fatal(e)
+	default:
+	}
+}
