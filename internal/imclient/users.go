@@ -39,10 +39,13 @@ type BatchGetUsersInput struct {
 
 // UsersResult is what BatchGetUser answered, over every batch: the users
 // found and the IDs it says are not found (not registered, or
-// deregistered).
+// deregistered). Each answer speaks only for the IDs its own call asked
+// for: what it says of other IDs is left out, and counted in Unrequested.
+// Records without a user ID are kept, for the caller to count.
 type UsersResult struct {
-	Users    []User
-	NotFound []int64
+	Users       []User
+	NotFound    []int64
+	Unrequested int
 }
 
 type batchGetUserBody struct {
@@ -53,18 +56,60 @@ type batchGetUserBody struct {
 type batchGetUserResult struct {
 	Users         []User  `json:"Users"`
 	NotFoundUsers []int64 `json:"NotFoundUsers"`
+	// unrequested counts what mine left out.
+	unrequested int
 }
 
-// check refuses an answer without its user list, or with more users than
-// were asked for.
+// check refuses an answer without its user list, with more users than
+// were asked for, or that says of one user both that it was found and
+// that it was not: either half would be a guess.
 func (r *batchGetUserResult) check(limit int) string {
-	switch {
-	case r.Users == nil && r.NotFoundUsers == nil:
+	if r.Users == nil && r.NotFoundUsers == nil {
 		return "the answer has neither Users nor NotFoundUsers"
-	case len(r.Users)+len(r.NotFoundUsers) > limit:
-		return fmt.Sprintf("the answer holds %d users, more than the %d asked for", len(r.Users)+len(r.NotFoundUsers), limit)
+	}
+	found := make(map[int64]bool, len(r.Users))
+	for _, u := range r.Users {
+		if u.UserID != nil {
+			found[*u.UserID] = true
+		}
+	}
+	for _, id := range r.NotFoundUsers {
+		if found[id] {
+			return fmt.Sprintf("the answer lists user %d both in Users and in NotFoundUsers", id)
+		}
+	}
+	if n := len(r.Users) + len(r.NotFoundUsers); n > limit {
+		return fmt.Sprintf("the answer holds %d users, more than the %d asked for", n, limit)
 	}
 	return ""
+}
+
+// mine keeps what the answer says of the IDs its call asked for, and
+// counts the rest in unrequested: another call's answer, not this one,
+// says whether those users exist.
+func (r *batchGetUserResult) mine(asked []int64) {
+	ask := make(map[int64]bool, len(asked))
+	for _, id := range asked {
+		ask[id] = true
+	}
+	unrequested := 0
+	users := r.Users[:0]
+	for _, u := range r.Users {
+		if u.UserID != nil && !ask[*u.UserID] {
+			unrequested++
+			continue
+		}
+		users = append(users, u)
+	}
+	notFound := r.NotFoundUsers[:0]
+	for _, id := range r.NotFoundUsers {
+		if !ask[id] {
+			unrequested++
+			continue
+		}
+		notFound = append(notFound, id)
+	}
+	r.Users, r.NotFoundUsers, r.unrequested = users, notFound, unrequested
 }
 
 // BatchGetUser reads the given users in batches of at most MaxUsersPerCall
@@ -75,10 +120,12 @@ func (c *Client) BatchGetUser(ctx context.Context, in BatchGetUsersInput) (Users
 		if err := c.call(ctx, ActionBatchGetUser, batchGetUserBody{AppID: in.AppID, UserIDs: ids}, len(ids), &out); err != nil {
 			return nil, err
 		}
+		out.mine(ids)
 		return []batchGetUserResult{out}, nil
 	})
 	var res UsersResult
 	for _, a := range answers {
+		res.Unrequested += a.unrequested
 		res.Users = append(res.Users, a.Users...)
 		res.NotFound = append(res.NotFound, a.NotFoundUsers...)
 	}

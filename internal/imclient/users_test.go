@@ -78,3 +78,58 @@ func TestBatchGetUserUnreadable(t *testing.T) {
 		})
 	}
 }
+
+// hostileUsers answers BatchGetUser, two IDs a call, as a hostile API
+// might: the call for 30001 and 30004 finds 30001; the call for 30002 and
+// 30005 finds 30002 and names 30001 in its NotFoundUsers; the call for
+// 30003 and 30006 says 30003 is both found and not found.
+func hostileUsers(t *testing.T) *httptest.Server {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b struct{ UserIds []int64 }
+		if err := json.NewDecoder(r.Body).Decode(&b); err != nil || len(b.UserIds) == 0 {
+			http.Error(w, "no IDs", http.StatusBadRequest)
+			return
+		}
+		result := map[int64]string{
+			30001: `{"Users":[{"UserId":30001,"NickName":"found"}],"NotFoundUsers":[30004]}`,
+			30002: `{"Users":[{"UserId":30002}],"NotFoundUsers":[30001]}`,
+			30003: `{"Users":[{"UserId":30003}],"NotFoundUsers":[30003]}`,
+		}[b.UserIds[0]]
+		_, _ = w.Write([]byte(`{"ResponseMetadata":{"RequestId":"req-` + fmt.Sprint(b.UserIds[0]) + `"},"Result":` + result + `}`))
+	}))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// An answer speaks only for the IDs its own call asked for: user 30001,
+// found by its call, stays found when another call's answer names it as
+// not found; what that answer said of it is counted as unrequested.
+func TestBatchGetUserAnswersForItsOwnCall(t *testing.T) {
+	ts := hostileUsers(t)
+	c := newTestClient(t, ts.URL, func(c *Config) { c.MaxBatchSize, c.TrustBatchSize = 2, true })
+	res, err := c.BatchGetUser(context.Background(), BatchGetUsersInput{AppID: 1, UserIDs: []int64{30001, 30004, 30002, 30005}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found []int64
+	for _, u := range res.Users {
+		found = append(found, *u.UserID)
+	}
+	if fmt.Sprint(found) != "[30001 30002]" || fmt.Sprint(res.NotFound) != "[30004]" || res.Unrequested != 1 {
+		t.Fatalf("found %v, not found %v, unrequested %d", found, res.NotFound, res.Unrequested)
+	}
+}
+
+// An answer that lists a user both in Users and in NotFoundUsers
+// contradicts itself: it is unreadable, naming the user, with its request
+// ID, and the read fails rather than guess.
+func TestBatchGetUserContradiction(t *testing.T) {
+	ts := hostileUsers(t)
+	c := newTestClient(t, ts.URL, func(c *Config) { c.MaxBatchSize, c.TrustBatchSize = 2, true })
+	_, err := c.BatchGetUser(context.Background(), BatchGetUsersInput{AppID: 1, UserIDs: []int64{30001, 30004, 30003, 30006}})
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || !apiErr.Unreadable || !apiErr.Envelope || apiErr.RequestID != "req-30003" ||
+		apiErr.Message != "the answer lists user 30003 both in Users and in NotFoundUsers" {
+		t.Fatalf("err %v", err)
+	}
+}

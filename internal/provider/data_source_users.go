@@ -83,10 +83,9 @@ func readUsers(ctx context.Context, client *imclient.Client, a args) (state, dia
 		func(u *imclient.User) (bool, string) {
 			return u.AppID == nil || *u.AppID == int64(in.AppID), "of another app"
 		})
-	for _, id := range res.NotFound {
-		delete(byID, id) // the API says so: a profile beside it is not to be trusted
-	}
-	warnIgnored(ctx, &diags, "users", ignored...)
+	// The client kept of each answer only what it says of its own call's
+	// IDs, and refused an answer that says a user is both found and not.
+	warnIgnored(ctx, &diags, "users", append(ignored, ignoredCount{res.Unrequested, "about IDs their call did not ask for"})...)
 	users, missing := inRequestOrder(in.UserIDs, byID, nil)
 	tflog.Debug(ctx, "read users", map[string]any{"requested": len(in.UserIDs), "found": len(users),
 		"not_found": len(res.NotFound), "missing": len(missing)})

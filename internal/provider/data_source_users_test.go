@@ -6,8 +6,12 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -188,3 +192,95 @@ var _ = sampleOf(usersSpec, specSample{
 		"app_id": num(emulator.SampleAppID), "user_ids": numList(num(10002), num(404), num(bigID), num(10003)),
 	}}},
 })
+
+// hostileUsersAPI answers BatchGetUser, two IDs a call: the call for 30001
+// and 30004 finds 30001; the call for 30002 and 30005 finds 30002 and also
+// names 30001 in its NotFoundUsers; the call for 30003 says 30003 is both
+// found and not found (the call asks for 30006 too).
+func hostileUsersAPI(t *testing.T) string {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var b struct{ UserIds []int64 }
+		if err := json.NewDecoder(r.Body).Decode(&b); err != nil || len(b.UserIds) == 0 {
+			http.Error(w, "no IDs", http.StatusBadRequest)
+			return
+		}
+		result := map[int64]string{
+			30001: `{"Users":[{"UserId":30001,"NickName":"found"}],"NotFoundUsers":[30004]}`,
+			30002: `{"Users":[{"UserId":30002}],"NotFoundUsers":[30001]}`,
+			30003: `{"Users":[{"UserId":30003}],"NotFoundUsers":[30003]}`,
+		}[b.UserIds[0]]
+		_, _ = fmt.Fprintf(w, `{"ResponseMetadata":{"RequestId":"req-%d"},"Result":%s}`, b.UserIds[0], result)
+	}))
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+// readHostileUsers reads user_ids from hostileUsersAPI in calls of two.
+func readHostileUsers(t *testing.T, ids ...int64) (*tfprotov6.ReadDataSourceResponse, map[string]tftypes.Value) {
+	t.Helper()
+	p := newProtocol(t, sampleEnv(hostileUsersAPI(t)))
+	if diags := p.configure(map[string]tftypes.Value{"max_batch_size": num(2)}); len(diags) != 0 {
+		t.Fatal(diagText(diags))
+	}
+	list := make([]tftypes.Value, len(ids))
+	for i, id := range ids {
+		list[i] = num(id)
+	}
+	resp := p.read("volcrtc_users", map[string]tftypes.Value{"app_id": num(1), "user_ids": numList(list...)})
+	if resp.State == nil {
+		return resp, nil
+	}
+	v, err := resp.State.Unmarshal(p.dataSourceType("volcrtc_users"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var attrs map[string]tftypes.Value
+	if err := v.As(&attrs); err != nil {
+		t.Fatal(err)
+	}
+	return resp, attrs
+}
+
+// An answer speaks only for the IDs its own call asked for: user 30001,
+// found by the call that asked for it, is in users and not in
+// missing_user_ids although another call's answer names it as not found;
+// that answer's word on it is left out with a warning.
+func TestUsersAnswerSpeaksForItsOwnCall(t *testing.T) {
+	resp, attrs := readHostileUsers(t, 30001, 30004, 30002, 30005)
+	if attrs == nil {
+		t.Fatalf("no state: %s", diagText(resp.Diagnostics))
+	}
+	var users []tftypes.Value
+	_ = attrs["users"].As(&users)
+	var found []string
+	for _, u := range users {
+		var fields map[string]tftypes.Value
+		_ = u.As(&fields)
+		found = append(found, fields["user_id"].String())
+	}
+	if got := strings.Join(found, " "); got != "tftypes.Number<\"30001\"> tftypes.Number<\"30002\">" {
+		t.Fatalf("users %s", got)
+	}
+	if got := attrs["missing_user_ids"].String(); got != `tftypes.List[tftypes.Number]<tftypes.Number<"30004">, tftypes.Number<"30005">>` {
+		t.Fatalf("missing_user_ids %s", got)
+	}
+	text := diagText(resp.Diagnostics)
+	if len(resp.Diagnostics) != 1 || !strings.Contains(text, "WARNING: Unexpected users ignored: ") ||
+		!strings.Contains(text, "left out of it: 1 about IDs their call did not ask for.") {
+		t.Fatalf("diagnostics:\n%s", text)
+	}
+}
+
+// An answer that lists a user both in Users and in NotFoundUsers fails the
+// read, naming the user and the request, with nothing in state: which half
+// is true cannot be known.
+func TestUsersContradictingAnswer(t *testing.T) {
+	resp, attrs := readHostileUsers(t, 30001, 30004, 30003, 30006)
+	text := diagText(resp.Diagnostics)
+	if attrs != nil || len(resp.Diagnostics) != 1 ||
+		!strings.Contains(text, "ERROR: Unreadable response from the Volcengine IM OpenAPI: The response to BatchGetUser "+
+			"could not be read: the answer lists user 30003 both in Users and in NotFoundUsers") ||
+		!strings.Contains(text, "RequestId: req-30003") {
+		t.Fatalf("state %v, diagnostics:\n%s", attrs, text)
+	}
+}
