@@ -4,6 +4,10 @@
 package e2e
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -116,5 +120,72 @@ output "token" {
 		if r.Action == "GetAppToken" && strings.Contains(r.RawBody, `"UserId":10001`) && !strings.Contains(r.RawBody, `"ExpireTime":`) {
 			t.Errorf("request without ExpireTime: %s", r.RawBody)
 		}
+	}
+}
+
+// A hostile answer to GetAppToken that carries a token (a 502 gateway page
+// quoting the upstream's answer, a 200 body cut short after the token)
+// fails the plan, and under TF_LOG=TRACE the token is nowhere: not in the
+// CLI's output, not in the trace log, not in any file the run wrote. The
+// error says what was wrong, with the status and the size.
+func TestAccAppTokenBrokenAnswerNeverShown(t *testing.T) {
+	const leaked = "emu-token-0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+	page := "<html><body><h1>502 Bad Gateway</h1><pre>upstream answered: " +
+		`{"ResponseMetadata":{"RequestId":"up-1"},"Result":{"Token":"` + leaked + `"}}</pre></body></html>`
+	cut := `{"ResponseMetadata":{"RequestId":"r-cut"},"Result":{"Token":"` + leaked + `"`
+	config := `terraform {
+  required_providers {
+    volcrtc = { source = "volcrtc/volcrtc" }
+  }
+}
+ephemeral "volcrtc_app_token" "tester" {
+  app_id  = 100001
+  user_id = 10001
+}
+`
+	for name, tc := range map[string]struct {
+		fault emulator.Fault
+		want  string
+	}{
+		"502 page": {emulator.Fault{Status: 502, RawBody: page},
+			fmt.Sprintf("unexpected response: %d bytes, not shown", len(page))},
+		"200 cut short": {emulator.Fault{Status: 200, RawBody: cut},
+			fmt.Sprintf("response is not valid JSON: %d bytes, not shown", len(cut))},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(config), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			c := ephemeralCLI(t, newCLI(t, dir, emulator.Options{}))
+			logPath := filepath.Join(c.dir, "trace.log")
+			c.setenv("TF_LOG", "TRACE")
+			c.setenv("TF_LOG_PATH", logPath)
+			c.emu.FailAction("GetAppToken", &tc.fault)
+			out, err := c.try(context.Background(), "plan", "-input=false", "-no-color")
+			if err == nil || !strings.Contains(strings.Join(strings.Fields(out), " "), tc.want) {
+				t.Fatalf("plan did not fail saying %q (%v):\n%s", tc.want, err, out)
+			}
+			logBytes := mustRead(t, logPath)
+			if !bytes.Contains(logBytes, []byte("volcrtc API error")) || !bytes.Contains(logBytes, []byte("[TRACE]")) {
+				t.Fatalf("the trace log lacks the provider's own lines; it proves nothing (%d bytes)", len(logBytes))
+			}
+			check := func(where string, b []byte) {
+				if bytes.Contains(b, []byte(leaked)) || bytes.Contains(b, []byte(leaked[:20])) {
+					t.Errorf("the token is in %s", where)
+				}
+			}
+			check("the CLI output", []byte(out))
+			err = filepath.WalkDir(c.dir, func(path string, d fs.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return err
+				}
+				check(path, mustRead(t, path))
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }

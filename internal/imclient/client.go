@@ -351,11 +351,11 @@ func decode(action string, status int, raw []byte, items int, out any) *APIError
 	requestID := printable(meta.RequestID)
 	if status/100 != 2 {
 		return &APIError{Action: action, HTTPStatus: status, RequestID: requestID, Unreadable: true,
-			Message: "unexpected response: " + snippet(raw)}
+			Message: "unexpected response: " + excerpt(action, raw)}
 	}
 	if jsonErr != nil {
 		return &APIError{Action: action, HTTPStatus: status, Unreadable: true,
-			Message: "response is not valid JSON: " + snippet(raw)}
+			Message: "response is not valid JSON: " + excerpt(action, raw)}
 	}
 	if len(env.Result) == 0 || string(env.Result) == "null" {
 		if _, ok := out.(*noResult); ok && requestID != "" {
@@ -367,8 +367,11 @@ func decode(action string, status int, raw []byte, items int, out any) *APIError
 	// From here on the answer is the API's envelope: what is wrong is the
 	// Result's shape, not a proxy's page.
 	if err := json.Unmarshal(env.Result, out); err != nil {
-		return &APIError{Action: action, HTTPStatus: status, RequestID: requestID, Unreadable: true, Envelope: true,
-			Message: "cannot decode Result: " + printable(err.Error())}
+		msg := "cannot decode Result: " + printable(err.Error())
+		if secretAnswers[action] { // a number's error quotes the number
+			msg = fmt.Sprintf("cannot decode Result: it is not what %s returns (%s)", action, excerpt(action, env.Result))
+		}
+		return &APIError{Action: action, HTTPStatus: status, RequestID: requestID, Unreadable: true, Envelope: true, Message: msg}
 	}
 	if r, ok := out.(result); ok {
 		if msg := r.check(items); msg != "" {
@@ -386,8 +389,13 @@ type result interface {
 	check(items int) string
 }
 
-// snippet returns a short printable excerpt of a body for messages.
-func snippet(b []byte) string {
+// excerpt returns a short printable excerpt of a body of action's answer
+// for messages, or, when the action's answers hold a secret, only the
+// body's size.
+func excerpt(action string, b []byte) string {
+	if secretAnswers[action] {
+		return fmt.Sprintf("%d bytes, not shown: %s", len(b), secretWhy)
+	}
 	const n = 200
 	s := strings.ToValidUTF8(string(b[:min(len(b), 4*n)]), "?")
 	s = strings.Join(strings.Fields(s), " ")

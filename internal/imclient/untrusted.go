@@ -28,6 +28,16 @@ const (
 	minBodyLimit = 4 << 20
 )
 
+// secretAnswers are the actions whose answers hold a secret (a login
+// token). Their bodies are never excerpted, in errors or in logs: a gateway
+// page or a broken answer may carry the token, so a message says what was
+// wrong, the status and the size, and nothing of the content. The API's
+// own error code and message are kept: an error answer issues no token.
+var secretAnswers = map[string]bool{ActionGetAppToken: true}
+
+// secretWhy ends the message that replaces an excerpt.
+const secretWhy = "the answers of this action hold a login token"
+
 // bodyLimit is the most a response to a call asking for n items may hold.
 func bodyLimit(n int) int64 {
 	return max(int64(n)*bodyPerItem, minBodyLimit)
