@@ -4,10 +4,12 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 )
 
 // The six write actions. Conversations and members live in memory (the
@@ -161,10 +163,18 @@ func (s *Server) DropResultField(action string, n int, field string) {
 	}
 }
 
-// decodeWrite reads a write's body, strictly: an unknown field is the
-// caller's typo, and the API would ignore it silently.
+// decodeWrite reads a write's body strictly: the API would silently
+// ignore a field it does not know, so a client's misspelt field would look
+// like a field left out; here it is an InvalidParam naming it. (The
+// fields of the SDK's request types that this provider never sends, as
+// the *Str user IDs, count as unknown.)
 func (s *Server) decodeWrite(body []byte, v any) *apiError {
-	if err := json.Unmarshal(body, v); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if strings.HasPrefix(err.Error(), "json: unknown field") {
+			return s.businessError("InvalidParam", "the emulator does not know this field: "+err.Error())
+		}
 		return s.businessError("JsonParsingError", "cannot parse request body: "+err.Error())
 	}
 	return nil

@@ -386,3 +386,11 @@ func TestReadsDuringWrites(t *testing.T) {
 	default:
 	}
 }
+
+func TestWriteBodyIsReadStrictly(t *testing.T) {
+	_, ts := newServer(t, Options{})
+	_, code, _ := writeCall(t, ts, ActionCreateConversation, strings.Replace(createBody("k", 2), `"Name"`, `"Nmae"`, 1))
+	if code != "InvalidParam" {
+		t.Fatalf("a misspelt field: %q", code)
+	}
+}

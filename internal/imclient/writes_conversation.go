@@ -50,6 +50,8 @@ type CreateConversationOutput struct {
 	// existed: nothing was created, and the IDs are the existing one's.
 	Exist bool
 	// Info is the answer's ConversationInfo; nil when the API left it out.
+	// With Exist, it is the existing conversation as it is now: Status 1
+	// when it was dissolved since (the key stays used).
 	Info *Conversation
 }
 
@@ -153,7 +155,10 @@ type ModifyConversationInput struct {
 	// {}). Whether the API replaces the stored map or merges into it is
 	// not documented: read the conversation back.
 	Ext *map[string]string
-	// OwnerUserID, when not nil, transfers ownership to that user.
+	// OwnerUserID, when not nil, transfers ownership to that user. The
+	// emulator requires the new owner to be a member already
+	// (ParticipantNotInConversation) and makes the old owner a plain member;
+	// the API documents neither.
 	OwnerUserID *int64
 }
 
