@@ -353,3 +353,45 @@ func TestWriteInterruptedBetweenBatches(t *testing.T) {
 		t.Fatalf("members %v", got)
 	}
 }
+
+// Hostile answers to a batch write each end in a typed error, and the
+// result says what is known: an error body (even on HTTP 200) refused the
+// call; a redirect or an oversized answer says nothing of what was done.
+func TestParticipantsHostileAnswers(t *testing.T) {
+	t.Run("HTTP-200 error body", func(t *testing.T) {
+		emu, c, _ := emulatorClient(t, emulator.Options{}, nil)
+		emu.SetErrorsAsHTTP200(true)
+		res, err := c.AddParticipants(context.Background(), addInput(5, []int64{1, 2})) // no conversation 5
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || apiErr.Code != "ConversationNotFound" || apiErr.HTTPStatus != 200 ||
+			!slices.Equal(res.Failed, []int64{1, 2}) {
+			t.Fatalf("result %+v, err %v", res, err)
+		}
+	})
+	for name, handler := range map[string]http.HandlerFunc{
+		"redirect": func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Location", "http://elsewhere.example/")
+			w.WriteHeader(http.StatusFound)
+		},
+		"oversized body": func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = w.Write([]byte(`{"ResponseMetadata":{"RequestId":"r"},"Result":{"FailedUserIds":[],"x":"`))
+			_, _ = w.Write([]byte(strings.Repeat("x", 5<<20)))
+			_, _ = w.Write([]byte(`"}}`))
+		},
+		"no Result": func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = w.Write([]byte(`{"ResponseMetadata":{"RequestId":"r"}}`))
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(handler)
+			t.Cleanup(srv.Close)
+			c := newTestClient(t, srv.URL, func(c *Config) { c.MaxBatchSize = 2 })
+			res, err := c.RemoveParticipants(context.Background(), RemoveParticipantsInput{AppID: 1, ConversationShortID: 5, Operator: 1,
+				UserIDs: []int64{1, 2, 3}})
+			var we *WriteError
+			if !errors.As(err, &we) || !slices.Equal(res.Unknown, []int64{1, 2}) || !slices.Equal(res.NotSent, []int64{3}) {
+				t.Fatalf("result %+v, err %v", res, err)
+			}
+		})
+	}
+}
