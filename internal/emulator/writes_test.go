@@ -389,8 +389,8 @@ func TestReadsDuringWrites(t *testing.T) {
 
 func TestWriteBodyIsReadStrictly(t *testing.T) {
 	_, ts := newServer(t, Options{})
-	_, code, _ := writeCall(t, ts, ActionCreateConversation, strings.Replace(createBody("k", 2), `"Name"`, `"Nmae"`, 1))
+	_, code, _ := writeCall(t, ts, ActionCreateConversation, strings.Replace(createBody("k", 2), `"Name"`, `"Title"`, 1))
 	if code != "InvalidParam" {
-		t.Fatalf("a misspelt field: %q", code)
+		t.Fatalf("an unknown field: %q", code)
 	}
 }
