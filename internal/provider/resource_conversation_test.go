@@ -1,0 +1,508 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator/emulatortest"
+)
+
+const convAddr = "volcrtc_conversation.test"
+
+// otherAppID is a second app of convFixtures, for a replacement by app_id.
+const otherAppID = 100002
+
+// convFixtures are the sample fixtures and an empty second app.
+func convFixtures() emulator.Fixtures {
+	fx := emulator.Sample()
+	fx.Apps = append(fx.Apps, emulator.App{AppID: otherAppID})
+	return fx
+}
+
+func newConvEmulator(t *testing.T, opts emulator.Options) (*emulator.Server, string) {
+	t.Helper()
+	return emulatortest.Start(t, convFixtures(), opts)
+}
+
+// conversationConfig is the resource with body as its arguments.
+func conversationConfig(body string) string {
+	return "resource \"volcrtc_conversation\" \"test\" {\n" + body + "\n}\n"
+}
+
+// createdIn returns the conversations CreateConversation made in app,
+// each with its state in the emulator.
+func createdIn(emu *emulator.Server, app int64) []emulator.Conversation {
+	var out []emulator.Conversation
+	for _, id := range emu.CreatedConversations(app) {
+		c, _ := emu.ConversationState(app, id)
+		out = append(out, c)
+	}
+	return out
+}
+
+// onlyLive checks that app holds exactly one live (not dissolved)
+// conversation made by CreateConversation, and returns it.
+func onlyLive(emu *emulator.Server, app int64) (emulator.Conversation, error) {
+	var live []emulator.Conversation
+	for _, c := range createdIn(emu, app) {
+		if c.Status == nil || *c.Status == 0 {
+			live = append(live, c)
+		}
+	}
+	if len(live) != 1 {
+		return emulator.Conversation{}, fmt.Errorf("app %d holds %d live created conversations, want 1: %+v", app, len(live), live)
+	}
+	return live[0], nil
+}
+
+// requestsOf returns the bodies of the requests of action, decoded.
+func requestsOf(emu *emulator.Server, action string) []map[string]any {
+	var out []map[string]any
+	for _, r := range emu.Requests() {
+		if r.Action != action {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(r.RawBody), &m); err == nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func stateAttr(s *terraform.State, name string) string {
+	if rs, ok := s.RootModule().Resources[convAddr]; ok {
+		return rs.Primary.Attributes[name]
+	}
+	return ""
+}
+
+// A group through its whole life: create, change in place (ownership
+// too), import both ways, drift repaired, replacement by each argument
+// that forces one, and destroy.
+func TestAccConversation_lifecycle(t *testing.T) {
+	emu, url := newConvEmulator(t, emulator.Options{})
+	app := int64(emulator.SampleAppID)
+	var firstID string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy: func(*terraform.State) error {
+			for _, app := range []int64{app, otherAppID} {
+				for _, c := range createdIn(emu, app) {
+					if c.Status == nil || *c.Status != 1 {
+						return fmt.Errorf("conversation %d of app %d was not dissolved", c.ConversationShortID, app)
+					}
+				}
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{
+				Config: conversationConfig(`
+  app_id              = 100001
+  owner_user_id       = 10001
+  name                = "platform"
+  notice              = "Be kind"
+  ext                 = { team = "infra", tier = "1" }
+  deletion_protection = false`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(convAddr, plancheck.ResourceActionCreate),
+					// The key is in the plan, so a saved plan applied twice sends it twice.
+					plancheck.ExpectKnownValue(convAddr, tfjsonpath.New("create_idempotency_key"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^tf-[0-9a-f]{32}$`))),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("type"), knownvalue.StringExact("group")),
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("inbox_type"), knownvalue.Int64Exact(0)),
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("owner_user_id"), knownvalue.Int64Exact(10001)),
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("creator_user_id"), knownvalue.Int64Exact(10001)),
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("name"), knownvalue.StringExact("platform")),
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("description"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("ext"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"team": knownvalue.StringExact("infra"), "tier": knownvalue.StringExact("1")})),
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("idempotency_key"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("conversation_short_id"), knownvalue.NotNull()),
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("create_time_rfc3339"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))),
+				},
+				Check: func(s *terraform.State) error {
+					c, err := onlyLive(emu, app)
+					if err != nil {
+						return err
+					}
+					if want := fmt.Sprintf("%d/%d", app, c.ConversationShortID); stateAttr(s, "id") != want {
+						return fmt.Errorf("id %q, want %q", stateAttr(s, "id"), want)
+					}
+					if c.Name == nil || *c.Name != "platform" || c.Ext["team"] != "infra" || *c.ConversationType != 2 {
+						return fmt.Errorf("emulator holds %+v", c)
+					}
+					creates := requestsOf(emu, "CreateConversation")
+					if len(creates) != 1 || creates[0]["IdempotentId"] != stateAttr(s, "create_idempotency_key") {
+						return fmt.Errorf("CreateConversation requests %v, key in state %q", creates, stateAttr(s, "create_idempotency_key"))
+					}
+					firstID = stateAttr(s, "id")
+					return nil
+				},
+			},
+			{
+				// In place: a new name, notice removed (cleared), a description
+				// added, one ext key removed, ownership transferred.
+				PreConfig: emu.ResetRequests,
+				Config: conversationConfig(`
+  app_id              = 100001
+  owner_user_id       = 10002
+  name                = "platform-team"
+  description         = "Everyone on the platform team"
+  ext                 = { team = "infra" }
+  deletion_protection = false`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(convAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("owner_user_id"), knownvalue.Int64Exact(10002)),
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("creator_user_id"), knownvalue.Int64Exact(10001)),
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("notice"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("ext"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"team": knownvalue.StringExact("infra")})),
+				},
+				Check: func(s *terraform.State) error {
+					if stateAttr(s, "id") != firstID {
+						return fmt.Errorf("id changed from %s to %s: replaced, not updated", firstID, stateAttr(s, "id"))
+					}
+					c, err := onlyLive(emu, app)
+					if err != nil {
+						return err
+					}
+					if *c.OwnerUserID != 10002 || *c.Name != "platform-team" || (c.Notice != nil && *c.Notice != "") || len(c.Ext) != 1 {
+						return fmt.Errorf("emulator holds %+v", c)
+					}
+					mods := requestsOf(emu, "ModifyConversation")
+					if len(mods) != 1 {
+						return fmt.Errorf("%d ModifyConversation calls, want 1", len(mods))
+					}
+					core, _ := mods[0]["ConversationCoreInfo"].(map[string]any)
+					if _, sent := core["AvatarUrl"]; sent || core["Notice"] != "" || core["OwnerUserId"] != 10002.0 {
+						return fmt.Errorf("ModifyConversation sent %v: only what changed, a removed notice as \"\"", core)
+					}
+					return nil
+				},
+			},
+			{
+				ResourceName:      convAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+				// Only Terraform knows these: an imported conversation starts
+				// protected and has no record of its create's key.
+				ImportStateVerifyIgnore: []string{"deletion_protection", "create_idempotency_key"},
+				ImportStateCheck: func(states []*terraform.InstanceState) error {
+					if len(states) != 1 || states[0].Attributes["deletion_protection"] != "true" ||
+						states[0].Attributes["create_idempotency_key"] != "" {
+						return fmt.Errorf("imported %+v", states)
+					}
+					return nil
+				},
+			},
+			{
+				// The import block (Terraform 1.5+): with a configuration that
+				// matches, the plan imports and changes nothing.
+				Config: conversationConfig(`
+  app_id        = 100001
+  owner_user_id = 10002
+  name          = "platform-team"
+  description   = "Everyone on the platform team"
+  ext           = { team = "infra" }`),
+				ResourceName:    convAddr,
+				ImportState:     true,
+				ImportStateKind: resource.ImportBlockWithID,
+			},
+			{
+				// Changed outside Terraform: the plan shows it, apply repairs it.
+				PreConfig: func() {
+					if err := emu.UpdateConversation(app, idOf(firstID), func(c *emulator.Conversation) {
+						c.Name = ptrTo("renamed-by-hand")
+						c.Ext = map[string]string{"team": "infra", "added": "by hand"}
+					}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: conversationConfig(`
+  app_id              = 100001
+  owner_user_id       = 10002
+  name                = "platform-team"
+  description         = "Everyone on the platform team"
+  ext                 = { team = "infra" }
+  deletion_protection = false`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(convAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(convAddr, tfjsonpath.New("name"), knownvalue.StringExact("platform-team")),
+				}},
+				Check: func(*terraform.State) error {
+					c, _ := emu.ConversationState(app, idOf(firstID))
+					if *c.Name != "platform-team" || len(c.Ext) != 1 {
+						return fmt.Errorf("drift not repaired: %+v", c)
+					}
+					return nil
+				},
+			},
+			replaceStep(emu, "type", app, `
+  app_id              = 100001
+  type                = "live_group"
+  owner_user_id       = 10002
+  name                = "platform-team"
+  deletion_protection = false`, func(c emulator.Conversation) bool { return *c.ConversationType == 100 }),
+			replaceStep(emu, "inbox_type", app, `
+  app_id              = 100001
+  type                = "live_group"
+  inbox_type          = 3
+  owner_user_id       = 10002
+  name                = "platform-team"
+  deletion_protection = false`, func(c emulator.Conversation) bool { return c.InboxType != nil && *c.InboxType == 3 }),
+			replaceStep(emu, "idempotency_key", app, `
+  app_id              = 100001
+  type                = "live_group"
+  inbox_type          = 3
+  owner_user_id       = 10002
+  name                = "platform-team"
+  idempotency_key     = "platform-team-v1"
+  deletion_protection = false`, func(emulator.Conversation) bool { return true }),
+			replaceStep(emu, "app_id", otherAppID, `
+  app_id              = 100002
+  type                = "live_group"
+  inbox_type          = 3
+  owner_user_id       = 10002
+  name                = "platform-team"
+  idempotency_key     = "platform-team-v1"
+  deletion_protection = false`, func(emulator.Conversation) bool { return true }),
+		},
+	})
+}
+
+// replaceStep applies config, which changes attr, and checks that the
+// conversation was destroyed and created again (in app), with ok true of
+// the new one.
+func replaceStep(emu *emulator.Server, attr string, app int64, config string, ok func(emulator.Conversation) bool) resource.TestStep {
+	var before string
+	return resource.TestStep{
+		PreConfig: emu.ResetRequests,
+		Config:    conversationConfig(config),
+		ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+			plancheck.ExpectResourceAction(convAddr, plancheck.ResourceActionDestroyBeforeCreate),
+		}},
+		Check: func(s *terraform.State) error {
+			if n := len(requestsOf(emu, "DestroyConversation")); n != 1 {
+				return fmt.Errorf("changing %s: %d DestroyConversation calls, want 1", attr, n)
+			}
+			c, err := onlyLive(emu, app)
+			if err != nil {
+				return fmt.Errorf("changing %s: %w", attr, err)
+			}
+			if want := fmt.Sprintf("%d/%d", app, c.ConversationShortID); stateAttr(s, "id") != want || stateAttr(s, "id") == before || !ok(c) {
+				return fmt.Errorf("changing %s: state id %s, emulator %+v", attr, stateAttr(s, "id"), c)
+			}
+			before = stateAttr(s, "id")
+			return nil
+		},
+	}
+}
+
+func idOf(id string) int64 {
+	var app, conv int64
+	_, _ = fmt.Sscanf(id, "%d/%d", &app, &conv)
+	return conv
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// Deletion protection (on by default) refuses a destroy and a replacement
+// at plan time, before any call; turning it off is an update that calls
+// nothing.
+func TestAccConversation_deletionProtection(t *testing.T) {
+	emu, url := newConvEmulator(t, emulator.Options{})
+	app := int64(emulator.SampleAppID)
+	protected := conversationConfig(`
+  app_id        = 100001
+  owner_user_id = 10001
+  name          = "keep-me"`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			{
+				Config: protected,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("deletion_protection"), knownvalue.Bool(true)),
+				},
+			},
+			{
+				PreConfig:   emu.ResetRequests,
+				Config:      protected,
+				Destroy:     true,
+				ExpectError: wrapped(`Deletion protection is on .* has deletion_protection = true, so it is not destroyed and nothing was called. To destroy it, set deletion_protection = false, apply, then destroy`),
+			},
+			{
+				Config: conversationConfig(`
+  app_id        = 100001
+  type          = "live_group"
+  owner_user_id = 10001
+  name          = "keep-me"`),
+				ExpectError: wrapped(`Deletion protection is on .* Changing type replaces conversation 100001/\d+`),
+			},
+			{
+				// Turning protection off in the same apply does not help: the
+				// state's value protects.
+				Config: conversationConfig(`
+  app_id              = 100001
+  type                = "live_group"
+  owner_user_id       = 10001
+  name                = "keep-me"
+  deletion_protection = false`),
+				ExpectError: wrapped(`Deletion protection is on`),
+			},
+			{
+				Config: conversationConfig(`
+  app_id              = 100001
+  owner_user_id       = 10001
+  name                = "keep-me"
+  deletion_protection = false`),
+				Check: func(*terraform.State) error {
+					for _, r := range emu.Requests() {
+						if r.Action != "BatchGetConversations" {
+							return fmt.Errorf("protection steps called %s", r.Action)
+						}
+					}
+					if _, err := onlyLive(emu, app); err != nil {
+						return err
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// Every argument a user can get wrong is an error on its attribute at
+// plan time, and nothing reaches the API.
+func TestAccConversation_planErrors(t *testing.T) {
+	emu, url := newConvEmulator(t, emulator.Options{})
+	valid := map[string]string{"app_id": "100001", "owner_user_id": "10001"}
+	config := func(set map[string]string) string {
+		var b strings.Builder
+		for _, k := range []string{"app_id", "owner_user_id"} {
+			if v, ok := set[k]; ok {
+				if v != "" {
+					fmt.Fprintf(&b, "  %s = %s\n", k, v)
+				}
+				continue
+			}
+			fmt.Fprintf(&b, "  %s = %s\n", k, valid[k])
+		}
+		for k, v := range set {
+			if k != "app_id" && k != "owner_user_id" {
+				fmt.Fprintf(&b, "  %s = %s\n", k, v)
+			}
+		}
+		return conversationConfig(b.String())
+	}
+	cases := []struct {
+		set  map[string]string
+		want string
+	}{
+		{map[string]string{"app_id": "0"}, `Attribute app_id value must be between 1 and 2147483647, got: 0`},
+		{map[string]string{"app_id": "1.5"}, `Attribute app_id value must be a whole number between 1 and 2147483647 \(no fraction\), got: 1.5`},
+		{map[string]string{"app_id": "2147483648"}, `Attribute app_id value must be between 1 and 2147483647, got: 2147483648`},
+		{map[string]string{"owner_user_id": "0"}, `Attribute owner_user_id value must be at least 1, got: 0`},
+		{map[string]string{"owner_user_id": "9223372036854775808"}, `Attribute owner_user_id value must be at most 9223372036854775807, the largest 64-bit ID`},
+		{map[string]string{"owner_user_id": ""}, `The argument "owner_user_id" is required`},
+		{map[string]string{"type": `"channel"`}, `Attribute type value must be one of: \["group" "live_group"\], got: "channel"`},
+		{map[string]string{"inbox_type": "-1"}, `Attribute inbox_type value must be between 0 and 2147483647, got: -1`},
+		{map[string]string{"inbox_type": "0.5"}, `Attribute inbox_type value must be a whole number between 0 and 2147483647 \(no fraction\)`},
+		{map[string]string{"name": `""`}, `Attribute name must not be an empty string: the API does not tell it apart from none. Leave name out`},
+		{map[string]string{"avatar_url": `""`}, `Attribute avatar_url must not be an empty string`},
+		{map[string]string{"description": `""`}, `Attribute description must not be an empty string`},
+		{map[string]string{"notice": `""`}, `Attribute notice must not be an empty string`},
+		{map[string]string{"ext": `{ "" = "x" }`}, `Attribute ext has an empty key: every extension field needs a name`},
+		{map[string]string{"idempotency_key": `""`}, `Attribute idempotency_key string length must be between 1 and 128, got: 0`},
+		{map[string]string{"idempotency_key": `"` + strings.Repeat("k", 129) + `"`}, `Attribute idempotency_key string length must be between 1 and 128, got: 129`},
+		{map[string]string{"deletion_protection": `"maybe"`}, `Inappropriate value for attribute "deletion_protection"`},
+	}
+	var steps []resource.TestStep
+	for _, c := range cases {
+		steps = append(steps, resource.TestStep{Config: config(c.set), PlanOnly: true, ExpectError: wrapped(c.want)})
+	}
+	// Last, a valid plan: what the errors were measured against plans.
+	steps = append(steps, resource.TestStep{Config: config(nil), PlanOnly: true, ExpectNonEmptyPlan: true})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps:                    steps,
+	})
+	expectNoRequest(t, emu)()
+}
+
+// Import IDs that are not APP_ID/CONVERSATION_SHORT_ID, a conversation
+// that does not exist and a one-to-one chat are refused.
+func TestAccConversation_importErrors(t *testing.T) {
+	_, url := newConvEmulator(t, emulator.Options{})
+	config := conversationConfig(`
+  app_id        = 100001
+  owner_user_id = 10001`)
+	step := func(id, want string) resource.TestStep {
+		return resource.TestStep{Config: config, ResourceName: convAddr, ImportState: true, ImportStateId: id, ExpectError: wrapped(want)}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			{Config: "locals {\n  nothing = true\n}\n"}, // a state to import into
+			step("7000000000000000001", `Expected an import ID of the form APP_ID/CONVERSATION_SHORT_ID`),
+			step("100001/x", `its CONVERSATION_SHORT_ID, "x", must be a whole number`),
+			step("0/7000000000000000001", `its APP_ID, "0", must be a whole number between 1 and 2147483647`),
+			step("100001/999", `Cannot import non-existent remote object`),
+			step("100001/44", `Cannot import non-existent remote object`), // dissolved
+			step("100001/42", `Conversation 42 is of type 1 \(1 is a one-to-one chat\)`),
+			{Config: "locals {\n  nothing = true\n}\n"}, // the last step must not expect an error
+		},
+	})
+}
+
+// The sample group imports through an import block with every value from
+// the API: a configuration that says the same plans no change.
+func TestAccConversation_importBlock(t *testing.T) {
+	_, url := newConvEmulator(t, emulator.Options{})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			{
+				Config: conversationConfig(`
+  app_id        = 100001
+  owner_user_id = 9007199254740993
+  name          = "infra-oncall"
+  description   = "On-call rotation"
+  notice        = "Page the owner first"
+  avatar_url    = "https://example.com/oncall.png"
+  ext           = { env = "prod" }`),
+				ResourceName:    convAddr,
+				ImportState:     true,
+				ImportStateId:   "100001/7000000000000000001",
+				ImportStateKind: resource.ImportBlockWithID,
+				ImportPlanChecks: resource.ImportPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectKnownValue(convAddr, tfjsonpath.New("conversation_short_id"), knownvalue.Int64Exact(7000000000000000001)),
+					plancheck.ExpectKnownValue(convAddr, tfjsonpath.New("owner_user_id"), knownvalue.Int64Exact(emulator.SampleBigUserID)),
+					plancheck.ExpectKnownValue(convAddr, tfjsonpath.New("deletion_protection"), knownvalue.Bool(true)),
+					plancheck.ExpectKnownValue(convAddr, tfjsonpath.New("create_time_rfc3339"), knownvalue.StringExact("2020-09-13T12:26:40Z")),
+				}},
+			},
+		},
+	})
+}
