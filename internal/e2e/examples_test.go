@@ -56,6 +56,7 @@ func TestAccExamples(t *testing.T) {
 			"bot_conversations": map[string]any{"7000000000000000001": "platform-oncall"}}},
 		{dir: "data-sources/volcrtc_conversation_block_list", outputs: map[string]any{
 			"muted_until": map[string]any{"10002": "2030-01-01T00:00:00Z"}}},
+		{dir: "resources/volcrtc_conversation"},
 		{dir: "whole-conversation", outputs: map[string]any{
 			"conversation_name": "platform-oncall", "owner_user_id": 10001.0, "member_count": 3.0,
 			"badges": []any{"10001: NickName1 [owner]", "10002: NickName2 [member]", "9007199254740993: Admin with an ID above 2^53 [admin]"},
@@ -119,12 +120,12 @@ func TestAccExamples(t *testing.T) {
 }
 
 // exampleDirs are the example configurations: each directory of examples/
-// and of its data-sources/ and ephemeral-resources/ (the docs' snippets),
-// but the provider block's snippet.
+// and of its data-sources/, resources/ and ephemeral-resources/ (the docs'
+// snippets), but the provider block's snippet.
 func exampleDirs(t *testing.T) []string {
 	t.Helper()
 	var dirs []string
-	for _, parent := range []string{"", "data-sources", "ephemeral-resources"} {
+	for _, parent := range []string{"", "data-sources", "resources", "ephemeral-resources"} {
 		entries, err := os.ReadDir(filepath.Join("../../examples", parent))
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
@@ -134,7 +135,7 @@ func exampleDirs(t *testing.T) []string {
 		}
 		for _, e := range entries {
 			name := filepath.ToSlash(filepath.Join(parent, e.Name()))
-			if e.IsDir() && name != "provider" && name != "data-sources" && name != "ephemeral-resources" {
+			if e.IsDir() && name != "provider" && name != "data-sources" && name != "resources" && name != "ephemeral-resources" {
 				dirs = append(dirs, name)
 			}
 		}

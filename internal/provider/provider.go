@@ -85,7 +85,7 @@ func (p *volcrtcProvider) Metadata(_ context.Context, _ provider.MetadataRequest
 func (p *volcrtcProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Reads the state of Volcengine RTC instant-messaging (IM) conversations " +
+		MarkdownDescription: "Manages Volcengine RTC instant-messaging (IM) conversations and reads their state " +
 			"through the IM OpenAPI. Every argument falls back to an environment variable; a value in " +
 			"the provider block wins over the environment.",
 		Attributes: map[string]schema.Attribute{

@@ -19,6 +19,7 @@ import (
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator/emulatortest"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
 
 const convAddr = "volcrtc_conversation.test"
@@ -505,4 +506,281 @@ func TestAccConversation_importBlock(t *testing.T) {
 			},
 		},
 	})
+}
+
+// Lost answers of a create: the client's retries send the same key, and
+// the API's Exist gives back the conversation the lost attempt made.
+func TestAccConversation_lostCreateAnswer(t *testing.T) {
+	for name, fault := range map[string]emulator.Fault{"bad gateway": emulator.FaultBadGateway, "connection cut": {}} {
+		t.Run(name, func(t *testing.T) {
+			emu, url := newConvEmulator(t, emulator.Options{})
+			app := int64(emulator.SampleAppID)
+			emu.LoseAnswers("CreateConversation", 2, fault)
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: factories(sampleEnv(url)),
+				Steps: []resource.TestStep{{
+					Config: conversationConfig(`
+  app_id              = 100001
+  type                = "live_group"
+  owner_user_id       = 10001
+  name                = "town-hall"
+  deletion_protection = false`),
+					ConfigStateChecks: []statecheck.StateCheck{
+						statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("type"), knownvalue.StringExact("live_group")),
+					},
+					Check: func(s *terraform.State) error {
+						c, err := onlyLive(emu, app)
+						if err != nil {
+							return err
+						}
+						if len(createdIn(emu, app)) != 1 || *c.ConversationType != 100 || stateAttr(s, "id") != fmt.Sprintf("%d/%d", app, c.ConversationShortID) {
+							return fmt.Errorf("created %+v, state id %s", createdIn(emu, app), stateAttr(s, "id"))
+						}
+						creates := requestsOf(emu, "CreateConversation")
+						if len(creates) != 3 {
+							return fmt.Errorf("%d CreateConversation calls, want 3 (two answers lost)", len(creates))
+						}
+						for _, c := range creates {
+							if c["IdempotentId"] != stateAttr(s, "create_idempotency_key") {
+								return fmt.Errorf("a retry sent IdempotentId %v, the plan's is %s", c["IdempotentId"], stateAttr(s, "create_idempotency_key"))
+							}
+						}
+						return nil
+					},
+				}},
+			})
+		})
+	}
+}
+
+// When the create's answer is lost beyond its retries, nothing is in
+// state and the error names the key; applying again with that key (the
+// user's, or the generated one set as idempotency_key) finds the
+// conversation: one, never two.
+func TestAccConversation_lostCreateAnswerBeyondRetries(t *testing.T) {
+	const noRetries = "provider \"volcrtc\" {\n  max_retries = 0\n}\n"
+	t.Run("user key", func(t *testing.T) {
+		emu, url := newConvEmulator(t, emulator.Options{})
+		app := int64(emulator.SampleAppID)
+		emu.LoseAnswers("CreateConversation", 1, emulator.FaultUnavailable)
+		config := noRetries + conversationConfig(`
+  app_id              = 100001
+  owner_user_id       = 10001
+  name                = "incident"
+  idempotency_key     = "incident-2026-12-01"
+  deletion_protection = false`)
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: factories(sampleEnv(url)),
+			Steps: []resource.TestStep{
+				{
+					Config: config,
+					ExpectError: wrapped(`Cannot create the conversation: ServiceUnavailable .* The API may have created it before the ` +
+						`answer was lost. Nothing was saved to state; apply again: the create sends idempotency_key "incident-2026-12-01" again`),
+				},
+				{
+					Config: config,
+					Check: func(s *terraform.State) error {
+						c, err := onlyLive(emu, app)
+						if err != nil {
+							return err
+						}
+						if len(createdIn(emu, app)) != 1 || stateAttr(s, "id") != fmt.Sprintf("%d/%d", app, c.ConversationShortID) {
+							return fmt.Errorf("created %+v, state id %s", createdIn(emu, app), stateAttr(s, "id"))
+						}
+						return nil
+					},
+				},
+			},
+		})
+	})
+	t.Run("generated key", func(t *testing.T) {
+		emu, url := newConvEmulator(t, emulator.Options{})
+		app := int64(emulator.SampleAppID)
+		emu.LoseAnswers("CreateConversation", 1, emulator.FaultUnavailable)
+		body := `
+  app_id              = 100001
+  owner_user_id       = 10001
+  name                = "incident"
+  deletion_protection = false`
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: factories(sampleEnv(url)),
+			Steps: []resource.TestStep{
+				{
+					Config:      noRetries + conversationConfig(body),
+					ExpectError: wrapped(`every attempt sent IdempotentId "tf-[0-9a-f]{32}". .* set idempotency_key = "tf-[0-9a-f]{32}" in this resource, then apply`),
+				},
+				{
+					// As the error says: the key it named, set in the configuration.
+					PreConfig: func() {
+						creates := requestsOf(emu, "CreateConversation")
+						if len(creates) != 1 {
+							t.Fatalf("%d CreateConversation calls, want 1", len(creates))
+						}
+						t.Setenv("TF_VAR_key", creates[0]["IdempotentId"].(string))
+					},
+					Config: noRetries + "variable \"key\" {\n  type = string\n}\n" + conversationConfig(body+"\n  idempotency_key = var.key"),
+					Check: func(*terraform.State) error {
+						if n := len(createdIn(emu, app)); n != 1 {
+							return fmt.Errorf("%d conversations created, want 1", n)
+						}
+						_, err := onlyLive(emu, app)
+						return err
+					},
+				},
+			},
+		})
+	})
+}
+
+// A conversation that already exists with the user's key is adopted and
+// brought to the configuration: nothing is created.
+func TestAccConversation_existingKeyAdopted(t *testing.T) {
+	emu, url := newConvEmulator(t, emulator.Options{})
+	app := int64(emulator.SampleAppID)
+	client := testClient(t, url)
+	out, err := client.CreateConversation(t.Context(), imclient.CreateConversationInput{AppID: emulator.SampleAppID, OwnerUserID: 10001,
+		Type: imclient.ConversationTypeGroup, Name: ptrTo("old name"), IdempotentID: "team-alpha"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{{
+			PreConfig: emu.ResetRequests,
+			Config: conversationConfig(`
+  app_id              = 100001
+  owner_user_id       = 10001
+  name                = "team-alpha"
+  idempotency_key     = "team-alpha"
+  deletion_protection = false`),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("id"), knownvalue.StringExact(fmt.Sprintf("%d/%d", app, out.ConversationShortID))),
+				statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("name"), knownvalue.StringExact("team-alpha")),
+				statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("create_idempotency_key"), knownvalue.StringExact("team-alpha")),
+			},
+			Check: func(*terraform.State) error {
+				c, err := onlyLive(emu, app)
+				if err != nil {
+					return err
+				}
+				if len(createdIn(emu, app)) != 1 || *c.Name != "team-alpha" {
+					return fmt.Errorf("created %+v", createdIn(emu, app))
+				}
+				if n := len(requestsOf(emu, "ModifyConversation")); n != 1 {
+					return fmt.Errorf("%d ModifyConversation calls, want 1 (the name)", n)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+// An update whose answer was lost after the API made it: the error says
+// so, the state records what the API has, and the next plan is empty.
+func TestAccConversation_lostUpdateAnswer(t *testing.T) {
+	emu, url := newConvEmulator(t, emulator.Options{})
+	config := func(name string) string {
+		return "provider \"volcrtc\" {\n  max_retries = 0\n}\n" + conversationConfig(`
+  app_id              = 100001
+  owner_user_id       = 10001
+  name                = "`+name+`"
+  deletion_protection = false`)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			{Config: config("before")},
+			{
+				PreConfig:   func() { emu.LoseAnswers("ModifyConversation", 1, emulator.FaultUnavailable) },
+				Config:      config("after"),
+				ExpectError: wrapped(`Cannot update the conversation: ServiceUnavailable .* The state records the conversation as the API reports it now`),
+			},
+			{
+				Config: config("after"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+		},
+	})
+}
+
+// An API that merges ext keeps a removed key: the error names ext and
+// both values, the state holds what the API has, and a configuration that
+// says so plans nothing.
+func TestAccConversation_readBack(t *testing.T) {
+	_, url := newConvEmulator(t, emulator.Options{MergeExt: true})
+	config := func(ext string) string {
+		return conversationConfig(`
+  app_id              = 100001
+  owner_user_id       = 10001
+  ext                 = ` + ext + `
+  deletion_protection = false`)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			{Config: config(`{ a = "1", b = "2" }`)},
+			{
+				Config: config(`{ a = "1" }`),
+				ExpectError: wrapped(`The API kept a different value than planned .* After the change, the API reports ext = ` +
+					`\{"a" = "1", "b" = "2"\}, but the plan said \{"a" = "1"\}. The state now holds what the API reports`),
+			},
+			{
+				Config: config(`{ a = "1", b = "2" }`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectEmptyPlan(),
+				}},
+			},
+		},
+	})
+}
+
+// A conversation dissolved outside Terraform leaves the state with a
+// warning, and the plan creates it again.
+func TestAccConversation_dissolvedOutside(t *testing.T) {
+	emu, url := newConvEmulator(t, emulator.Options{})
+	app := int64(emulator.SampleAppID)
+	config := conversationConfig(`
+  app_id              = 100001
+  owner_user_id       = 10001
+  name                = "ephemeral-team"
+  deletion_protection = false`)
+	var first string
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			{Config: config, Check: func(s *terraform.State) error { first = stateAttr(s, "id"); return nil }},
+			{
+				PreConfig: func() {
+					if err := emu.UpdateConversation(app, idOf(first), func(c *emulator.Conversation) { c.Status = ptrTo(int64(1)) }); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(convAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: func(s *terraform.State) error {
+					if len(createdIn(emu, app)) != 2 || stateAttr(s, "id") == first {
+						return fmt.Errorf("created %+v, state id %s", createdIn(emu, app), stateAttr(s, "id"))
+					}
+					_, err := onlyLive(emu, app)
+					return err
+				},
+			},
+		},
+	})
+}
+
+// testClient is an API client of the emulator at url, as someone outside
+// Terraform would use one.
+func testClient(t *testing.T, url string) *imclient.Client {
+	t.Helper()
+	c, err := imclient.New(imclient.Config{AccessKey: emulator.SampleAccessKey, SecretKey: emulator.SampleSecretKey,
+		Endpoint: url, BudgetScope: imclient.ScopeProcess})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
