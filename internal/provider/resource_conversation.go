@@ -121,7 +121,8 @@ func (r *conversationResource) Schema(_ context.Context, _ resource.SchemaReques
 			},
 			"owner_user_id": schema.NumberAttribute{
 				MarkdownDescription: "User ID of the owner (a positive 64-bit whole number). Changing it transfers ownership " +
-					"in place (`ModifyConversation`); the conversation is destroyed as its owner.",
+					"in place (`ModifyConversation`) to a user who must already be a member; the conversation is destroyed " +
+					"as its owner.",
 				Required:   true,
 				Validators: []validator.Number{wholeNumber{1, math.MaxInt64}},
 			},
@@ -157,9 +158,8 @@ func (r *conversationResource) Schema(_ context.Context, _ resource.SchemaReques
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
 			},
 			"create_idempotency_key": schema.StringAttribute{
-				MarkdownDescription: "The `IdempotentId` the create sent: `idempotency_key`, or one the provider generated " +
-					"when it planned the create (shown in the plan, and reused by every retry of the create). Null for an " +
-					"imported conversation.",
+				MarkdownDescription: "The `IdempotentId` the create sent, and every retry of it: `idempotency_key`, or one " +
+					"the provider generated for that create (`tf-` and 32 hex digits). Null for an imported conversation.",
 				Computed: true,
 			},
 			"deletion_protection": schema.BoolAttribute{
@@ -199,30 +199,23 @@ func (r *conversationResource) Schema(_ context.Context, _ resource.SchemaReques
 	}
 }
 
-// ModifyPlan generates the create's idempotency key and enforces
-// deletion protection, both at plan time.
+// ModifyPlan plans the create's idempotency key and enforces deletion
+// protection at plan time.
 func (r *conversationResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.State.Raw.IsNull() {
 		if req.Plan.Raw.IsNull() {
 			return
 		}
-		// A create: the key goes into the plan, so a saved plan applied
-		// again after a crash sends the same one.
+		// A create: the user's key is the one it sends. A generated key
+		// cannot be planned: Terraform plans again during apply and refuses
+		// a known value that changed, so Create generates it.
 		var key types.String
 		resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("idempotency_key"), &key)...)
 		if resp.Diagnostics.HasError() {
 			return
 		}
-		switch {
-		case key.IsUnknown():
+		if key.IsNull() {
 			key = types.StringUnknown()
-		case key.IsNull():
-			generated, err := newIdempotencyKey()
-			if err != nil {
-				resp.Diagnostics.AddError("Cannot generate an idempotency key", err.Error())
-				return
-			}
-			key = types.StringValue(generated)
 		}
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("create_idempotency_key"), key)...)
 		return
@@ -244,17 +237,34 @@ func (r *conversationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	// An update keeps the key the create sent (null after an import).
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("create_idempotency_key"), prior.CreateIdempotencyKey)...)
-	if protected && len(resp.RequiresReplace) > 0 {
-		names := make([]string, 0, len(resp.RequiresReplace))
-		for _, p := range resp.RequiresReplace {
-			names = append(names, p.String())
+	if !protected {
+		return
+	}
+	// The schema's RequiresReplace is not passed to this method: compare
+	// the arguments that force a new conversation here.
+	var plan conversationModel
+	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
+		return
+	}
+	var names []string
+	for _, a := range []struct {
+		name        string
+		plan, prior attr.Value
+	}{
+		{"app_id", plan.AppID, prior.AppID}, {"type", plan.Type, prior.Type},
+		{"inbox_type", plan.InboxType, prior.InboxType}, {"idempotency_key", plan.IdempotencyKey, prior.IdempotencyKey},
+	} {
+		// An unknown value may still replace it: Delete refuses then.
+		if !a.plan.IsUnknown() && !a.plan.Equal(a.prior) {
+			names = append(names, a.name)
 		}
-		sort.Strings(names)
-		resp.Diagnostics.AddAttributeError(resp.RequiresReplace[0], "Deletion protection is on",
+	}
+	if len(names) > 0 {
+		resp.Diagnostics.AddAttributeError(path.Root(names[0]), "Deletion protection is on",
 			fmt.Sprintf("Changing %s replaces conversation %s: it would be destroyed and a new one created. It has "+
-				"deletion_protection = true, so the plan stops here. To replace it, set deletion_protection = false "+
-				"alone and apply, then make this change; or keep the conversation and undo the change.",
-				strings.Join(names, ", "), prior.ID.ValueString()))
+				"deletion_protection = true, so the plan stops here and nothing was called. To replace it, set "+
+				"deletion_protection = false alone and apply, then make this change; or keep the conversation and undo "+
+				"the change.", strings.Join(names, ", "), prior.ID.ValueString()))
 	}
 }
 
@@ -277,20 +287,18 @@ func (r *conversationResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	defer c.stop()
-	key := plan.CreateIdempotencyKey.ValueString()
-	if plan.CreateIdempotencyKey.IsUnknown() || key == "" {
-		// Planned before the key was known (a CLI that did not plan again
-		// at apply): the user's key, else one for this create.
-		key = plan.IdempotencyKey.ValueString()
-		if key == "" {
-			var err error
-			if key, err = newIdempotencyKey(); err != nil {
-				resp.Diagnostics.AddError("Cannot generate an idempotency key", err.Error())
-				return
-			}
+	// The user's key, or one for this create, which every retry of it
+	// sends (the client retries inside CreateConversation).
+	key := plan.IdempotencyKey.ValueString()
+	if plan.IdempotencyKey.IsNull() {
+		var err error
+		if key, err = newIdempotencyKey(); err != nil {
+			resp.Diagnostics.AddError("Cannot generate an idempotency key", err.Error())
+			return
 		}
-		plan.CreateIdempotencyKey = types.StringValue(key)
 	}
+	plan.CreateIdempotencyKey = types.StringValue(key)
+	tflog.Info(c.ctx, "creating a conversation", map[string]any{"idempotent_id": key})
 	userKey := !plan.IdempotencyKey.IsNull()
 	in := imclient.CreateConversationInput{
 		AppID: int32(int64Of(plan.AppID)), OwnerUserID: int64Of(plan.OwnerUserID),
@@ -496,6 +504,10 @@ func (r *conversationResource) Update(ctx context.Context, req resource.UpdateRe
 				resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 				done = "The state records the conversation as the API reports it now, so the next plan shows what is left to change."
 			}
+		}
+		if mod.OwnerUserID != nil && isAPICode(err, "ParticipantNotInConversation") {
+			done += fmt.Sprintf(" Ownership goes only to a member: add user %d to the conversation first (for example with "+
+				"volcrtc_conversation_members, and depends_on), then transfer it.", *mod.OwnerUserID)
 		}
 		resp.Diagnostics.Append(writeError(err, "update the conversation", done))
 		return

@@ -122,9 +122,7 @@ func TestAccConversation_lifecycle(t *testing.T) {
   deletion_protection = false`),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(convAddr, plancheck.ResourceActionCreate),
-					// The key is in the plan, so a saved plan applied twice sends it twice.
-					plancheck.ExpectKnownValue(convAddr, tfjsonpath.New("create_idempotency_key"),
-						knownvalue.StringRegexp(regexp.MustCompile(`^tf-[0-9a-f]{32}$`))),
+					plancheck.ExpectUnknownValue(convAddr, tfjsonpath.New("create_idempotency_key")),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("type"), knownvalue.StringExact("group")),
@@ -136,6 +134,8 @@ func TestAccConversation_lifecycle(t *testing.T) {
 					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("ext"), knownvalue.MapExact(map[string]knownvalue.Check{
 						"team": knownvalue.StringExact("infra"), "tier": knownvalue.StringExact("1")})),
 					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("idempotency_key"), knownvalue.Null()),
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("create_idempotency_key"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^tf-[0-9a-f]{32}$`))),
 					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("conversation_short_id"), knownvalue.NotNull()),
 					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("create_time_rfc3339"),
 						knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))),
@@ -161,8 +161,13 @@ func TestAccConversation_lifecycle(t *testing.T) {
 			},
 			{
 				// In place: a new name, notice removed (cleared), a description
-				// added, one ext key removed, ownership transferred.
-				PreConfig: emu.ResetRequests,
+				// added, one ext key removed, ownership transferred to a member.
+				PreConfig: func() {
+					if err := emu.SetMember(app, idOf(firstID), emulator.Participant{ParticipantUserID: 10002, Operator: 10001}); err != nil {
+						t.Fatal(err)
+					}
+					emu.ResetRequests()
+				},
 				Config: conversationConfig(`
   app_id              = 100001
   owner_user_id       = 10002
@@ -351,7 +356,7 @@ func TestAccConversation_deletionProtection(t *testing.T) {
 				PreConfig:   emu.ResetRequests,
 				Config:      protected,
 				Destroy:     true,
-				ExpectError: wrapped(`Deletion protection is on .* has deletion_protection = true, so it is not destroyed and nothing was called. To destroy it, set deletion_protection = false, apply, then destroy`),
+				ExpectError: wrapped(`(?s)Deletion protection is on .* has deletion_protection = true, so it is not destroyed and nothing was called. To destroy it, set deletion_protection = false, apply, then destroy`),
 			},
 			{
 				Config: conversationConfig(`
@@ -359,7 +364,7 @@ func TestAccConversation_deletionProtection(t *testing.T) {
   type          = "live_group"
   owner_user_id = 10001
   name          = "keep-me"`),
-				ExpectError: wrapped(`Deletion protection is on .* Changing type replaces conversation 100001/\d+`),
+				ExpectError: wrapped(`(?s)Deletion protection is on .* Changing type replaces conversation 100001/\d+`),
 			},
 			{
 				// Turning protection off in the same apply does not help: the
@@ -574,7 +579,7 @@ func TestAccConversation_lostCreateAnswerBeyondRetries(t *testing.T) {
 			Steps: []resource.TestStep{
 				{
 					Config: config,
-					ExpectError: wrapped(`Cannot create the conversation: ServiceUnavailable .* The API may have created it before the ` +
+					ExpectError: wrapped(`(?s)Cannot create the conversation: ServiceUnavailable .* The API may have created it before the ` +
 						`answer was lost. Nothing was saved to state; apply again: the create sends idempotency_key "incident-2026-12-01" again`),
 				},
 				{
@@ -607,7 +612,7 @@ func TestAccConversation_lostCreateAnswerBeyondRetries(t *testing.T) {
 			Steps: []resource.TestStep{
 				{
 					Config:      noRetries + conversationConfig(body),
-					ExpectError: wrapped(`every attempt sent IdempotentId "tf-[0-9a-f]{32}". .* set idempotency_key = "tf-[0-9a-f]{32}" in this resource, then apply`),
+					ExpectError: wrapped(`(?s)every attempt sent IdempotentId "tf-[0-9a-f]{32}". .* set idempotency_key = "tf-[0-9a-f]{32}" in this resource, then apply`),
 				},
 				{
 					// As the error says: the key it named, set in the configuration.
@@ -693,7 +698,7 @@ func TestAccConversation_lostUpdateAnswer(t *testing.T) {
 			{
 				PreConfig:   func() { emu.LoseAnswers("ModifyConversation", 1, emulator.FaultUnavailable) },
 				Config:      config("after"),
-				ExpectError: wrapped(`Cannot update the conversation: ServiceUnavailable .* The state records the conversation as the API reports it now`),
+				ExpectError: wrapped(`(?s)Cannot update the conversation: ServiceUnavailable .* The state records the conversation as the API reports it now`),
 			},
 			{
 				Config: config("after"),
@@ -723,7 +728,7 @@ func TestAccConversation_readBack(t *testing.T) {
 			{Config: config(`{ a = "1", b = "2" }`)},
 			{
 				Config: config(`{ a = "1" }`),
-				ExpectError: wrapped(`The API kept a different value than planned .* After the change, the API reports ext = ` +
+				ExpectError: wrapped(`(?s)The API kept a different value than planned .* After the change, the API reports ext = ` +
 					`\{"a" = "1", "b" = "2"\}, but the plan said \{"a" = "1"\}. The state now holds what the API reports`),
 			},
 			{
