@@ -3,8 +3,8 @@
 
 # Terraform 1.5+ / OpenTofu 1.5+: import an existing group by
 # APP_ID/CONVERSATION_SHORT_ID. With a configuration that says what the API
-# has, the plan imports it and changes nothing; `terraform plan
-# -generate-config-out=generated.tf` writes that configuration for you.
+# has, the plan imports it and changes nothing. Without the resource
+# block, `terraform plan -generate-config-out=generated.tf` writes one.
 import {
   to = volcrtc_conversation.oncall
   id = "100001/7000000000000000001"
