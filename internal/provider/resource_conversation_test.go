@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -788,4 +789,64 @@ func testClient(t *testing.T, url string) *imclient.Client {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// Against the real API (see realapi_test.go): a group created, renamed,
+// imported and destroyed in the test app, owned by the first of
+// VOLCRTC_TEST_MEMBER_IDS.
+func TestAccRealAPI_conversation(t *testing.T) { testRealConversation(t, requireRealAPI(t)) }
+
+// The same case against the emulator, through the same variables.
+func TestAccRealAPIHarness_conversation(t *testing.T) {
+	_, url := newEmulator(t, emulator.Options{})
+	for k, v := range map[string]string{
+		EnvAccessKey: emulator.SampleAccessKey, EnvSecretKey: emulator.SampleSecretKey, EnvEndpoint: url,
+		EnvSessionToken: "", EnvRegion: "",
+		"VOLCRTC_TEST_APP_ID":          "100001",
+		"VOLCRTC_TEST_CONVERSATION_ID": "7000000000000000001",
+		"VOLCRTC_TEST_MEMBER_IDS":      "10001",
+	} {
+		t.Setenv(k, v)
+	}
+	testRealConversation(t, requireRealAPI(t))
+}
+
+func testRealConversation(t *testing.T, rt realTarget) {
+	name := fmt.Sprintf("volcrtc-acc-%d", time.Now().UnixNano())
+	config := func(name string) string {
+		return conversationConfig(fmt.Sprintf(`
+  app_id              = %s
+  owner_user_id       = %d
+  name                = %q
+  ext                 = { purpose = "terraform-provider-volcrtc acceptance test" }
+  deletion_protection = false`, rt.appID, rt.members[0], name))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: realFactories(),
+		Steps: []resource.TestStep{
+			{
+				Config: config(name),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("owner_user_id"), knownvalue.Int64Exact(rt.members[0])),
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("type"), knownvalue.StringExact("group")),
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("name"), knownvalue.StringExact(name)),
+				},
+			},
+			{
+				Config: config(name + "-renamed"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(convAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("name"), knownvalue.StringExact(name+"-renamed")),
+				},
+			},
+			{
+				ResourceName:            convAddr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"deletion_protection", "create_idempotency_key"},
+			},
+		},
+	})
 }
