@@ -622,7 +622,11 @@ func TestAccConversation_lostCreateAnswerBeyondRetries(t *testing.T) {
 						if len(creates) != 1 {
 							t.Fatalf("%d CreateConversation calls, want 1", len(creates))
 						}
-						t.Setenv("TF_VAR_key", creates[0]["IdempotentId"].(string))
+						key, ok := creates[0]["IdempotentId"].(string)
+						if !ok {
+							t.Fatalf("CreateConversation sent IdempotentId %v", creates[0]["IdempotentId"])
+						}
+						t.Setenv("TF_VAR_key", key)
 					},
 					Config: noRetries + "variable \"key\" {\n  type = string\n}\n" + conversationConfig(body+"\n  idempotency_key = var.key"),
 					Check: func(*terraform.State) error {
