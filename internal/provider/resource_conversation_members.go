@@ -161,25 +161,27 @@ func modelOf(f memberFields, like *memberModel) memberModel {
 	return m
 }
 
-// describeFields names what differs between want and got, one
-// "attr: planned X, the API has Y" per field, with prefix the member's
-// path (as members["10001"]).
-func describeFields(prefix string, want, got memberFields) []string {
-	var out []string
-	add := func(name, w, g string) {
-		out = append(out, fmt.Sprintf("%s%s: planned %s, the API has %s", prefix, name, w, g))
-	}
+// fieldDiff is one field the API holds otherwise than planned, both
+// values written as HCL would.
+type fieldDiff struct {
+	name, planned, got string
+}
+
+// diffFields lists the fields that differ between want and got, in
+// schema order.
+func diffFields(want, got memberFields) []fieldDiff {
+	var out []fieldDiff
 	if want.Role != got.Role {
-		add("role", strconv.Quote(roleName(want.Role)), strconv.Quote(roleName(got.Role)))
+		out = append(out, fieldDiff{"role", strconv.Quote(roleName(want.Role)), strconv.Quote(roleName(got.Role))})
 	}
 	if want.NickName != got.NickName {
-		add("nick_name", strconv.Quote(want.NickName), strconv.Quote(got.NickName))
+		out = append(out, fieldDiff{"nick_name", strconv.Quote(want.NickName), strconv.Quote(got.NickName)})
 	}
 	if want.Level != got.Level {
-		add("level", strconv.FormatInt(want.Level, 10), strconv.FormatInt(got.Level, 10))
+		out = append(out, fieldDiff{"level", strconv.FormatInt(want.Level, 10), strconv.FormatInt(got.Level, 10)})
 	}
 	if !(memberFields{Ext: want.Ext}).equal(memberFields{Ext: got.Ext}) {
-		add("ext", extText(want.Ext), extText(got.Ext))
+		out = append(out, fieldDiff{"ext", extText(want.Ext), extText(got.Ext)})
 	}
 	return out
 }
@@ -423,21 +425,4 @@ func idList(ids []int64, limit int) string {
 		parts = append(parts, strconv.FormatInt(id, 10))
 	}
 	return strings.Join(parts, ", ")
-}
-
-// importIDs reads n positive whole numbers separated by slashes.
-func importIDs(id string, n int) ([]int64, bool) {
-	parts := strings.Split(id, "/")
-	if len(parts) != n {
-		return nil, false
-	}
-	out := make([]int64, n)
-	for i, p := range parts {
-		v, ok := parseUserID(p)
-		if !ok {
-			return nil, false
-		}
-		out[i] = v
-	}
-	return out, true
 }

@@ -190,27 +190,19 @@ func TestFieldsFromAPIReadsAbsentAsZero(t *testing.T) {
 	}
 }
 
-func TestDescribeFields(t *testing.T) {
-	got := describeFields(`members["5"].`, fields(roleAdmin, "a", 1, map[string]string{"k": "v"}),
+func TestDiffFields(t *testing.T) {
+	got := diffFields(fields(roleAdmin, "a", 1, map[string]string{"k": "v"}),
 		fields(roleMember, "b", 2, map[string]string{"k": "v", "old": "x"}))
-	want := []string{
-		`members["5"].role: planned "admin", the API has "member"`,
-		`members["5"].nick_name: planned "a", the API has "b"`,
-		`members["5"].level: planned 1, the API has 2`,
-		`members["5"].ext: planned {"k" = "v"}, the API has {"k" = "v", "old" = "x"}`,
+	want := []fieldDiff{
+		{"role", `"admin"`, `"member"`},
+		{"nick_name", `"a"`, `"b"`},
+		{"level", "1", "2"},
+		{"ext", `{"k" = "v"}`, `{"k" = "v", "old" = "x"}`},
 	}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("describeFields:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		t.Errorf("diffFields:\n%v\nwant\n%v", got, want)
 	}
-}
-
-func TestImportIDs(t *testing.T) {
-	if ids, ok := importIDs("100001/7000000000000000001", 2); !ok || ids[0] != 100001 || ids[1] != 7000000000000000001 {
-		t.Errorf("good ID: %v %v", ids, ok)
-	}
-	for _, bad := range []string{"", "1", "1/2/3", "1/x", "0/5", "1//2", "1/ 2"} {
-		if _, ok := importIDs(bad, 2); ok {
-			t.Errorf("importIDs(%q) accepted", bad)
-		}
+	if d := diffFields(fields(0, "", 0, nil), fields(0, "", 0, map[string]string{})); d != nil {
+		t.Errorf("no ext and an empty ext differ: %v", d)
 	}
 }
