@@ -263,7 +263,7 @@ func (p *volcrtcProvider) EphemeralResources(context.Context) []func() ephemeral
 }
 
 func (p *volcrtcProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newConversationResource}
+	return []func() resource.Resource{newConversationResource, newMembersResource, newMemberResource}
 }
 
 func userAgent(version, terraformVersion string) string {

@@ -1,0 +1,324 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/numberplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
+)
+
+var (
+	_ resource.Resource                = (*memberResource)(nil)
+	_ resource.ResourceWithConfigure   = (*memberResource)(nil)
+	_ resource.ResourceWithImportState = (*memberResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*memberResource)(nil)
+)
+
+func newMemberResource() resource.Resource { return &memberResource{} }
+
+// memberResource is volcrtc_conversation_member: one member of a group,
+// beside members nobody manages. It reads its member by ID
+// (BatchGetConversationParticipant), never the whole list.
+type memberResource struct {
+	resourceBase
+}
+
+type memberResourceModel struct {
+	ID                  types.String `tfsdk:"id"`
+	AppID               types.Number `tfsdk:"app_id"`
+	ConversationShortID types.Number `tfsdk:"conversation_short_id"`
+	UserID              types.Number `tfsdk:"user_id"`
+	OperatorUserID      types.Number `tfsdk:"operator_user_id"`
+	Role                types.String `tfsdk:"role"`
+	NickName            types.String `tfsdk:"nick_name"`
+	Level               types.Number `tfsdk:"level"`
+	Ext                 types.Map    `tfsdk:"ext"`
+}
+
+func (m memberResourceModel) member() memberModel {
+	return memberModel{Role: m.Role, NickName: m.NickName, Level: m.Level, Ext: m.Ext}
+}
+
+func (m *memberResourceModel) setMember(v memberModel) {
+	m.Role, m.NickName, m.Level, m.Ext = v.Role, v.NickName, v.Level, v.Ext
+}
+
+func (r *memberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_conversation_member"
+}
+
+func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	replace := []planmodifier.Number{numberplanmodifier.RequiresReplace()}
+	attrs := memberAttributes()
+	attrs["id"] = schema.StringAttribute{
+		MarkdownDescription: "`APP_ID/CONVERSATION_SHORT_ID/USER_ID`, the import ID.",
+		Computed:            true,
+		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+	}
+	attrs["app_id"] = schema.NumberAttribute{
+		MarkdownDescription: "ID of the RTC application that owns the conversation (a whole number, 1 to 2147483647). " +
+			"Changing it makes another member.",
+		Required:      true,
+		Validators:    []validator.Number{wholeNumber{1, math.MaxInt32}},
+		PlanModifiers: replace,
+	}
+	attrs["conversation_short_id"] = schema.NumberAttribute{
+		MarkdownDescription: "Short ID of the group (a positive 64-bit whole number). Changing it makes another member " +
+			"(removed from this group, added to the other).",
+		Required:      true,
+		Validators:    []validator.Number{wholeNumber{1, math.MaxInt64}},
+		PlanModifiers: replace,
+	}
+	attrs["user_id"] = schema.NumberAttribute{
+		MarkdownDescription: "The member's user ID (a positive 64-bit whole number). Not the group's owner, who is in " +
+			"the group by owning it. Changing it makes another member.",
+		Required:      true,
+		Validators:    []validator.Number{wholeNumber{1, math.MaxInt64}},
+		PlanModifiers: replace,
+	}
+	attrs["operator_user_id"] = schema.NumberAttribute{
+		MarkdownDescription: "The user the API records as adding, changing and removing the member (a positive 64-bit " +
+			"whole number). Default: the conversation's owner at the time of the change.",
+		Optional:   true,
+		Validators: []validator.Number{wholeNumber{1, math.MaxInt64}},
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "One member of a group conversation, beside members Terraform does not manage: their role, " +
+			"nickname, level and extension fields. Creating it refuses a user who is already a member (the API would " +
+			"silently overwrite their data): import them instead. Do not combine it with `volcrtc_conversation_members` " +
+			"on the same conversation: that resource lists every member and would remove this one.",
+		Attributes: attrs,
+	}
+}
+
+func (r *memberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	ids, diags := parseImportID(req.ID, importAppID, importConversationID, importUserID)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_id"), numberOf(ids[0]))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("conversation_short_id"), numberOf(ids[1]))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), numberOf(ids[2]))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), memberID(int32(ids[0]), ids[1], ids[2]))...)
+}
+
+func memberID(app int32, conv, user int64) string { return fmt.Sprintf("%d/%d/%d", app, conv, user) }
+
+// ModifyPlan checks what needs the API: that the conversation is a group
+// or live group, and that the user is not its owner.
+func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || r.data == nil || r.data.client == nil || req.Plan.Raw.Equal(req.State.Raw) {
+		return
+	}
+	var plan memberResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.AppID.IsUnknown() || plan.ConversationShortID.IsUnknown() || plan.UserID.IsUnknown() {
+		return
+	}
+	ctx, stop := r.data.interruptible(r.data.logContext(ctx))
+	defer stop()
+	lookupMemberGroup(ctx, r.data.client, int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID), int64Of(plan.UserID), &resp.Diagnostics)
+}
+
+// lookupMemberGroup reads the conversation a member is written to: nil,
+// with the error on its attribute, unless it exists, takes members and
+// is not owned by user.
+func lookupMemberGroup(ctx context.Context, client *imclient.Client, app int32, conv, user int64, diags *diag.Diagnostics) *imclient.Conversation {
+	c, err := lookupConversation(ctx, client, app, conv)
+	switch {
+	case err != nil:
+		diags.Append(errorDiagnostic(err))
+		return nil
+	case c == nil:
+		diags.AddAttributeError(path.Root("conversation_short_id"), "Conversation not found",
+			fmt.Sprintf("App %d has no conversation %d (BatchGetConversations does not return it: it never existed, or was "+
+				"dissolved). Check app_id and conversation_short_id.", app, conv))
+		return nil
+	case c.ConversationType != nil && *c.ConversationType == 1:
+		diags.AddAttributeError(path.Root("conversation_short_id"), "Not a group",
+			fmt.Sprintf("Conversation %d is a one-to-one chat (conversation type 1): its two members are fixed, and the "+
+				"API adds and removes members of groups only.", conv))
+		return nil
+	case ownerOf(c) == user:
+		diags.AddAttributeError(path.Root("user_id"), "The owner is not a member to manage",
+			fmt.Sprintf("User %d owns conversation %d and is in it by owning it: ownership belongs to volcrtc_conversation's "+
+				"owner_user_id. Choose another user_id.", user, conv))
+		return nil
+	}
+	return c
+}
+
+// memberTargetOf is where a member is written.
+func memberTargetOf(client *imclient.Client, m memberResourceModel, group *imclient.Conversation) (memberTarget, int64) {
+	t := memberTarget{client: client, app: int32(int64Of(m.AppID)), conv: int64Of(m.ConversationShortID), single: true}
+	if group != nil {
+		t.owner = ownerOf(group)
+	}
+	t.operator = numberOr(m.OperatorUserID, t.owner)
+	return t, int64Of(m.UserID)
+}
+
+func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var st memberResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	op, deferred, diags := r.readCall(ctx, req.ClientCapabilities.DeferralAllowed, "reading the member")
+	resp.Diagnostics.Append(diags...)
+	if deferred {
+		resp.Deferred = &resource.Deferred{Reason: resource.DeferredReasonProviderConfigUnknown}
+		return
+	}
+	if op == nil {
+		return
+	}
+	defer op.stop()
+	client, ctx := op.client, op.ctx
+	t, user := memberTargetOf(client, st, nil)
+	in := imclient.BatchGetParticipantsInput{AppID: t.app, ConversationShortID: t.conv, UserIDs: []int64{user}}
+	found, err := client.BatchGetConversationParticipant(ctx, in)
+	var apiErr *imclient.APIError
+	if errors.As(err, &apiErr) && apiErr.Code == "ConversationNotFound" {
+		found, err = nil, nil
+	}
+	if err != nil {
+		resp.Diagnostics.Append(errorDiagnostic(err))
+		return
+	}
+	byID, _ := indexParticipants(in, found)
+	p, ok := byID[user]
+	if !ok || (p.Status != nil && *p.Status == 1) {
+		resp.Diagnostics.AddWarning("No longer a member",
+			fmt.Sprintf("User %d is not a member of conversation %d any more (they left or were removed, or the "+
+				"conversation is gone): volcrtc_conversation_member was removed from the state, so the plan shows it to be "+
+				"created again.", user, t.conv))
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	prior := st.member()
+	st.setMember(modelOf(fieldsFromAPI(p), &prior))
+	st.ID = types.StringValue(memberID(t.app, t.conv, user))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &st)...)
+}
+
+func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan memberResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	op, diags := r.writeCall(ctx, "adding the member")
+	resp.Diagnostics.Append(diags...)
+	if op == nil {
+		return
+	}
+	defer op.stop()
+	client, ctx := op.client, op.ctx
+	app, conv, user := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID), int64Of(plan.UserID)
+	group := lookupMemberGroup(ctx, client, app, conv, user, &resp.Diagnostics)
+	if group == nil {
+		return
+	}
+	t, _ := memberTargetOf(client, plan, group)
+	have, err := t.readBack(ctx, []int64{user})
+	if err != nil {
+		resp.Diagnostics.Append(errorDiagnostic(err))
+		return
+	}
+	if _, ok := have[user]; ok {
+		id := memberID(app, conv, user)
+		resp.Diagnostics.AddAttributeError(path.Root("user_id"), "Already a member",
+			fmt.Sprintf("User %d is already a member of conversation %d. Adding them again would silently overwrite their "+
+				"role, nickname, level and extension fields, so nothing was changed. To manage this member with Terraform, "+
+				"import them, with\n\n  terraform import volcrtc_conversation_member.<name> %s\n\nor an import block:\n\n"+
+				"  import {\n    to = volcrtc_conversation_member.<name>\n    id = %q\n  }\n\nthen plan to see how their data "+
+				"differs from the configuration.", user, conv, id, id))
+		return
+	}
+	planned := map[int64]memberModel{user: plan.member()}
+	got := t.write(ctx, nil, planned, true, &resp.Diagnostics)
+	if m, ok := got[user]; ok {
+		plan.setMember(m)
+		plan.ID = types.StringValue(memberID(app, conv, user))
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	}
+}
+
+func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, st memberResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	op, diags := r.writeCall(ctx, "changing the member")
+	resp.Diagnostics.Append(diags...)
+	if op == nil {
+		return
+	}
+	defer op.stop()
+	client, ctx := op.client, op.ctx
+	app, conv, user := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID), int64Of(plan.UserID)
+	prior := map[int64]memberModel{user: st.member()}
+	planned := map[int64]memberModel{user: plan.member()}
+	var group *imclient.Conversation
+	if !diffMembers(fieldsOfAll(ctx, prior), fieldsOfAll(ctx, planned)).empty() {
+		if group = lookupMemberGroup(ctx, client, app, conv, user, &resp.Diagnostics); group == nil {
+			return
+		}
+	}
+	t, _ := memberTargetOf(client, plan, group)
+	got := t.write(ctx, prior, planned, false, &resp.Diagnostics)
+	m, ok := got[user]
+	if !ok {
+		// Gone while it was changed: the next plan creates it again.
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	plan.setMember(m)
+	plan.ID = types.StringValue(memberID(app, conv, user))
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *memberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var st memberResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	op, diags := r.writeCall(ctx, "removing the member")
+	resp.Diagnostics.Append(diags...)
+	if op == nil {
+		return
+	}
+	defer op.stop()
+	client, ctx := op.client, op.ctx
+	app, conv, user := int32(int64Of(st.AppID)), int64Of(st.ConversationShortID), int64Of(st.UserID)
+	c, err := lookupConversation(ctx, client, app, conv)
+	if err != nil {
+		resp.Diagnostics.Append(errorDiagnostic(err))
+		return
+	}
+	if c == nil {
+		return // gone with its conversation
+	}
+	t, _ := memberTargetOf(client, st, c)
+	t.write(ctx, map[int64]memberModel{user: st.member()}, nil, false, &resp.Diagnostics)
+}
