@@ -51,18 +51,23 @@ func main() {
 	inProcessOnly := flag.Bool("inprocess-only", false, "only the provider's in-process read of 20,000 IDs")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the in-process read to this file")
 	budgetOnly := flag.Bool("budget-only", false, "only the request budget shared by processes and aliases")
+	membersOnly := flag.Bool("members-only", false, "only volcrtc_conversation_members: adding 2,000 members, changing 500, refreshing")
 	qpsList := flag.String("qps", fmt.Sprintf("%d,100", imclient.DefaultMaxQPS), "max_qps settings to measure the client at")
 	out := flag.String("out", "", "write the output of a full run (every part, with -cli) to this file as well")
 	flag.Parse()
 	var res *results
 	if *out != "" {
-		if *cli == "" || *budgetOnly || *oversizedOnly || *inProcessOnly || *scanOnly || *terraformOnly {
+		if *cli == "" || *budgetOnly || *oversizedOnly || *inProcessOnly || *scanOnly || *terraformOnly || *membersOnly {
 			check(fmt.Errorf("-out records only a full run, with -cli and no -*-only flag"))
 		}
 		res = record()
 	}
 	if *budgetOnly {
 		runBudget(*cli, *pluginDir)
+		return
+	}
+	if *membersOnly {
+		runMembers(*cli, *pluginDir)
 		return
 	}
 	if *oversizedOnly {
@@ -151,6 +156,8 @@ func main() {
 	runScans(parseSizes(*scanSizes), *cli, *pluginDir)
 	fmt.Println()
 	runBudget(*cli, *pluginDir)
+	fmt.Println()
+	runMembers(*cli, *pluginDir)
 	if res != nil {
 		res.write(*out, *cli)
 	}
@@ -279,11 +286,17 @@ const (
 // terraformRun runs the CLI in a fresh directory holding config, with the
 // built provider through dev_overrides and the emulator's credentials.
 func terraformRun(cli, pluginDir, url, name, config string, args ...string) (string, error) {
-	abs, err := filepath.Abs(pluginDir)
-	check(err)
 	work, err := os.MkdirTemp("", "volcrtc-bench-"+name)
 	check(err)
 	defer func() { _ = os.RemoveAll(work) }()
+	return terraformIn(work, cli, pluginDir, url, config, args...)
+}
+
+// terraformIn runs the CLI in work with config as its main.tf, keeping
+// whatever state is there, so that runs can follow one another.
+func terraformIn(work, cli, pluginDir, url, config string, args ...string) (string, error) {
+	abs, err := filepath.Abs(pluginDir)
+	check(err)
 	rc := filepath.Join(work, "cli.tfrc")
 	check(os.WriteFile(rc, []byte(fmt.Sprintf(`provider_installation {
   dev_overrides {
