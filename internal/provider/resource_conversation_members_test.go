@@ -344,6 +344,29 @@ func expectWrites(emu *emulator.Server, add, modify, remove [][]int64) resource.
 	}
 }
 
+// expectOperator checks that every member write since the last reset
+// named operator as the user who acts.
+func expectOperator(emu *emulator.Server, operator int64) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		n := 0
+		for _, r := range emu.Requests() {
+			switch r.Action {
+			case emulator.ActionAddParticipants, emulator.ActionModifyParticipants, emulator.ActionRemoveParticipants:
+				var body struct{ Operator int64 }
+				_ = json.Unmarshal([]byte(r.RawBody), &body)
+				if body.Operator != operator {
+					return fmt.Errorf("%s named operator %d, want %d", r.Action, body.Operator, operator)
+				}
+				n++
+			}
+		}
+		if n == 0 {
+			return fmt.Errorf("no member write to check the operator of")
+		}
+		return nil
+	}
+}
+
 // noWrites fails the test when the emulator received any write.
 func noWrites(t *testing.T, emu *emulator.Server) {
 	t.Helper()
@@ -435,6 +458,7 @@ func TestAccConversationMembers_lifecycle(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(
 					expectMembers(emu, groupA, `2 member - - {}`, `3 admin Cy - {}`, `4 member - 3 {"team" = "a"}`),
 					expectWrites(emu, [][]int64{{2, 3, 4}}, nil, nil),
+					expectOperator(emu, groupOwner),
 				),
 			},
 			{
@@ -443,7 +467,7 @@ func TestAccConversationMembers_lifecycle(t *testing.T) {
     "3" = { nick_name = "Cy" }
     "4" = { level = 3, ext = { team = "a" } }
     "5" = { nick_name = "Eve" }
-  }`),
+  }`, "operator_user_id = 77"),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(membersAddr, plancheck.ResourceActionUpdate),
 					planMembers{before: []string{"2", "3", "4"}, after: []string{"3", "4", "5"}},
@@ -454,6 +478,7 @@ func TestAccConversationMembers_lifecycle(t *testing.T) {
 				Check: resource.ComposeTestCheckFunc(
 					expectMembers(emu, groupA, `3 member Cy - {}`, `4 member - 3 {"team" = "a"}`, `5 member Eve - {}`),
 					expectWrites(emu, [][]int64{{5}}, [][]int64{{3}}, [][]int64{{2}}),
+					expectOperator(emu, 77),
 				),
 			},
 			{
@@ -566,6 +591,28 @@ func TestAccConversationMembers_partialFailure(t *testing.T) {
 					expectMembers(emu, groupA, `2 member - - {}`, `3 member - - {}`, `4 member Dee - {}`, `5 member - - {}`),
 					expectWrites(emu, [][]int64{{4}}, nil, nil),
 				),
+			},
+			{
+				// A destroy the API partly refuses keeps in the state exactly
+				// the member it could not remove.
+				PreConfig:   func() { emu.FailUsers(emulator.ActionRemoveParticipants, 3) },
+				Config:      config,
+				Destroy:     true,
+				ExpectError: wrapped(`(?s)Members only partly written .* - 3: the API refused to remove them`),
+				Check:       expectMembers(emu, groupA, `3 member - - {}`),
+			},
+			{
+				PreConfig: func() {
+					emu.FailUsers(emulator.ActionRemoveParticipants)
+					if got := memberSummary(emu, groupA); got != "3 member - - {}" {
+						t.Errorf("after the failed destroy the group holds:\n%s", got)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(membersAddr, plancheck.ResourceActionUpdate),
+					planMembers{before: []string{"3"}, after: []string{"2", "3", "4", "5"}},
+				}},
 			},
 		},
 	})
