@@ -366,6 +366,10 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 	t := r.target(client, app, conv, plan.OperatorUserID, group)
+	if t.operator <= 0 && len(planned) > 0 {
+		t.write(ctx, nil, planned, true, &resp.Diagnostics) // says why, and writes nothing
+		return
+	}
 	// Who of them is in already: their data is changed, not added again
 	// (an add of a member overwrites, and the group sees a system message).
 	have, err := t.readBack(ctx, sortedIDs(planned))
@@ -1017,6 +1021,12 @@ type outcome struct {
 func (t memberTarget) write(ctx context.Context, prior, planned map[int64]memberModel, creating bool, diags *diag.Diagnostics) map[int64]memberModel {
 	want := fieldsOfAll(ctx, planned)
 	d := diffMembers(fieldsOfAll(ctx, prior), want)
+	if !d.empty() && t.operator <= 0 {
+		diags.AddAttributeError(path.Root("operator_user_id"), "No operator for the member writes",
+			fmt.Sprintf("BatchGetConversations did not say who owns conversation %d, and the member writes must name the "+
+				"user who performs them. Set operator_user_id. Nothing was changed.", t.conv))
+		return prior
+	}
 	steps := []step{
 		{verb: "remove", action: imclient.ActionRemoveParticipants, remove: d.Remove},
 		{verb: "change", action: imclient.ActionModifyParticipants, changes: d.Change},

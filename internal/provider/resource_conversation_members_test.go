@@ -763,3 +763,27 @@ resource "terraform_data" "conv" {
 		},
 	})
 }
+
+// A conversation whose owner the API does not name: the writes need an
+// operator, so the apply fails before any write until operator_user_id is
+// set.
+func TestAccConversationMembers_noOwner(t *testing.T) {
+	emu, url := startGroups(t, emulator.Options{})
+	if err := emu.UpdateConversation(emulator.SampleAppID, groupA, func(c *emulator.Conversation) { c.OwnerUserID = nil }); err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			{
+				Config:      membersHCL(groupA, `{ "2" = {} }`),
+				ExpectError: wrapped(`(?s)No operator for the member writes .* did not say who owns conversation 500, and .* Set operator_user_id`),
+			},
+			{
+				PreConfig: func() { noWrites(t, emu); emu.ResetRequests() },
+				Config:    membersHCL(groupA, `{ "2" = {} }`, "operator_user_id = 9"),
+				Check:     resource.ComposeTestCheckFunc(expectMembers(emu, groupA, `2 member - - {}`), expectOperator(emu, 9)),
+			},
+		},
+	})
+}
