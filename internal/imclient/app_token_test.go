@@ -56,7 +56,7 @@ func TestAppTokenAnswersAreNeverExcerpted(t *testing.T) {
 			ctx := tflogtest.RootLogger(context.Background(), &buf)
 			c := newTestClient(t, ts.URL, func(c *Config) {
 				c.MaxRetries = 3
-				c.Sleep = func(context.Context, time.Duration) error { return nil }
+				c.Clock = &sleeps{}
 			})
 			token, err := c.GetAppToken(ctx, AppTokenInput{AppID: 1, UserID: 5, ExpiresAt: time.Now().Add(time.Hour)})
 			var apiErr *APIError

@@ -5,6 +5,8 @@ package imclient
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"sync"
@@ -33,6 +35,12 @@ const (
 	// maxAhead drops reservations further in the future than any real one:
 	// what a clock that jumped, or a damaged file, left behind.
 	maxAhead = 2 * time.Minute
+	// apiMaxQPS is the most the API allows any action, and so the highest
+	// rate a budget shared by processes with different limits can hold.
+	apiMaxQPS = 100
+	// maxSent bounds the reservations one budget holds: a window's worth
+	// at apiMaxQPS and the calls of every process waiting ahead of now.
+	maxSent = 4096
 )
 
 // actionQPS holds the documented limits below the API's 100 per second,
@@ -80,6 +88,33 @@ func (s *budgetState) rate(now time.Time, limit float64) float64 {
 	d := t - k
 	r := cubicC*d*d*d + s.WMax
 	return min(limit, max(minRate, r))
+}
+
+// check reports what no budget could have written at now: the rules of
+// reserve, moved and throttled (which every process sharing the state
+// follows) keep each field within these bounds, so a state outside them
+// is damaged, from a clock that jumped, or planted, and counts as empty.
+func (s *budgetState) check(now time.Time) error {
+	n := now.UnixNano()
+	switch {
+	case len(s.Sent) > maxSent:
+		return fmt.Errorf("%d reservations, more than the %d a budget holds", len(s.Sent), maxSent)
+	case s.CutAt < 0 || s.CutAt > n:
+		return errors.New("a rate cut in the future")
+	case s.CutAt == 0 && s.WMax != 0, s.CutAt != 0 && !(s.WMax > 0 && s.WMax <= apiMaxQPS):
+		return fmt.Errorf("a rate of %v, outside (0, %d]", s.WMax, apiMaxQPS)
+	}
+	// A reservation is at most one window after the one before it (the
+	// rate is never below minRate, so its spacing never exceeds a second),
+	// and the first is at most one window ahead of now: the j-th slot
+	// ahead of now is within j windows of it.
+	ahead := slices.Sorted(slices.Values(slices.DeleteFunc(slices.Clone(s.Sent), func(v int64) bool { return v <= n })))
+	for j, v := range ahead {
+		if time.Duration(v-n) > time.Duration(j+1)*budgetWindow+time.Millisecond || time.Duration(v-n) > maxAhead {
+			return fmt.Errorf("a reservation %v ahead, further than any real one", time.Duration(v-n))
+		}
+	}
+	return nil
 }
 
 // tidy forgets what no rule can reach any more.
@@ -148,9 +183,12 @@ func (s *budgetState) throttled(now time.Time, limit float64) {
 }
 
 // stateStore holds a budget's state: in memory (one process) or in a
-// locked file (every process on the machine).
+// locked file (every process on the machine). A store that cannot use
+// what it shares falls back to memory by itself, so update never fails.
+// ctx bounds the wait for what it shares: when ctx ends first, fn is not
+// run at all.
 type stateStore interface {
-	update(func(*budgetState)) error
+	update(ctx context.Context, fn func(*budgetState))
 }
 
 type memoryStore struct {
@@ -158,26 +196,17 @@ type memoryStore struct {
 	st budgetState
 }
 
-func (m *memoryStore) update(fn func(*budgetState)) error {
+func (m *memoryStore) update(_ context.Context, fn func(*budgetState)) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	fn(&m.st)
-	return nil
 }
 
 // budget paces one action's calls.
 type budget struct {
 	limit float64
 	store stateStore
-	now   func() time.Time
-	sleep func(ctx context.Context, d time.Duration) error
-}
-
-// update runs fn on the state. A store that fails falls back to memory by
-// itself (fileStore), so only a memory store is left to fail, and it
-// cannot.
-func (b *budget) update(fn func(*budgetState)) {
-	_ = b.store.update(fn)
+	clock Clock
 }
 
 // wait blocks until the call may leave and returns its reservation. A
@@ -186,19 +215,25 @@ func (b *budget) update(fn func(*budgetState)) {
 // out into an API that is already throttling.
 func (b *budget) wait(ctx context.Context) (time.Time, error) {
 	for {
+		if err := ctx.Err(); err != nil {
+			return time.Time{}, err
+		}
 		var at time.Time
-		made := b.now()
-		b.update(func(s *budgetState) { at = s.reserve(made, b.limit) })
-		d := at.Sub(b.now())
+		made := b.clock.Now()
+		b.store.update(ctx, func(s *budgetState) { at = s.reserve(made, b.limit) })
+		if at.IsZero() { // the store gave up waiting: ctx ended
+			return at, ctx.Err()
+		}
+		d := at.Sub(b.clock.Now())
 		if d <= 0 {
 			return at, nil
 		}
-		if err := b.sleep(ctx, d); err != nil {
-			b.update(func(s *budgetState) { s.moved(at, time.Time{}) })
+		if err := b.clock.Sleep(ctx, d); err != nil {
+			b.giveBack(at)
 			return at, err
 		}
 		valid := true
-		b.update(func(s *budgetState) {
+		b.store.update(ctx, func(s *budgetState) {
 			if s.CutAt > made.UnixNano() {
 				s.moved(at, time.Time{})
 				valid = false
@@ -210,17 +245,23 @@ func (b *budget) wait(ctx context.Context) (time.Time, error) {
 	}
 }
 
+// giveBack returns the slot of a call that will not be sent, even when
+// its context has ended (the store's own deadline still bounds it).
+func (b *budget) giveBack(at time.Time) {
+	b.store.update(context.Background(), func(s *budgetState) { s.moved(at, time.Time{}) })
+}
+
 // wrote records that the call reserved at at left at the current time; a
 // call held up between its slot and its write pushes the next ones back.
-func (b *budget) wrote(at time.Time) {
-	if now := b.now(); now.Sub(at) > 2*time.Millisecond {
-		b.update(func(s *budgetState) { s.moved(at, now) })
+func (b *budget) wrote(ctx context.Context, at time.Time) {
+	if now := b.clock.Now(); now.Sub(at) > 2*time.Millisecond {
+		b.store.update(ctx, func(s *budgetState) { s.moved(at, now) })
 	}
 }
 
 // throttled cuts the budget's rate.
-func (b *budget) throttled() {
-	b.update(func(s *budgetState) { s.throttled(b.now(), b.limit) })
+func (b *budget) throttled(ctx context.Context) {
+	b.store.update(ctx, func(s *budgetState) { s.throttled(b.clock.Now(), b.limit) })
 }
 
 // budgetOf returns action's budget, made on first use: shared on the
@@ -231,7 +272,7 @@ func (c *Client) budgetOf(action string) *budget {
 	if b := c.budgets[action]; b != nil {
 		return b
 	}
-	b := &budget{limit: actionLimit(c.maxQPS, action), store: &memoryStore{}, now: c.now, sleep: c.paceSleep}
+	b := &budget{limit: actionLimit(c.maxQPS, action), store: &memoryStore{}, clock: c.clock}
 	if c.budgetScope == ScopeMachine {
 		dir, err := c.budgetDir, error(nil)
 		if dir == "" {
@@ -240,7 +281,7 @@ func (c *Client) budgetOf(action string) *budget {
 		if err != nil {
 			c.noteBudgetFailure(err)
 		} else {
-			b.store = newFileStore(dir, budgetName(c.creds.AccessKeyID, c.endpoint.String(), action), func(err error) {
+			b.store = newFileStore(dir, budgetName(c.creds.AccessKeyID, c.endpoint.String(), action), c.clock, func(err error) {
 				c.mu.Lock()
 				defer c.mu.Unlock()
 				c.noteBudgetFailure(err)

@@ -4,16 +4,18 @@
 package imclient
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/gofrs/flock"
 )
@@ -21,14 +23,30 @@ import (
 // Budget scopes (Config.BudgetScope).
 const (
 	// ScopeMachine shares each action's budget with every provider process
-	// on the machine that uses the same access key and endpoint.
+	// of this user (its cache directory, or BudgetDir) that uses the same
+	// access key and endpoint.
 	ScopeMachine = "machine"
 	// ScopeProcess keeps the budget to this provider process.
 	ScopeProcess = "process"
 )
 
+const (
+	// lockWait bounds how long a call waits for the budget file's lock,
+	// which is held only while a slot is taken (well under a millisecond):
+	// a process that holds it longer is stuck, and this one paces itself
+	// alone rather than wait for it.
+	lockWait = 2 * time.Second
+	// lockPoll is how often a held lock is tried again.
+	lockPoll = 2 * time.Millisecond
+	// maxBudgetFile bounds what is read of a budget file: maxSent
+	// reservations of 20 digits each and the rest. A larger file is
+	// damaged and counts as empty.
+	maxBudgetFile = 128 << 10
+)
+
 // DefaultBudgetDir is where machine-wide budgets live unless Config says
-// otherwise: the user's cache directory.
+// otherwise: the user's cache directory, so two users (or containers with
+// a HOME of their own) do not share one.
 func DefaultBudgetDir() (string, error) {
 	dir, err := os.UserCacheDir()
 	if err != nil {
@@ -45,18 +63,19 @@ func budgetName(accessKey, endpoint, action string) string {
 }
 
 // fileLocks serializes a process's own goroutines on a budget file before
-// the OS lock, which some systems grant per process.
+// the OS lock, which some systems grant per process. Each is a channel of
+// one, so that a goroutine waiting for it can give up when its call ends.
 var (
 	fileLocksMu sync.Mutex
-	fileLocks   = map[string]*sync.Mutex{}
+	fileLocks   = map[string]chan struct{}{}
 )
 
-func fileLock(path string) *sync.Mutex {
+func fileLock(path string) chan struct{} {
 	fileLocksMu.Lock()
 	defer fileLocksMu.Unlock()
 	mu := fileLocks[path]
 	if mu == nil {
-		mu = &sync.Mutex{}
+		mu = make(chan struct{}, 1)
 		fileLocks[path] = mu
 	}
 	return mu
@@ -66,64 +85,162 @@ func fileLock(path string) *sync.Mutex {
 // under an OS file lock on a file beside it. The lock is held only while a
 // slot is taken, never across a call, and the OS drops it when a process
 // dies: a crashed process blocks nobody. A file that cannot be read as
-// state (damaged, or from another version) counts as empty.
+// state (damaged, too large, not a regular file, or with values no budget
+// writes) counts as empty. Neither file is followed if it is a link: the
+// lock is opened without following, and the state is written to a new
+// file in the directory and renamed over the old one.
 //
-// When the directory cannot be used, the store falls back to memory,
-// calling failed once with the reason.
+// When the directory cannot be used (not the user's own, writable by
+// others without the sticky bit, not a directory) or the lock is held past
+// lockWait, the store falls back to memory, calling failed once with the
+// reason.
 type fileStore struct {
 	path   string
-	mu     *sync.Mutex
+	mu     chan struct{}
 	lock   *flock.Flock
+	clock  Clock
 	failed func(error)
 
 	once     sync.Once
 	fallback atomic.Pointer[memoryStore] // set after a failure
 }
 
-func newFileStore(dir, name string, failed func(error)) *fileStore {
+func newFileStore(dir, name string, clock Clock, failed func(error)) *fileStore {
 	path := filepath.Join(dir, name+".json")
-	return &fileStore{path: path, mu: fileLock(path), lock: flock.New(path+".lock", flock.SetPermissions(0o600)), failed: failed}
+	return &fileStore{path: path, mu: fileLock(path), clock: clock, failed: failed,
+		lock: flock.New(path+".lock", flock.SetFlag(os.O_CREATE|os.O_RDWR|openNoFollow), flock.SetPermissions(0o600))}
 }
 
-func (f *fileStore) update(fn func(*budgetState)) error {
+func (f *fileStore) update(ctx context.Context, fn func(*budgetState)) {
 	if fb := f.fallback.Load(); fb != nil {
-		return fb.update(fn)
+		fb.update(ctx, fn)
+		return
 	}
-	err := f.updateFile(fn)
-	if err == nil {
-		return nil
-	}
-	f.once.Do(func() {
-		f.fallback.Store(&memoryStore{})
-		f.failed(err)
-	})
-	return f.fallback.Load().update(fn)
-}
-
-func (f *fileStore) updateFile(fn func(*budgetState)) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := os.MkdirAll(filepath.Dir(f.path), 0o700); err != nil {
-		return err
-	}
-	if err := f.lock.Lock(); err != nil {
-		return fmt.Errorf("locking %s: %w", f.lock.Path(), err)
-	}
-	defer func() { _ = f.lock.Unlock() }()
-	var st budgetState
-	b, err := os.ReadFile(f.path)
+	err := f.updateFile(ctx, fn)
 	switch {
 	case err == nil:
-		if json.Unmarshal(b, &st) != nil {
-			st = budgetState{}
-		}
-	case !errors.Is(err, fs.ErrNotExist):
+		return
+	case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+		return // the call ended while it waited: fn is not run
+	case errors.Is(err, errFellBack):
+	default:
+		f.once.Do(func() {
+			f.fallback.Store(&memoryStore{})
+			f.failed(err)
+		})
+	}
+	f.fallback.Load().update(ctx, fn)
+}
+
+// errFellBack says another goroutine gave up on the file while this one
+// waited for it.
+var errFellBack = errors.New("the budget fell back to this process")
+
+func (f *fileStore) updateFile(ctx context.Context, fn func(*budgetState)) error {
+	select {
+	case f.mu <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-f.mu }()
+	if f.fallback.Load() != nil {
+		return errFellBack
+	}
+	dir := filepath.Dir(f.path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
+	if err := checkBudgetDir(dir); err != nil {
+		return err
+	}
+	if err := f.takeLock(ctx); err != nil {
+		return err
+	}
+	defer func() { _ = f.lock.Unlock() }()
+	now := f.clock.Now()
+	st := readBudgetFile(f.path)
+	if st.check(now) != nil {
+		st = budgetState{}
+	}
 	fn(&st)
-	b, err = json.Marshal(&st)
+	b, err := json.Marshal(&st)
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(f.path, b, 0o600)
+	return replaceFile(f.path, b)
+}
+
+// takeLock takes the OS lock within lockWait, or fails saying who holds
+// it; ctx ending stops the wait with ctx's error.
+func (f *fileStore) takeLock(ctx context.Context) error {
+	path := f.lock.Path()
+	if err := refuseLink(path); err != nil {
+		return err
+	}
+	deadline := f.clock.Now().Add(lockWait)
+	for {
+		ok, err := f.lock.TryLock()
+		if err != nil {
+			return fmt.Errorf("locking %s: %w", path, err)
+		}
+		if ok {
+			break
+		}
+		if !f.clock.Now().Before(deadline) {
+			return fmt.Errorf("another process has held %s for more than %v", path, lockWait)
+		}
+		if err := f.clock.Sleep(ctx, lockPoll); err != nil {
+			return err
+		}
+	}
+	fi, err := f.lock.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = fmt.Errorf("%s is not a regular file (%v)", path, fi.Mode().Type())
+	}
+	if err != nil {
+		_ = f.lock.Unlock()
+		return err
+	}
+	return nil
+}
+
+// readBudgetFile reads the state at path without following a link or
+// blocking on a special file, and without reading more than a state can
+// need; anything but a small regular file of valid JSON is empty.
+func readBudgetFile(path string) budgetState {
+	var st budgetState
+	fh, err := openFileNoFollow(path)
+	if err != nil {
+		return st // missing, a link, or unreadable: the rename replaces it
+	}
+	defer func() { _ = fh.Close() }()
+	if fi, err := fh.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return st
+	}
+	b, err := io.ReadAll(io.LimitReader(fh, maxBudgetFile+1))
+	if err != nil || len(b) > maxBudgetFile || json.Unmarshal(b, &st) != nil {
+		return budgetState{}
+	}
+	return st
+}
+
+// replaceFile writes b to a new file beside path and renames it over
+// path: a link at path is replaced, never written through.
+func replaceFile(path string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(b)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
 }

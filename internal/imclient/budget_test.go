@@ -15,28 +15,64 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
 
-// fakeClock is a clock that sleeping moves.
-type fakeClock struct{ now time.Time }
+// fakeClock is a clock that only sleeping moves.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
 
-func (f *fakeClock) Now() time.Time { return f.now }
-func (f *fakeClock) Sleep(_ context.Context, d time.Duration) error {
-	f.now = f.now.Add(d)
+func (f *fakeClock) Now() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.now
+}
+
+func (f *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	f.add(d)
 	return nil
 }
 
-func fakeBudget(limit float64, clock *fakeClock) *budget {
-	return &budget{limit: limit, store: &memoryStore{}, now: clock.Now, sleep: clock.Sleep}
+func (f *fakeClock) add(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.now = f.now.Add(max(0, d))
+}
+
+func fakeBudget(limit float64, clock Clock) *budget {
+	return &budget{limit: limit, store: &memoryStore{}, clock: clock}
+}
+
+// cancelingClock ends a call's context while it sleeps, as Ctrl-C does.
+type cancelingClock struct {
+	*fakeClock
+	cancel context.CancelFunc
+}
+
+func (c cancelingClock) Sleep(ctx context.Context, _ time.Duration) error {
+	c.cancel()
+	return ctx.Err()
+}
+
+// sentOf returns the reservations a budget's store holds.
+func sentOf(b *budget) []int64 {
+	var sent []int64
+	b.store.update(context.Background(), func(s *budgetState) { sent = slices.Clone(s.Sent) })
+	return sent
 }
 
 // The budget never lets more than its limit go out within one window, and
 // a call written late pushes the next ones back.
 func TestBudgetWindow(t *testing.T) {
 	clock := &fakeClock{now: time.Unix(1000, 0)}
-	start := clock.now
+	start := clock.Now()
 	b := fakeBudget(3, clock)
 	var sends []time.Duration
 	send := func(writeDelay time.Duration) {
@@ -45,9 +81,9 @@ func TestBudgetWindow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sends = append(sends, clock.now.Sub(start))
-		clock.now = clock.now.Add(writeDelay)
-		b.wrote(at)
+		sends = append(sends, clock.Now().Sub(start))
+		clock.add(writeDelay)
+		b.wrote(context.Background(), at)
 	}
 	send(0)
 	send(0)
@@ -63,15 +99,13 @@ func TestBudgetWindow(t *testing.T) {
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	b.sleep = sleepContext
+	b.clock = cancelingClock{clock, cancel}
 	at, err := b.wait(ctx)
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("wait on a full window with a canceled context: %v", err)
+	if !errors.Is(err, context.Canceled) || at.IsZero() {
+		t.Fatalf("wait on a full window, canceled while it slept: %v %v", at, err)
 	}
 	// The canceled call's slot is given back.
-	var after []int64
-	_ = b.store.update(func(s *budgetState) { after = s.Sent })
+	after := sentOf(b)
 	if slices.Contains(after, at.UnixNano()) || len(after) < 3 {
 		t.Fatalf("reservations %v after a canceled wait at %v", after, at.UnixNano())
 	}
@@ -144,7 +178,7 @@ func TestActionLimits(t *testing.T) {
 // A budget file that is damaged, from a clock that ran ahead, or old,
 // slows nobody down.
 func TestBudgetStaleFile(t *testing.T) {
-	now := time.Now()
+	now := time.Unix(1_000_000, 0)
 	for name, content := range map[string]string{
 		"damaged":      `{"sent":[1,2,`,
 		"ahead":        fmt.Sprintf(`{"sent":[%d,%d,%d]}`, now.Add(time.Hour).UnixNano(), now.Add(time.Hour+time.Second).UnixNano(), now.Add(2*time.Hour).UnixNano()),
@@ -157,12 +191,13 @@ func TestBudgetStaleFile(t *testing.T) {
 				t.Fatal(err)
 			}
 			var failed error
-			b := &budget{limit: 2, store: newFileStore(dir, "b", func(err error) { failed = err }), now: time.Now, sleep: sleepContext}
-			start := time.Now()
+			clock := &fakeClock{now: now}
+			b := &budget{limit: 2, store: newFileStore(dir, "b", clock, func(err error) { failed = err }), clock: clock}
+			start := clock.Now()
 			if _, err := b.wait(context.Background()); err != nil || failed != nil {
 				t.Fatalf("wait: %v, store failed: %v", err, failed)
 			}
-			if d := time.Since(start); d > 100*time.Millisecond {
+			if d := clock.Now().Sub(start); d != 0 {
 				t.Fatalf("the first call waited %v", d)
 			}
 		})
@@ -192,9 +227,7 @@ func TestBudgetUnusableDirectory(t *testing.T) {
 	if _, again := c.TakeBudgetNotice(); again {
 		t.Fatal("the notice came twice")
 	}
-	var n int
-	_ = b.store.update(func(s *budgetState) { n = len(s.Sent) })
-	if n != 3 {
+	if n := len(sentOf(b)); n != 3 {
 		t.Fatalf("%d reservations in the fallback budget, want 3", n)
 	}
 }
@@ -268,10 +301,10 @@ func TestBudgetSharedAcrossProcesses(t *testing.T) {
 func budgetHelper(dir string) {
 	calls, _ := strconv.Atoi(os.Getenv("VOLCRTC_BUDGET_HELPER_CALLS"))
 	limit, _ := strconv.Atoi(os.Getenv("VOLCRTC_BUDGET_HELPER_LIMIT"))
-	b := &budget{limit: float64(limit), store: newFileStore(dir, "shared", func(err error) {
+	b := &budget{limit: float64(limit), store: newFileStore(dir, "shared", RealClock{}, func(err error) {
 		fmt.Println("failed", err)
 		os.Exit(1)
-	}), now: time.Now, sleep: sleepContext}
+	}), clock: RealClock{}}
 	for i := 0; i < calls; i++ {
 		at, err := b.wait(context.Background())
 		if err != nil {
@@ -279,7 +312,7 @@ func budgetHelper(dir string) {
 			os.Exit(1)
 		}
 		now := time.Now()
-		b.wrote(at)
+		b.wrote(context.Background(), at)
 		fmt.Println("sent", now.UnixNano())
 	}
 }

@@ -81,12 +81,10 @@ type Config struct {
 	// Concurrency bounds the calls in flight for one read.
 	Concurrency int
 
-	// Sleep, Jitter and Now are seams for tests; real ones when nil.
-	// Jitter returns a duration in [d/2, d]. Pacing sleeps on the clock
-	// it reads: with Sleep but no Now, only retry delays use Sleep.
-	Sleep  func(ctx context.Context, d time.Duration) error
+	// Clock and Jitter are seams for tests; real ones when nil. Jitter
+	// returns a duration in [d/2, d].
+	Clock  Clock
 	Jitter func(d time.Duration) time.Duration
-	Now    func() time.Time
 }
 
 // Client is safe for concurrent use.
@@ -107,10 +105,8 @@ type Client struct {
 	maxListed      listBounds
 	timeout        time.Duration
 	concurrency    int
-	sleep          func(ctx context.Context, d time.Duration) error
-	paceSleep      func(ctx context.Context, d time.Duration) error
+	clock          Clock
 	jitter         func(d time.Duration) time.Duration
-	now            func() time.Time
 
 	maxQPS       float64
 	budgetScope  string
@@ -155,15 +151,11 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Concurrency <= 0 {
 		cfg.Concurrency = DefaultConcurrency
 	}
-	if cfg.Sleep == nil {
-		cfg.Sleep = sleepContext
+	if cfg.Clock == nil {
+		cfg.Clock = RealClock{}
 	}
 	if cfg.Jitter == nil {
 		cfg.Jitter = halfJitter
-	}
-	paceSleep := cfg.Sleep
-	if cfg.Now == nil {
-		cfg.Now, paceSleep = time.Now, sleepContext
 	}
 	switch cfg.BudgetScope {
 	case "":
@@ -181,10 +173,8 @@ func New(cfg Config) (*Client, error) {
 		maxListed:      listBounds{MaxUserConversations, MaxBlockListUsers},
 		timeout:        cfg.RequestTimeout,
 		concurrency:    cfg.Concurrency,
-		sleep:          cfg.Sleep,
-		paceSleep:      paceSleep,
+		clock:          cfg.Clock,
 		jitter:         cfg.Jitter,
-		now:            cfg.Now,
 		maxQPS:         cfg.MaxQPS,
 		budgetScope:    cfg.BudgetScope,
 		budgetDir:      cfg.BudgetDir,
@@ -294,7 +284,7 @@ func (c *Client) attempt(ctx context.Context, action string, payload []byte, ite
 	}
 	c.creds.Sign(req)
 
-	start := time.Now()
+	start := c.clock.Now()
 	tflog.Debug(ctx, "volcrtc API request", map[string]any{
 		"action": action, "url": u.String(), "body_bytes": len(payload),
 	})
@@ -319,10 +309,10 @@ func (c *Client) attempt(ctx context.Context, action string, payload []byte, ite
 	}
 	fields := map[string]any{
 		"action": action, "status": resp.StatusCode, "body_bytes": len(raw),
-		"duration_ms": time.Since(start).Milliseconds(),
+		"duration_ms": c.clock.Now().Sub(start).Milliseconds(),
 	}
 	if apiErr != nil {
-		apiErr.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+		apiErr.RetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), c.clock.Now())
 		fields["code"], fields["request_id"] = apiErr.Code, apiErr.RequestID
 		tflog.Debug(ctx, "volcrtc API error", fields)
 		return apiErr

@@ -51,7 +51,7 @@ func TestRedirectsAreNeverFollowed(t *testing.T) {
 				sl := &sleeps{}
 				c := newTestClient(t, first.URL, func(c *Config) {
 					c.AccessKey, c.SecretKey, c.SessionToken = emulator.SampleSTSAccessKey, emulator.SampleSTSSecretKey, emulator.SampleSTSToken
-					c.MaxRetries, c.Sleep = 3, sl.sleep
+					c.MaxRetries, c.Clock = 3, sl
 				})
 				_, err := c.BatchGetConversationParticipant(context.Background(), sampleInput())
 				var re *RedirectError
@@ -197,7 +197,7 @@ func TestPermanentTransportErrorsAreNotRetried(t *testing.T) {
 		ts := httptest.NewTLSServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { calls.Add(1) }))
 		defer ts.Close()
 		sl := &sleeps{}
-		c := newTestClient(t, ts.URL, func(c *Config) { c.MaxRetries = 3; c.Sleep = sl.sleep })
+		c := newTestClient(t, ts.URL, func(c *Config) { c.MaxRetries = 3; c.Clock = sl })
 		_, err := c.BatchGetConversationParticipant(context.Background(), sampleInput())
 		var te *TransportError
 		if !errors.As(err, &te) || te.Attempts != 1 || !te.Permanent || len(sl.got()) != 0 || !strings.Contains(err.Error(), "certificate") {
@@ -288,13 +288,12 @@ func TestBatchSizeCannotGoBelowOne(t *testing.T) {
 // guard after the first, so arrival jitter at the API cannot put 101 calls
 // in one of its one-second windows.
 func TestWindowGuardAbsorbsArrivalJitter(t *testing.T) {
-	now := time.Unix(1000, 0)
-	start := now
+	clock := &fakeClock{now: time.Unix(1000, 0)}
+	start := clock.Now()
 	c := newTestClient(t, "http://127.0.0.1:1/", func(c *Config) {
 		c.MaxQPS = 100
 		c.BudgetScope = ScopeProcess
-		c.Now = func() time.Time { return now }
-		c.Sleep = func(_ context.Context, d time.Duration) error { now = now.Add(d); return nil }
+		c.Clock = clock
 	})
 	b := c.budgetOf(ActionBatchGetParticipants)
 	for i := 0; i < 101; i++ {
@@ -302,9 +301,9 @@ func TestWindowGuardAbsorbsArrivalJitter(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b.wrote(at)
+		b.wrote(context.Background(), at)
 	}
-	if got := now.Sub(start); got < time.Second+15*time.Millisecond || got > time.Second+50*time.Millisecond {
+	if got := clock.Now().Sub(start); got < time.Second+15*time.Millisecond || got > time.Second+50*time.Millisecond {
 		t.Fatalf("101st call sent %v after the first; want a guard of 15 to 50 ms past one second", got)
 	}
 }

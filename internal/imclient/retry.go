@@ -69,7 +69,7 @@ func (c *Client) call(ctx context.Context, action string, body any, items int, o
 		return fmt.Errorf("encoding %s request: %w", action, err)
 	}
 	b := c.budgetOf(action)
-	start := c.now()
+	start := c.clock.Now()
 	failures, throttles := 0, 0
 	for {
 		slot, err := b.wait(ctx)
@@ -77,7 +77,7 @@ func (c *Client) call(ctx context.Context, action string, body any, items int, o
 			return ctxErr(ctx, err)
 		}
 		err = c.attempt(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
-			WroteRequest: func(httptrace.WroteRequestInfo) { b.wrote(slot) },
+			WroteRequest: func(httptrace.WroteRequestInfo) { b.wrote(ctx, slot) },
 		}), action, payload, items, out)
 		if err == nil {
 			return nil
@@ -91,8 +91,8 @@ func (c *Client) call(ctx context.Context, action string, body any, items int, o
 		var delay time.Duration
 		if apiErr, ok := throttledErr(err); ok {
 			throttles++
-			b.throttled()
-			if c.now().Sub(start) >= ThrottleDeadline {
+			b.throttled(ctx)
+			if c.clock.Now().Sub(start) >= ThrottleDeadline {
 				return withAttempts(err, failures+throttles)
 			}
 			// The budget paces the retry; a Retry-After holds this call
@@ -113,7 +113,7 @@ func (c *Client) call(ctx context.Context, action string, body any, items int, o
 		}
 		tflog.Warn(ctx, "retrying volcrtc API call", fields)
 		if delay > 0 {
-			if err := c.sleep(stopOf(ctx), delay); err != nil {
+			if err := c.clock.Sleep(stopOf(ctx), delay); err != nil {
 				return ctxErr(ctx, err)
 			}
 		}
@@ -184,17 +184,6 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		return t.Sub(now)
 	}
 	return 0
-}
-
-func sleepContext(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // halfJitter returns a random duration in [d/2, d].

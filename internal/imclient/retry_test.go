@@ -5,7 +5,9 @@ package imclient
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -20,16 +22,28 @@ import (
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/testutil"
 )
 
-// sleeps records the backoff delays instead of sleeping.
+// sleeps is the clock of tests that must not wait: it records each sleep
+// (pacing and retry delays alike) and moves its time on by it at once.
 type sleeps struct {
-	mu sync.Mutex
-	d  []time.Duration
+	mu     sync.Mutex
+	d      []time.Duration
+	offset time.Duration
 }
 
-func (s *sleeps) sleep(_ context.Context, d time.Duration) error {
+func (s *sleeps) Now() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return time.Now().Add(s.offset)
+}
+
+func (s *sleeps) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.d = append(s.d, d)
+	s.offset += d
 	return nil
 }
 
@@ -45,7 +59,7 @@ func emulatorClient(t *testing.T, opts emulator.Options, edit func(*Config)) (*e
 	sl := &sleeps{}
 	c := newTestClient(t, url, func(c *Config) {
 		c.MaxQPS = 1000
-		c.Sleep = sl.sleep
+		c.Clock = sl
 		c.Jitter = func(d time.Duration) time.Duration { return d }
 		if edit != nil {
 			edit(c)
@@ -137,11 +151,12 @@ func TestRetries(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel() // a throttle holds the client's next call back for a window
-			emu, c, sl := emulatorClient(t, emulator.Options{}, func(c *Config) { c.MaxRetries = 3 })
+			emu, c, _ := emulatorClient(t, emulator.Options{}, func(c *Config) { c.MaxRetries = 3 })
 			for _, f := range tc.faults {
 				emu.FailNext(1, f)
 			}
-			ps, err := c.BatchGetConversationParticipant(context.Background(), sampleInput())
+			var log testutil.SyncBuffer
+			ps, err := c.BatchGetConversationParticipant(tflogtest.RootLogger(context.Background(), &log), sampleInput())
 			if tc.wantErr == "" {
 				if err != nil || len(ps) != 2 {
 					t.Fatalf("err %v, %d participants", err, len(ps))
@@ -161,7 +176,9 @@ func TestRetries(t *testing.T) {
 			if n := len(emu.Requests()); tc.wantErr != "" && n != tc.attempts {
 				t.Errorf("%d requests, want %d", n, tc.attempts)
 			}
-			if got := sl.got(); !equalDurations(got, tc.delays) {
+			// The delays of the retries themselves, as logged; the clock
+			// also sleeps while the budget paces them.
+			if got := retryDelays(t, log.String()); !equalDurations(got, tc.delays) {
 				t.Errorf("delays %v, want %v", got, tc.delays)
 			}
 		})
@@ -174,7 +191,7 @@ func TestThrottleDeadline(t *testing.T) {
 	clock := &fakeClock{now: time.Unix(1000, 0)}
 	emu, c, _ := emulatorClient(t, emulator.Options{RateLimit: -1}, func(c *Config) {
 		c.MaxRetries = 3
-		c.Now, c.Sleep = clock.Now, clock.Sleep
+		c.Clock = clock
 	})
 	emu.SetFault(&emulator.FaultThrottled)
 	_, err := c.BatchGetConversationParticipant(context.Background(), sampleInput())
@@ -186,6 +203,44 @@ func TestThrottleDeadline(t *testing.T) {
 	if calls != apiErr.Attempts || calls > int(ThrottleDeadline/time.Second)*10 {
 		t.Fatalf("%d calls in %v of throttling", calls, ThrottleDeadline)
 	}
+}
+
+// A Retry-After date is read on the client's one clock, as pacing, the
+// throttle deadline and retry delays are: with the clock four years
+// ahead of the wall, a date seven seconds after the clock's now holds the
+// call seven seconds, not the minute a wall-clock reading gives it.
+func TestRetryAfterDateOnTheClock(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)}
+	emu, c, _ := emulatorClient(t, emulator.Options{}, func(c *Config) { c.Clock = clock })
+	f := emulator.FaultThrottled
+	f.RetryAfter = clock.Now().Add(7 * time.Second).Format(http.TimeFormat)
+	emu.FailNext(1, f)
+	var log testutil.SyncBuffer
+	if _, err := c.BatchGetConversationParticipant(tflogtest.RootLogger(context.Background(), &log), sampleInput()); err != nil {
+		t.Fatal(err)
+	}
+	if got := retryDelays(t, log.String()); !equalDurations(got, []time.Duration{7 * time.Second}) {
+		t.Fatalf("delays %v, want the 7 s until the Retry-After date", got)
+	}
+}
+
+// retryDelays reads the delays, other than none, of the retries logged.
+func retryDelays(t *testing.T, log string) []time.Duration {
+	t.Helper()
+	var out []time.Duration
+	for _, line := range strings.Split(strings.TrimSpace(log), "\n") {
+		var e struct {
+			Message string  `json:"@message"`
+			DelayMS float64 `json:"delay_ms"`
+		}
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		if e.Message == "retrying volcrtc API call" && e.DelayMS > 0 {
+			out = append(out, time.Duration(e.DelayMS)*time.Millisecond)
+		}
+	}
+	return out
 }
 
 func equalDurations(a, b []time.Duration) bool {
@@ -217,7 +272,7 @@ func TestTransportErrorRetried(t *testing.T) {
 	url := ts.URL
 	ts.Close()
 	sl := &sleeps{}
-	c := newTestClient(t, url, func(c *Config) { c.MaxRetries = 2; c.Sleep = sl.sleep })
+	c := newTestClient(t, url, func(c *Config) { c.MaxRetries = 2; c.Clock = sl })
 	_, err := c.BatchGetConversationParticipant(context.Background(), sampleInput())
 	var te *TransportError
 	if !errors.As(err, &te) || te.Attempts != 3 || !strings.Contains(err.Error(), "gave up after 3 attempts") || len(sl.got()) != 2 {
@@ -274,6 +329,7 @@ func TestRequestTimeout(t *testing.T) {
 // three separate budgets would send).
 func TestSharedBudgetAvoidsThrottling(t *testing.T) {
 	emu, c, _ := emulatorClient(t, emulator.Options{RateLimit: 25}, func(c *Config) {
+		c.Clock = RealClock{} // the emulator counts calls by the wall clock
 		c.MaxQPS = 20
 		c.MaxBatchSize = 1
 	})

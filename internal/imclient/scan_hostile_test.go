@@ -56,7 +56,7 @@ func (f *fakeScan) start(t *testing.T, count string, page func(cursor int64) str
 	t.Cleanup(ts.Close)
 	return newTestClient(t, ts.URL, func(c *Config) {
 		c.MaxQPS = 1000
-		c.Sleep = func(context.Context, time.Duration) error { return nil }
+		c.Clock = &sleeps{}
 		if edit != nil {
 			edit(c)
 		}

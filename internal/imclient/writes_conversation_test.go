@@ -165,7 +165,7 @@ func TestCreateHostileAnswers(t *testing.T) {
 		}))
 		t.Cleanup(srv.Close)
 		sl := &sleeps{}
-		c := newTestClient(t, srv.URL, func(c *Config) { c.MaxRetries, c.Sleep = 1, sl.sleep })
+		c := newTestClient(t, srv.URL, func(c *Config) { c.MaxRetries, c.Clock = 1, sl })
 		_, err := c.CreateConversation(context.Background(), createInput("k"))
 		var apiErr *APIError
 		if !errors.As(err, &apiErr) || apiErr.HTTPStatus != 502 || calls.Load() != 2 {

@@ -154,12 +154,14 @@ func (p *volcrtcProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Validators: []validator.Number{wholeNumber{0, 10}},
 			},
 			"budget_scope": schema.StringAttribute{
-				MarkdownDescription: "Who shares the request budget: `machine` (default), every provider process on this " +
-					"machine that uses the same access key and endpoint, through small files under the user's cache " +
-					"directory (moved by `" + EnvBudgetDir + "`, for example to a volume that containers on one host " +
-					"share); or `process`, this provider process alone. Use `process` only where the files cannot be " +
-					"shared and nothing else calls with the same key; a directory that cannot be used falls back to it " +
-					"with a warning.",
+				MarkdownDescription: "Who shares the request budget: `machine` (default), every provider process that " +
+					"uses the same access key and endpoint and the same budget directory, through small files in it: the " +
+					"user's cache directory, so the processes of one user on one machine (two users, or containers with a " +
+					"`HOME` of their own, do not share it; set `" + EnvBudgetDir + "` to one directory they all mount, of " +
+					"the user the provider runs as and not writable by others without the sticky bit); or `process`, " +
+					"this provider process alone. Use `process` only where nothing else calls with the same key; a " +
+					"directory that cannot be used, or a lock held by another process for more than two seconds, falls " +
+					"back to it with a warning.",
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(imclient.ScopeMachine, imclient.ScopeProcess)},
 			},
