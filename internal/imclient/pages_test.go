@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
 
 func intp(v int64) *int64 { return &v }
@@ -199,7 +198,7 @@ func (l *listServer) start(t *testing.T, page func(cursor int64) string) *Client
 	t.Cleanup(ts.Close)
 	return newTestClient(t, ts.URL, func(c *Config) {
 		c.MaxQPS = 100000
-		c.Sleep = func(context.Context, time.Duration) error { return nil }
+		c.Clock = &sleeps{}
 	})
 }
 
