@@ -54,13 +54,24 @@ func (s *Server) position(cursor int64) (int, bool) {
 		return 0, false
 	case s.opts.CursorStyle == CursorOpaque:
 		return int((cursor - 7) / 1000), (cursor-7)%1000 == 0
+	case s.opts.OffsetUntil > 0 && cursor >= lateOpaque:
+		return int((cursor - lateOpaque) / 1000), (cursor-lateOpaque)%1000 == 0
+	case s.opts.OffsetUntil > 0 && cursor >= int64(s.opts.OffsetUntil):
+		return 0, false // an offset this API no longer hands out
 	}
 	return int(cursor), true
 }
 
+// lateOpaque is where the tokens of Options.OffsetUntil start: far above
+// any offset, so none is mistaken for one.
+const lateOpaque = 1 << 40
+
 func (s *Server) cursorAt(p int) int64 {
-	if s.opts.CursorStyle == CursorOpaque && p > 0 {
+	switch {
+	case s.opts.CursorStyle == CursorOpaque && p > 0:
 		return opaqueCursor(p)
+	case s.opts.OffsetUntil > 0 && p >= s.opts.OffsetUntil:
+		return lateOpaque + int64(p)*1000
 	}
 	return int64(p)
 }
@@ -202,7 +213,7 @@ func (s *Server) handleUserCount(body []byte, _ *Request) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	return map[string]any{"Count": len(conv.participants)}, nil
+	return map[string]any{"Count": len(conv.participants) * max(1, s.opts.UserCountTimes)}, nil
 }
 
 // handleConversations serves BatchGetConversations: known, not dissolved

@@ -73,6 +73,13 @@ type Options struct {
 	// BatchModifyConversationParticipant merge a sent Ext into the stored
 	// one; by default it replaces it. The API does not document which.
 	MergeExt bool
+	// OffsetUntil, when positive with offset cursors, makes the cursor of
+	// every position from it on an opaque token: a cursor that stops being
+	// an offset halfway through a scan.
+	OffsetUntil int
+	// UserCountTimes, when above 1, multiplies GetConversationUserCount's
+	// answer: a count far too high.
+	UserCountTimes int
 	// Latency delays every answer, as a distant API would.
 	Latency time.Duration
 	// FaultRate is the share of authenticated requests (0 to 1) that get

@@ -269,3 +269,29 @@ func TestScanStopsAtSizeLimit(t *testing.T) {
 		t.Fatalf("%d scan calls for a scan that stopped on page 6", len(cursors))
 	}
 }
+
+// Against the emulator's misleading APIs (the bench's cases): a count ten
+// times too high, a cursor that stops being an offset halfway, pages of 19:
+// every member once, and at most max(16, a tenth of the chain's) calls
+// wasted.
+func TestScanLookAheadWasteEmulator(t *testing.T) {
+	for name, opts := range map[string]emulator.Options{
+		"count too high":   {UserCountTimes: 10},
+		"offset, then not": {OffsetUntil: 500},
+		"pages of 19":      {ScanPageSize: 19},
+	} {
+		t.Run(name, func(t *testing.T) {
+			opts.Latency = time.Millisecond
+			emu, c := scanClient(t, 1000, opts)
+			res, err := c.ScanConversationParticipants(context.Background(), scanInput())
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertMembers(t, res.Members, 1000)
+			cursors, _ := scanCursors(t, emu)
+			if wasted := len(cursors) - res.Pages; wasted > max(lookAheadFloor, res.Pages/10) || wasted > res.Wasted {
+				t.Fatalf("%d calls for a chain of %d pages (%d reported wasted)", len(cursors), res.Pages, res.Wasted)
+			}
+		})
+	}
+}

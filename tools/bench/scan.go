@@ -74,6 +74,7 @@ func runScans(sizes []int, cli, pluginDir string) {
 	if cli == "" || len(sizes) == 0 {
 		return
 	}
+	runOversizedScan(cli, pluginDir)
 	n := sizes[len(sizes)-1]
 	stop := make(chan struct{})
 	peak := pluginPeakRSS(stop)
@@ -98,26 +99,44 @@ output "members" {
 		n, round(d), float64(peak())/1e6)
 }
 
-// lookAheadWaste reads n members from an API whose pages hold 19 members
-// although 20 were asked for, with offset cursors: the look-ahead must
-// stride by 19, and the calls it wastes stay within a tenth of the chain's.
+// lookAheadWaste reads n members, with offset cursors, from APIs that
+// mislead the look-ahead: pages of 19 members although 20 were asked for
+// (it must stride by 19), a member count ten times too high, and a cursor
+// that stops being an offset halfway. The calls it wastes must stay within
+// max(16, a tenth of the chain's).
 func lookAheadWaste(fx emulator.Fixtures, n int) {
-	emu, err := emulator.New(fx, emulator.Options{Latency: 50 * time.Millisecond, RateLimit: 100, NoRecord: true, ScanPageSize: 19})
-	check(err)
-	srv := httptest.NewServer(emu)
-	defer srv.Close()
-	c, err := imclient.New(imclient.Config{AccessKey: ak, SecretKey: sk, Endpoint: srv.URL, MaxRetries: imclient.DefaultMaxRetries, MaxQPS: 100})
-	check(err)
-	pause()
-	start := time.Now()
-	res, err := c.ScanConversationParticipants(context.Background(), imclient.ScanInput{AppID: appID, ConversationShortID: scanConvBase + int64(n)})
-	check(err)
-	d := time.Since(start)
-	st := emu.Stats()
-	scans := st.Total - 1 // one count call
-	fmt.Printf("\npages of 19 for Limit 20, offset cursors, %d members: %s, %d scan calls for a chain of %d pages "+
-		"(%d wasted, %.1f%%; at most %d reported unused), %d 429s\n", len(res.Members), round(d), scans, res.Pages,
-		scans-res.Pages, 100*float64(scans-res.Pages)/float64(res.Pages), res.Wasted, st.Throttled)
+	cases := []struct {
+		name string
+		opts emulator.Options
+	}{
+		{"pages of 19 for Limit 20", emulator.Options{ScanPageSize: 19}},
+		{"count 10x too high", emulator.Options{UserCountTimes: 10}},
+		{"offset, then opaque from the middle", emulator.Options{OffsetUntil: n / 2}},
+	}
+	fmt.Printf("\nlook-ahead against a misleading API, %d members, max_qps 100 (waste bound: max(16, 10%% of the chain))\n", n)
+	fmt.Printf("%-36s | %9s %6s %6s %7s %6s | %5s\n", "case", "time", "chain", "calls", "wasted", "bound", "429s")
+	for _, tc := range cases {
+		opts := tc.opts
+		opts.Latency, opts.RateLimit, opts.NoRecord = 50*time.Millisecond, 100, true
+		emu, err := emulator.New(fx, opts)
+		check(err)
+		srv := httptest.NewServer(emu)
+		c, err := imclient.New(imclient.Config{AccessKey: ak, SecretKey: sk, Endpoint: srv.URL, MaxRetries: imclient.DefaultMaxRetries, MaxQPS: 100})
+		check(err)
+		pause()
+		start := time.Now()
+		res, err := c.ScanConversationParticipants(context.Background(), imclient.ScanInput{AppID: appID, ConversationShortID: scanConvBase + int64(n)})
+		check(err)
+		d := time.Since(start)
+		srv.Close()
+		if len(res.Members) != n {
+			check(fmt.Errorf("%s: %d members, want %d", tc.name, len(res.Members), n))
+		}
+		st := emu.Stats()
+		scans := st.Total - 1 // one count call
+		fmt.Printf("%-36s | %9s %6d %6d %7d %6d | %5d\n", tc.name, round(d), res.Pages, scans, scans-res.Pages,
+			max(16, res.Pages/10), st.Throttled)
+	}
 }
 
 func scanOnce(url string, conv int64, n, qps int) (time.Duration, uint64) {
@@ -132,4 +151,43 @@ func scanOnce(url string, conv int64, n, qps int) (time.Duration, uint64) {
 		check(fmt.Errorf("scan read %d members, want %d", len(res.Members), n))
 	}
 	return d, peak
+}
+
+// runOversizedScan plans one data source reading every member of a
+// conversation whose members carry 1.2 MB nicknames (242 of them, about
+// 290 MB, three to a page to stay under the 4 MiB answer cap): more than
+// Terraform's 256 MiB message. The read must stop as soon as the state
+// cannot fit, and the plugin's peak RSS shows what it held.
+func runOversizedScan(cli, pluginDir string) {
+	const n, conv = 242, scanConvBase + 1
+	fx := emulator.WithMembers(emulator.Fixtures{Credentials: []emulator.Credential{{AccessKey: ak, SecretKey: sk}},
+		Apps: []emulator.App{{AppID: appID}}}, conv, n)
+	nick := strings.Repeat("n", 1200000)
+	ps := fx.Apps[0].Conversations[len(fx.Apps[0].Conversations)-1].Participants
+	for i := range ps {
+		ps[i].NickName = &nick
+	}
+	emu, err := emulator.New(fx, emulator.Options{Latency: 50 * time.Millisecond, RateLimit: 100, NoRecord: true, ScanPageSize: 3})
+	check(err)
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	stop := make(chan struct{})
+	peak := pluginPeakRSS(stop)
+	start := time.Now()
+	out, err := terraformRun(cli, pluginDir, srv.URL, "oversized-scan", benchTerraform+fmt.Sprintf(`provider "volcrtc" {
+  max_qps = 100
+}
+data "volcrtc_conversation_participants" "all" {
+  app_id                = %d
+  conversation_short_id = %d
+}
+`, appID, conv), "plan", "-input=false", "-no-color")
+	d := time.Since(start)
+	close(stop)
+	if err == nil || !strings.Contains(out, "Too much data for one data source") {
+		check(fmt.Errorf("want the plan to fail on the state's size, got err %v:\n%s", err, out))
+	}
+	st := emu.Stats()
+	fmt.Printf("\nterraform plan, every member of %d members with 1.2 MB nicknames (~290 MB): refused after %d calls, %s; "+
+		"plugin peak RSS %.0f MB\n", n, st.Total, round(d), float64(peak())/1e6)
 }
