@@ -157,7 +157,9 @@ func scanOnce(url string, conv int64, n, qps int) (time.Duration, uint64) {
 // conversation whose members carry 1.2 MB nicknames (242 of them, about
 // 290 MB, three to a page to stay under the 4 MiB answer cap): more than
 // Terraform's 256 MiB message. The read must stop as soon as the state
-// cannot fit, and the plugin's peak RSS shows what it held.
+// cannot fit, and the plugin's peak RSS shows what it held. The count is
+// ten times too high: pages of three are more than an honest count of 242
+// lets the chain run to (twice what it fills in full pages, plus ten).
 func runOversizedScan(cli, pluginDir string) {
 	const n, conv = 242, scanConvBase + 1
 	fx := emulator.WithMembers(emulator.Fixtures{Credentials: []emulator.Credential{{AccessKey: ak, SecretKey: sk}},
@@ -167,7 +169,8 @@ func runOversizedScan(cli, pluginDir string) {
 	for i := range ps {
 		ps[i].NickName = &nick
 	}
-	emu, err := emulator.New(fx, emulator.Options{Latency: 50 * time.Millisecond, RateLimit: 100, NoRecord: true, ScanPageSize: 3})
+	emu, err := emulator.New(fx, emulator.Options{Latency: 50 * time.Millisecond, RateLimit: 100, NoRecord: true, ScanPageSize: 3,
+		UserCountTimes: 10})
 	check(err)
 	srv := httptest.NewServer(emu)
 	defer srv.Close()
