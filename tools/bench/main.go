@@ -48,6 +48,7 @@ func main() {
 	oversizedOnly := flag.Bool("oversized-only", false, "only the plugin's peak RSS against ~100 MB answers")
 	scanSizes := flag.String("scan-sizes", "10000,100000", "conversation sizes to read every member of")
 	scanOnly := flag.Bool("scan-only", false, "only the all-members reads")
+	flag.BoolVar(&scanOffsetOnly, "scan-offset-only", false, "with -scan-only: only offset cursors, no look-ahead waste cases")
 	inProcessOnly := flag.Bool("inprocess-only", false, "only the provider's in-process read of 20,000 IDs")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the in-process read to this file")
 	budgetOnly := flag.Bool("budget-only", false, "only the request budget shared by processes and aliases")

@@ -16,6 +16,10 @@ import (
 
 const scanConvBase = 8000000000000000000
 
+// scanOffsetOnly skips the page-by-page chain and the look-ahead's waste
+// cases (-scan-offset-only), to measure a large conversation quickly.
+var scanOffsetOnly bool
+
 // runScans reads every member of conversations of each size with the
 // client at max_qps 100 and at the default, against an emulator with 50 ms
 // latency and a strict 100-per-second arrival window, once with offset
@@ -42,7 +46,7 @@ func runScans(sizes []int, cli, pluginDir string) {
 		var opaque time.Duration
 		for _, style := range []string{emulator.CursorOpaque, emulator.CursorOffset} {
 			for _, qps := range []int{100, imclient.DefaultMaxQPS} {
-				if style == emulator.CursorOpaque && qps != 100 {
+				if style == emulator.CursorOpaque && (qps != 100 || scanOffsetOnly) {
 					continue // latency-bound: the budget does not matter
 				}
 				pause()
@@ -70,7 +74,9 @@ func runScans(sizes []int, cli, pluginDir string) {
 			}
 		}
 	}
-	lookAheadWaste(fx, sizes[0])
+	if !scanOffsetOnly {
+		lookAheadWaste(fx, sizes[0])
+	}
 	if cli == "" || len(sizes) == 0 {
 		return
 	}
