@@ -124,3 +124,37 @@ func TestAccConversationMember(t *testing.T) {
 		t.Errorf("after destroy the group holds:\n%s", got)
 	}
 }
+
+// A user the API refuses: the apply fails naming them and nothing is
+// created. Then an answer lost after the add: the add is repeated (it
+// overwrites) and the member is created once.
+func TestAccConversationMember_writeFailures(t *testing.T) {
+	emu, url := startGroups(t, emulator.Options{})
+	config := memberHCL(groupA, 8, `nick_name = "Auditor"`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			{
+				PreConfig:   func() { emu.FailUsers(emulator.ActionAddParticipants, 8) },
+				Config:      config,
+				ExpectError: wrapped(`(?s)Member not written .* - 8: the API refused to add them`),
+				Check:       expectMembers(emu, groupA),
+			},
+			{
+				PreConfig: func() {
+					emu.FailUsers(emulator.ActionAddParticipants)
+					emu.ResetRequests()
+					emu.LoseAnswers(emulator.ActionAddParticipants, 1, emulator.Fault{})
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(memberAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					expectMembers(emu, groupA, `8 member Auditor - {}`),
+					expectWrites(emu, [][]int64{{8}, {8}}, nil, nil),
+				),
+			},
+		},
+	})
+}

@@ -1184,7 +1184,12 @@ func (t memberTarget) report(ctx context.Context, d memberDiff, want map[int64]m
 	}
 	b.WriteString("\n\nThe state records what the API has now, read back after the writes")
 	summary := "Members only partly written"
-	if interrupted {
+	switch {
+	case t.single && interrupted:
+		summary = "Apply interrupted; member not written"
+	case t.single:
+		summary = "Member not written"
+	case interrupted:
 		summary = "Apply interrupted; members partly written"
 	}
 	if creating {

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -786,4 +787,89 @@ func TestAccConversationMembers_noOwner(t *testing.T) {
 			},
 		},
 	})
+}
+
+// When the read back after the writes fails, the state follows the
+// answers: what the API confirmed is recorded, what it refused is left to
+// do, and the next plan holds only that.
+func TestAccConversationMembers_readBackFails(t *testing.T) {
+	emu, url := startGroups(t, emulator.Options{})
+	config := `
+provider "volcrtc" {
+  max_retries = 0
+}
+` + membersHCL(groupA, `{
+    "3" = {}
+    "4" = {}
+    "5" = {}
+  }`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			{Config: membersHCL(groupA, `{ "2" = {}, "3" = {} }`)},
+			{
+				PreConfig: func() {
+					emu.FailUsers(emulator.ActionAddParticipants, 5)
+					emu.FailAction(imclient.ActionBatchGetParticipants, &emulator.FaultUnavailable)
+				},
+				Config:      config,
+				ExpectError: wrapped(`(?s)- 5: the API refused to add them`),
+				Check:       expectMembers(emu, groupA, `3 member - - {}`, `4 member - - {}`),
+			},
+			{
+				PreConfig: func() {
+					emu.FailUsers(emulator.ActionAddParticipants)
+					emu.FailAction(imclient.ActionBatchGetParticipants, nil)
+					emu.ResetRequests()
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					planMembers{before: []string{"3", "4"}, after: []string{"3", "4", "5"}},
+				}},
+				Check: resource.ComposeTestCheckFunc(
+					expectMembers(emu, groupA, `3 member - - {}`, `4 member - - {}`, `5 member - - {}`),
+					expectWrites(emu, [][]int64{{5}}, nil, nil),
+				),
+			},
+		},
+	})
+}
+
+// The state the writes return when the read back fails: the removal and
+// the add the API confirmed are recorded, the refused add is not, with a
+// warning that the answers were trusted and the refusal as an error.
+func TestWriteFallsBackOnTheAnswers(t *testing.T) {
+	emu, url := startGroups(t, emulator.Options{})
+	for _, id := range []int64{2, 3} {
+		if err := emu.SetMember(emulator.SampleAppID, groupA, emulator.Participant{ParticipantUserID: id, Operator: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	client, err := imclient.New(imclient.Config{AccessKey: emulator.SampleAccessKey, SecretKey: emulator.SampleSecretKey,
+		Endpoint: url, BudgetScope: imclient.ScopeProcess, MaxQPS: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	emu.FailUsers(emulator.ActionAddParticipants, 5)
+	emu.FailAction(imclient.ActionBatchGetParticipants, &emulator.FaultUnavailable)
+	plain := modelOf(memberFields{}, nil)
+	prior := map[int64]memberModel{2: plain, 3: plain}
+	planned := map[int64]memberModel{3: plain, 4: plain, 5: plain}
+	var diags diag.Diagnostics
+	target := memberTarget{client: client, app: emulator.SampleAppID, conv: groupA, operator: groupOwner, owner: groupOwner}
+	got := target.write(context.Background(), prior, planned, false, &diags)
+	if keys := sortedIDs(got); !reflect.DeepEqual(keys, []int64{3, 4}) {
+		t.Errorf("state lists %v, want [3 4]", keys)
+	}
+	if got := memberSummary(emu, groupA); got != "3 member - - {}\n4 member - - {}" {
+		t.Errorf("the group holds:\n%s", got)
+	}
+	var warned, refused bool
+	for _, d := range diags {
+		warned = warned || strings.Contains(d.Summary(), "could not be read back")
+		refused = refused || strings.Contains(d.Detail(), "- 5: the API refused to add them")
+	}
+	if !warned || !refused || diags.ErrorsCount() != 1 {
+		t.Errorf("diagnostics: %v", diags)
+	}
 }
