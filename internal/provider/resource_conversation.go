@@ -152,7 +152,8 @@ func (r *conversationResource) Schema(_ context.Context, _ resource.SchemaReques
 					"this key already exists, the API returns it instead of creating another, and the provider manages it " +
 					"with a warning. Set it to make even a second `apply` after a crash find the conversation the first one " +
 					"made. Without it the provider generates one per create (`create_idempotency_key`). Changing it " +
-					"replaces the conversation.",
+					"replaces the conversation. The API keeps a key after its conversation is dissolved, so a replacement " +
+					"in the same app (by `type` or `inbox_type`) must change the key too; the plan refuses one that does not.",
 				Optional:      true,
 				Validators:    []validator.String{stringvalidator.LengthBetween(1, 128)},
 				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
@@ -237,9 +238,6 @@ func (r *conversationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	}
 	// An update keeps the key the create sent (null after an import).
 	resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("create_idempotency_key"), prior.CreateIdempotencyKey)...)
-	if !protected {
-		return
-	}
 	// The schema's RequiresReplace is not passed to this method: compare
 	// the arguments that force a new conversation here.
 	var plan conversationModel
@@ -259,12 +257,26 @@ func (r *conversationResource) ModifyPlan(ctx context.Context, req resource.Modi
 			names = append(names, a.name)
 		}
 	}
-	if len(names) > 0 {
+	if len(names) == 0 {
+		return
+	}
+	if protected {
 		resp.Diagnostics.AddAttributeError(path.Root(names[0]), "Deletion protection is on",
 			fmt.Sprintf("Changing %s replaces conversation %s: it would be destroyed and a new one created. It has "+
 				"deletion_protection = true, so the plan stops here and nothing was called. To replace it, set "+
 				"deletion_protection = false alone and apply, then make this change; or keep the conversation and undo "+
 				"the change.", strings.Join(names, ", "), prior.ID.ValueString()))
+		return
+	}
+	// A key may stay used after its conversation is dissolved (the API does
+	// not say; the emulator answers Exist with the dissolved one), so a replacement in the same app with
+	// the same key would destroy the conversation and create nothing.
+	if !plan.IdempotencyKey.IsNull() && plan.IdempotencyKey.Equal(prior.IdempotencyKey) && plan.AppID.Equal(prior.AppID) {
+		resp.Diagnostics.AddAttributeError(path.Root("idempotency_key"), "The replacement needs a new idempotency_key",
+			fmt.Sprintf("Changing %s replaces conversation %s, and the new one would be created with idempotency_key %q, "+
+				"which the API keeps for the conversation being destroyed: it would answer with that one instead of "+
+				"creating another. Change idempotency_key in the same change (for example to %q).",
+				strings.Join(names, ", "), prior.ID.ValueString(), plan.IdempotencyKey.ValueString(), plan.IdempotencyKey.ValueString()+"-2"))
 	}
 }
 
@@ -321,6 +333,13 @@ func (r *conversationResource) Create(ctx context.Context, req resource.CreateRe
 				"its answer was lost). If another configuration manages it too, give this one a different key.",
 				key, plan.ID.ValueString()))
 	}
+	if out.Exist && out.Info != nil && out.Info.Status != nil && *out.Info.Status == 1 {
+		resp.Diagnostics.AddAttributeError(path.Root("idempotency_key"), "The idempotency key belongs to a dissolved conversation",
+			fmt.Sprintf("CreateConversation answered that a conversation with IdempotentId %q already exists (%s), and it "+
+				"is dissolved: the API keeps a key after its conversation is gone, so nothing was created and nothing was "+
+				"saved to state. Set a new idempotency_key (for example %q) and apply again.", key, plan.ID.ValueString(), key+"-2"))
+		return
+	}
 	got, found, diags := r.readBack(c, in.AppID, out.ConversationShortID)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		// Created, but not read: the state records it as planned (tainted).
@@ -329,6 +348,13 @@ func (r *conversationResource) Create(ctx context.Context, req resource.CreateRe
 				"tainted. Run terraform untaint on it and apply again to read it, rather than replacing it.", plan.ID.ValueString()))
 		fillUnknown(&plan)
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		return
+	}
+	if !found && out.Exist {
+		resp.Diagnostics.AddAttributeError(path.Root("idempotency_key"), "The idempotency key belongs to a conversation that is gone",
+			fmt.Sprintf("CreateConversation answered that a conversation with IdempotentId %q already exists (%s), but "+
+				"BatchGetConversations does not return it (dissolved): nothing was created and nothing was saved to state. "+
+				"Set a new idempotency_key (for example %q) and apply again.", key, plan.ID.ValueString(), key+"-2"))
 		return
 	}
 	if !found && out.Info != nil {

@@ -854,3 +854,67 @@ func testRealConversation(t *testing.T, rt realTarget) {
 		},
 	})
 }
+
+// The API keeps a key after its conversation is dissolved: a replacement
+// with the same idempotency_key is refused at plan time, before the
+// destroy, and a create whose key finds a dissolved conversation says to
+// choose another key.
+func TestAccConversation_keyOfADissolvedConversation(t *testing.T) {
+	emu, url := newConvEmulator(t, emulator.Options{})
+	app := int64(emulator.SampleAppID)
+	client := testClient(t, url)
+	config := func(typ, key string) string {
+		return conversationConfig(`
+  app_id              = 100001
+  type                = "` + typ + `"
+  owner_user_id       = 10001
+  idempotency_key     = "` + key + `"
+  deletion_protection = false`)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			{Config: config("group", "ops")},
+			{
+				PreConfig: emu.ResetRequests,
+				Config:    config("live_group", "ops"),
+				ExpectError: wrapped(`(?s)The replacement needs a new idempotency_key .* Changing type replaces conversation ` +
+					`100001/\d+, and the new one would be created with idempotency_key "ops", .* \(for example to "ops-2"\)`),
+			},
+			{
+				PreConfig: func() {
+					for _, r := range emu.Requests() {
+						if r.Action != "BatchGetConversations" {
+							t.Fatalf("the refused plan called %s", r.Action)
+						}
+					}
+					// Someone made a group with the key "legacy" and dissolved it.
+					out, err := client.CreateConversation(t.Context(), imclient.CreateConversationInput{AppID: emulator.SampleAppID,
+						OwnerUserID: 10001, Type: imclient.ConversationTypeGroup, IdempotentID: "legacy"})
+					if err == nil {
+						err = client.DestroyConversation(t.Context(), emulator.SampleAppID, out.ConversationShortID, 10001)
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config("live_group", "legacy"),
+				ExpectError: wrapped(`(?s)The idempotency key belongs to a dissolved conversation .* IdempotentId "legacy" already ` +
+					`exists \(100001/\d+\), and it is dissolved: .* Set a new idempotency_key \(for example "legacy-2"\)`),
+			},
+			{
+				Config: config("live_group", "legacy-2"),
+				Check: func(s *terraform.State) error {
+					c, err := onlyLive(emu, app)
+					if err != nil {
+						return err
+					}
+					if *c.ConversationType != 100 || stateAttr(s, "create_idempotency_key") != "legacy-2" || len(createdIn(emu, app)) != 3 {
+						return fmt.Errorf("live %+v, created %d, key %s", c, len(createdIn(emu, app)), stateAttr(s, "create_idempotency_key"))
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
