@@ -158,3 +158,17 @@ func TestAccConversationMember_writeFailures(t *testing.T) {
 		},
 	})
 }
+
+// A live group's members cannot be listed, but one can be read by ID: the
+// single member manages one there, and the next plan is empty.
+func TestAccConversationMember_liveGroup(t *testing.T) {
+	emu, url := startGroups(t, emulator.Options{})
+	config := memberHCL(liveGroup, 8, `nick_name = "Host"`)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			{Config: config, Check: expectMembers(emu, liveGroup, `8 member Host - {}`)},
+			{Config: config, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+		},
+	})
+}
