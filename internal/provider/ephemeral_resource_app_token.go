@@ -21,7 +21,10 @@ import (
 
 const (
 	defaultTokenValidity = time.Hour
-	maxTokenValidity     = 30 * 24 * time.Hour
+	// minTokenValidity: ExpireTime is in whole seconds, and a token must
+	// not be born expired.
+	minTokenValidity = time.Second
+	maxTokenValidity = 30 * 24 * time.Hour
 )
 
 var (
@@ -75,9 +78,9 @@ func (r *appTokenResource) Schema(_ context.Context, _ ephemeral.SchemaRequest, 
 			},
 			"valid_for": schema.StringAttribute{
 				MarkdownDescription: "How long the token is valid, as a duration such as `\"30m\"` or `\"12h\"` (default `\"1h\"`; " +
-					"positive, at most `\"720h\"`, 30 days).",
+					"at least `\"1s\"`, at most `\"720h\"`, 30 days). The expiry is rounded up to a whole second.",
 				Optional:   true,
-				Validators: []validator.String{durationValidator{max: maxTokenValidity}},
+				Validators: []validator.String{durationValidator{min: minTokenValidity, max: maxTokenValidity}},
 			},
 			"token": schema.StringAttribute{
 				MarkdownDescription: "The login token. Sensitive; never in the plan or the state.",
@@ -129,7 +132,7 @@ func (r *appTokenResource) Open(ctx context.Context, req ephemeral.OpenRequest, 
 	if !m.ValidFor.IsNull() {
 		validFor, _ = time.ParseDuration(m.ValidFor.ValueString()) // the validator ran
 	}
-	in := imclient.AppTokenInput{AppID: int32(int64Of(m.AppID)), ExpiresAt: r.now().Add(validFor).Truncate(time.Second)}
+	in := imclient.AppTokenInput{AppID: int32(int64Of(m.AppID)), ExpiresAt: tokenExpiry(r.now(), validFor)}
 	if m.UserIDStr.IsNull() {
 		in.UserID = int64Of(m.UserID)
 	} else {
@@ -144,4 +147,15 @@ func (r *appTokenResource) Open(ctx context.Context, req ephemeral.OpenRequest, 
 	m.Token = types.StringValue(token)
 	m.ExpiresAt = types.StringValue(in.ExpiresAt.UTC().Format(time.RFC3339))
 	resp.Diagnostics.Append(resp.Result.Set(ctx, m)...)
+}
+
+// tokenExpiry is validFor after now, rounded up to the whole second the
+// API's ExpireTime and expires_at carry: rounded down, a token of one
+// second was sent an ExpireTime before the request arrived.
+func tokenExpiry(now time.Time, validFor time.Duration) time.Time {
+	t := now.Add(validFor)
+	if whole := t.Truncate(time.Second); whole.Before(t) {
+		return whole.Add(time.Second)
+	}
+	return t
 }
