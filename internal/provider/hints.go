@@ -14,8 +14,11 @@ import (
 func hint(e *imclient.APIError) string {
 	if e.BatchSize > 0 && e.TooManyIDs() {
 		what, check := "user ID(s)", "app_id and conversation_short_id"
-		if e.Action == imclient.ActionBatchGetConversations {
+		switch e.Action {
+		case imclient.ActionBatchGetConversations:
 			what, check = "conversation ID(s)", "app_id"
+		case imclient.ActionBatchGetUser:
+			check = "app_id and user_ids"
 		}
 		return fmt.Sprintf("The API refused %d %s in one call, even after splitting larger calls: "+
 			"check %s, and the API's message above.", e.BatchSize, what, check)

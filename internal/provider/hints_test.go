@@ -21,6 +21,10 @@ func TestHints(t *testing.T) {
 		{imclient.APIError{Code: "InvalidTimestamp"}, "Check this machine's clock"},
 		{imclient.APIError{Code: "InvalidActionOrVersion", Action: "BatchGetConversations"}, "does not serve BatchGetConversations 2020-12-01"},
 		{imclient.APIError{Code: "ConversationParticipantsMoreThanLimit", BatchSize: 1}, "refused 1 user ID(s) in one call, even after splitting"},
+		{imclient.APIError{Code: "InvalidParam", Message: "UserIds has 10 IDs, more than the limit of 5", BatchSize: 1,
+			Action: imclient.ActionBatchGetUser}, "refused 1 user ID(s) in one call, even after splitting larger calls: check app_id and user_ids,"},
+		{imclient.APIError{Code: "InvalidParam", Message: "too many IDs", BatchSize: 2, Action: imclient.ActionBatchGetConversations},
+			"refused 2 conversation ID(s) in one call, even after splitting larger calls: check app_id,"},
 		{imclient.APIError{Code: "Whatever"}, ""},
 	} {
 		if got := hint(&tc.err); (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {

@@ -85,9 +85,10 @@ func (p *volcrtcProvider) Metadata(_ context.Context, _ provider.MetadataRequest
 func (p *volcrtcProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
 	nonEmpty := []validator.String{stringvalidator.LengthAtLeast(1)}
 	resp.Schema = schema.Schema{
-		MarkdownDescription: "Manages Volcengine RTC instant-messaging (IM) conversations and reads their state " +
-			"through the IM OpenAPI. Every argument falls back to an environment variable; a value in " +
-			"the provider block wins over the environment.",
+		MarkdownDescription: "Manages Volcengine RTC instant-messaging (IM) conversations and their members, and " +
+			"reads through the IM OpenAPI conversations and every member, users' profiles, a user's conversations, " +
+			"and a conversation's mute and block lists; issues users' login tokens as an ephemeral resource. Every " +
+			"argument falls back to an environment variable; a value in the provider block wins over the environment.",
 		Attributes: map[string]schema.Attribute{
 			"access_key": schema.StringAttribute{
 				MarkdownDescription: "Volcengine access key ID. Falls back to `" + EnvAccessKey + "`. " +
@@ -125,11 +126,12 @@ func (p *volcrtcProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			},
 			"max_batch_size": schema.NumberAttribute{
 				MarkdownDescription: fmt.Sprintf("Most IDs sent in one API call (1 to 1000, default %d): user IDs of "+
-					"`volcrtc_conversation_participants`, conversation IDs of `volcrtc_conversations`. Longer lists are "+
+					"`volcrtc_conversation_participants` and of `volcrtc_users` (which never sends more than the %d "+
+					"`BatchGetUser` documents), conversation IDs of `volcrtc_conversations`. Longer lists are "+
 					"split into several calls and merged back in order. The API does not document its own limit: when it "+
 					"refuses a call as too long (`ConversationParticipantsMoreThanLimit`, or `InvalidParam` about the list), "+
 					"the provider splits the call in halves, keeps the largest size that worked for the rest of the run "+
-					"and warns once, naming the value to set here.", imclient.DefaultMaxBatchSize),
+					"and warns once, naming the value to set here.", imclient.DefaultMaxBatchSize, imclient.MaxUsersPerCall),
 				Optional:   true,
 				Validators: []validator.Number{wholeNumber{1, 1000}},
 			},
