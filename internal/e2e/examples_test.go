@@ -56,6 +56,10 @@ func TestAccExamples(t *testing.T) {
 			"bot_conversations": map[string]any{"7000000000000000001": "platform-oncall"}}},
 		{dir: "data-sources/volcrtc_conversation_block_list", outputs: map[string]any{
 			"muted_until": map[string]any{"10002": "2030-01-01T00:00:00Z"}}},
+		{dir: "manage-group", outputs: map[string]any{
+			"admins": []any{"9007199254740993"}, "member_count": 3.0,
+			"auditor": "10004 in 7000000000000000001 (member)",
+		}},
 		{dir: "resources/volcrtc_conversation"},
 		{dir: "resources/volcrtc_conversation_members", outputs: map[string]any{"admins": []any{"9007199254740993"}}},
 		{dir: "resources/volcrtc_conversation_member"},
@@ -116,6 +120,10 @@ func TestAccExamples(t *testing.T) {
 			}
 			if st := c.emu.Stats(); st.OK == 0 || st.Total != st.OK {
 				t.Errorf("emulator saw %+v", st)
+			}
+			if tc.dir == "manage-group" {
+				// The module's mocked suite, as its users run it offline.
+				testMockSuite(t, newCLI(t, filepath.Join("../../examples", tc.dir), emulator.Options{}))
 			}
 		})
 	}
