@@ -123,7 +123,9 @@ func TestAccExamples(t *testing.T) {
 			}
 			if tc.dir == "manage-group" {
 				// The module's mocked suite, as its users run it offline.
-				testMockSuite(t, newCLI(t, filepath.Join("../../examples", tc.dir), emulator.Options{}))
+				t.Run("mocked suite", func(t *testing.T) {
+					testMockSuite(t, newCLI(t, filepath.Join("../../examples", tc.dir), emulator.Options{}))
+				})
 			}
 		})
 	}
