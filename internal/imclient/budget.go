@@ -218,9 +218,13 @@ func (b *budget) wait(ctx context.Context) (time.Time, error) {
 		if err := ctx.Err(); err != nil {
 			return time.Time{}, err
 		}
-		var at time.Time
-		made := b.clock.Now()
-		b.store.update(ctx, func(s *budgetState) { at = s.reserve(made, b.limit) })
+		// The time is read under the store's lock: a wait for the lock
+		// must not leave a slot in the past that the call then fills late.
+		var at, made time.Time
+		b.store.update(ctx, func(s *budgetState) {
+			made = b.clock.Now()
+			at = s.reserve(made, b.limit)
+		})
 		if at.IsZero() { // the store gave up waiting: ctx ended
 			return at, ctx.Err()
 		}

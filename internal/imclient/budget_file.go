@@ -36,8 +36,6 @@ const (
 	// a process that holds it longer is stuck, and this one paces itself
 	// alone rather than wait for it.
 	lockWait = 2 * time.Second
-	// lockPoll is how often a held lock is tried again.
-	lockPoll = 2 * time.Millisecond
 	// maxBudgetFile bounds what is read of a budget file: maxSent
 	// reservations of 20 digits each and the rest. A larger file is
 	// damaged and counts as empty.
@@ -97,7 +95,6 @@ func fileLock(path string) chan struct{} {
 type fileStore struct {
 	path   string
 	mu     chan struct{}
-	lock   *flock.Flock
 	clock  Clock
 	failed func(error)
 
@@ -107,8 +104,7 @@ type fileStore struct {
 
 func newFileStore(dir, name string, clock Clock, failed func(error)) *fileStore {
 	path := filepath.Join(dir, name+".json")
-	return &fileStore{path: path, mu: fileLock(path), clock: clock, failed: failed,
-		lock: flock.New(path+".lock", flock.SetFlag(os.O_CREATE|os.O_RDWR|openNoFollow), flock.SetPermissions(0o600))}
+	return &fileStore{path: path, mu: fileLock(path), clock: clock, failed: failed}
 }
 
 func (f *fileStore) update(ctx context.Context, fn func(*budgetState)) {
@@ -153,10 +149,11 @@ func (f *fileStore) updateFile(ctx context.Context, fn func(*budgetState)) error
 	if err := checkBudgetDir(dir); err != nil {
 		return err
 	}
-	if err := f.takeLock(ctx); err != nil {
+	lock, err := f.takeLock(ctx)
+	if err != nil {
 		return err
 	}
-	defer func() { _ = f.lock.Unlock() }()
+	defer func() { _ = lock.Unlock() }()
 	now := f.clock.Now()
 	st := readBudgetFile(f.path)
 	if st.check(now) != nil {
@@ -171,37 +168,70 @@ func (f *fileStore) updateFile(ctx context.Context, fn func(*budgetState)) error
 }
 
 // takeLock takes the OS lock within lockWait, or fails saying who holds
-// it; ctx ending stops the wait with ctx's error.
-func (f *fileStore) takeLock(ctx context.Context) error {
-	path := f.lock.Path()
+// it; ctx ending stops the wait with ctx's error. A held lock is waited
+// for in the kernel (which wakes the waiter the moment it is free, as a
+// poll could not), on a descriptor of its own: a wait given up on
+// releases the lock as soon as it gets it.
+func (f *fileStore) takeLock(ctx context.Context) (*flock.Flock, error) {
+	path := f.path + ".lock"
 	if err := refuseLink(path); err != nil {
-		return err
+		return nil, err
 	}
-	deadline := f.clock.Now().Add(lockWait)
-	for {
-		ok, err := f.lock.TryLock()
-		if err != nil {
-			return fmt.Errorf("locking %s: %w", path, err)
-		}
-		if ok {
-			break
-		}
-		if !f.clock.Now().Before(deadline) {
-			return fmt.Errorf("another process has held %s for more than %v", path, lockWait)
-		}
-		if err := f.clock.Sleep(ctx, lockPoll); err != nil {
-			return err
-		}
+	lock := flock.New(path, flock.SetFlag(os.O_CREATE|os.O_RDWR|openNoFollow), flock.SetPermissions(0o600))
+	ok, err := lock.TryLock()
+	if err == nil && !ok {
+		err = f.waitLock(ctx, lock)
 	}
-	fi, err := f.lock.Stat()
+	if err != nil {
+		return nil, err
+	}
+	fi, err := lock.Stat()
 	if err == nil && !fi.Mode().IsRegular() {
 		err = fmt.Errorf("%s is not a regular file (%v)", path, fi.Mode().Type())
 	}
 	if err != nil {
-		_ = f.lock.Unlock()
+		_ = lock.Unlock()
+		return nil, err
+	}
+	return lock, nil
+}
+
+// waitLock blocks on lock until it is taken, lockWait passes on the clock,
+// or ctx ends.
+func (f *fileStore) waitLock(ctx context.Context, lock *flock.Flock) error {
+	var (
+		mu        sync.Mutex
+		taken     bool
+		result    error
+		abandoned bool
+	)
+	wake, woke := context.WithCancel(ctx)
+	defer woke()
+	go func() {
+		err := lock.Lock()
+		mu.Lock()
+		defer mu.Unlock()
+		if abandoned {
+			_ = lock.Unlock()
+			return
+		}
+		taken, result = true, err
+		woke()
+	}()
+	_ = f.clock.Sleep(wake, lockWait)
+	mu.Lock()
+	defer mu.Unlock()
+	switch {
+	case taken && result != nil:
+		return fmt.Errorf("locking %s: %w", lock.Path(), result)
+	case taken:
+		return nil
+	}
+	abandoned = true
+	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return nil
+	return fmt.Errorf("another process has held %s for more than %v", lock.Path(), lockWait)
 }
 
 // readBudgetFile reads the state at path without following a link or
