@@ -918,3 +918,45 @@ func TestAccConversation_keyOfADissolvedConversation(t *testing.T) {
 		},
 	})
 }
+
+// A create answer without ConversationShortId is unreadable: the client
+// asks again with the same key, and the API's Exist names the
+// conversation the first call made. Two such answers fail the create,
+// naming the key, with nothing in state.
+func TestAccConversation_createAnswerWithoutID(t *testing.T) {
+	emu, url := newConvEmulator(t, emulator.Options{})
+	app := int64(emulator.SampleAppID)
+	config := func(key string) string {
+		return conversationConfig(`
+  app_id              = 100001
+  owner_user_id       = 10001
+  idempotency_key     = "` + key + `"
+  deletion_protection = false`)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: func() { emu.DropResultField("CreateConversation", 2, "ConversationShortId") },
+				Config:    config("first"),
+				ExpectError: wrapped(`(?s)Cannot create the conversation .* has no ConversationShortId.* The API may have created it ` +
+					`before the answer was lost. Nothing was saved to state; apply again: the create sends idempotency_key "first" again`),
+			},
+			{
+				// Applied again as the error says: the same conversation.
+				PreConfig: func() { emu.DropResultField("CreateConversation", 1, "ConversationShortId") },
+				Config:    config("first"),
+				Check: func(s *terraform.State) error {
+					c, err := onlyLive(emu, app)
+					if err != nil {
+						return err
+					}
+					if len(createdIn(emu, app)) != 1 || stateAttr(s, "id") != fmt.Sprintf("%d/%d", app, c.ConversationShortID) {
+						return fmt.Errorf("created %d, state id %s, emulator %d", len(createdIn(emu, app)), stateAttr(s, "id"), c.ConversationShortID)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
