@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -147,5 +149,35 @@ func TestRunScanFlags(t *testing.T) {
 	var out, errw testutil.SyncBuffer
 	if err := run(context.Background(), []string{"-cursor-style", "random"}, &out, &errw); err == nil || !strings.Contains(err.Error(), `unknown cursor style "random"`) {
 		t.Fatalf("err %v", err)
+	}
+}
+
+// A connection that never sends a request (Go's transport keeps one it
+// dialed for a request canceled meanwhile) must not make stopping the
+// emulator fail: it used to wait 5 s and return "context deadline exceeded".
+func TestRunStopsWithAnIdleConnection(t *testing.T) {
+	dir := t.TempDir()
+	epFile := filepath.Join(dir, "endpoint")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr testutil.SyncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-fixtures", "../../examples/demo/fixtures.json", "-endpoint-file", epFile}, &stdout, &stderr)
+	}()
+	testutil.WaitFor(t, func() bool { b, _ := os.ReadFile(epFile); return len(b) > 0 })
+	b, _ := os.ReadFile(epFile)
+	u, err := url.Parse(strings.TrimSpace(string(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("stopping with a connection that sent nothing: %v", err)
 	}
 }
