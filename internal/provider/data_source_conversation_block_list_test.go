@@ -100,19 +100,21 @@ const fullListed = `{"ParticipantUserId":5,"ParticipantUserIdStr":"five","NickNa
 "Ext":{"k":"v"},"BlockTime":1893456000,"CreateTime":1700000000}`
 
 // The sample of the tests that iterate every spec.
-var _ = sampleOf(blockListSpec, specSample{
-	full: fullListed,
-	states: func(t *testing.T, record string) []state {
-		var p imclient.BlockedParticipant
-		decodeJSON(t, record, &p)
-		return []state{{
-			"app_id": int64(1), "conversation_short_id": int64(7), "list": "muted", "participants": listOf(listedFields, []listed{p}),
-		}}
-	},
-	reads: []sampleRead{{name: "muted", fixtures: pagedFixtures, args: map[string]tftypes.Value{
-		"app_id": num(emulator.SampleAppID), "conversation_short_id": num(emulator.SampleConversationID), "list": str("muted"),
-	}}},
-})
+func init() {
+	sampleOf(blockListSpec, specSample{
+		full: fullListed,
+		states: func(t *testing.T, record string) []state {
+			var p imclient.BlockedParticipant
+			decodeJSON(t, record, &p)
+			return []state{{
+				"app_id": int64(1), "conversation_short_id": int64(7), "list": "muted", "participants": listOf(listedFields, []listed{p}),
+			}}
+		},
+		reads: []sampleRead{{name: "muted", fixtures: pagedFixtures, args: map[string]tftypes.Value{
+			"app_id": num(emulator.SampleAppID), "conversation_short_id": num(emulator.SampleConversationID), "list": str("muted"),
+		}}},
+	})
+}
 
 const blockListDS = "volcrtc_conversation_block_list"
 

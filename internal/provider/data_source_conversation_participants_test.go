@@ -953,24 +953,26 @@ func TestAccConversationParticipants_countFails(t *testing.T) {
 
 // The sample of the tests that iterate every spec: a member by ID (with a
 // requested user not found) and every member by the scan.
-var _ = sampleOf(conversationParticipantsSpec, specSample{
-	full: fullRecord,
-	states: func(t *testing.T, record string) []state {
-		var p imclient.Participant
-		decodeJSON(t, record, &p)
-		in := imclient.BatchGetParticipantsInput{AppID: 1, ConversationShortID: 7, UserIDs: []int64{5, 6}}
-		scanned := participantsState{appID: 1, conversation: 7, userIDs: []int64{5}, members: []imclient.Participant{p}}
-		return []state{byRequest(in, map[int64]imclient.Participant{5: p}).state(), scanned.state()}
-	},
-	reads: []sampleRead{
-		{name: "by ID", args: map[string]tftypes.Value{
-			"app_id": num(emulator.SampleAppID), "conversation_short_id": num(emulator.SampleConversationID),
-			"participant_user_ids": numList(num(10003), num(emulator.SampleBigUserID), num(404)),
-		}},
-		{name: "every member", fixtures: func() emulator.Fixtures { return emulator.WithMembers(emulator.Sample(), scanConv, 47) },
-			args: map[string]tftypes.Value{"app_id": num(emulator.SampleAppID), "conversation_short_id": num(scanConv)}},
-	},
-})
+func init() {
+	sampleOf(conversationParticipantsSpec, specSample{
+		full: fullRecord,
+		states: func(t *testing.T, record string) []state {
+			var p imclient.Participant
+			decodeJSON(t, record, &p)
+			in := imclient.BatchGetParticipantsInput{AppID: 1, ConversationShortID: 7, UserIDs: []int64{5, 6}}
+			scanned := participantsState{appID: 1, conversation: 7, userIDs: []int64{5}, members: []imclient.Participant{p}}
+			return []state{byRequest(in, map[int64]imclient.Participant{5: p}).state(), scanned.state()}
+		},
+		reads: []sampleRead{
+			{name: "by ID", args: map[string]tftypes.Value{
+				"app_id": num(emulator.SampleAppID), "conversation_short_id": num(emulator.SampleConversationID),
+				"participant_user_ids": numList(num(10003), num(emulator.SampleBigUserID), num(404)),
+			}},
+			{name: "every member", fixtures: func() emulator.Fixtures { return emulator.WithMembers(emulator.Sample(), scanConv, 47) },
+				args: map[string]tftypes.Value{"app_id": num(emulator.SampleAppID), "conversation_short_id": num(scanConv)}},
+		},
+	})
+}
 
 // A scan stopped at the state's size says how far it got and what to do,
 // as a state refused after a full read does; it is no "bug".

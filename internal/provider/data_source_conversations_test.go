@@ -128,19 +128,21 @@ const fullConversation = `{"AppId":1,"ConversationShortId":7,"ConversationId":"c
 "OtherUserId":3,"OtherUserIdStr":"3","InboxType":0,"CreateTime":1,"ModifyTime":2,"Status":0,"MemberCount":5,"OnlineCount":1,"Ext":{"k":"v"}}`
 
 // The sample of the tests that iterate every spec.
-var _ = sampleOf(conversationsSpec, specSample{
-	full: fullConversation,
-	states: func(t *testing.T, record string) []state {
-		var c imclient.Conversation
-		decodeJSON(t, record, &c)
-		return []state{{
-			"app_id": int64(1), "conversation_short_ids": []int64{7, 8}, "include_member_count": true,
-			"conversations": listOf(conversationFields, []imclient.Conversation{c}), "missing_conversation_short_ids": []int64{8},
-		}}
-	},
-	reads: []sampleRead{{name: "with a missing ID", args: map[string]tftypes.Value{
-		"app_id":                 num(emulator.SampleAppID),
-		"conversation_short_ids": numList(num(emulator.SampleConversationID), num(404)),
-		"include_member_count":   tftypes.NewValue(tftypes.Bool, true),
-	}}},
-})
+func init() {
+	sampleOf(conversationsSpec, specSample{
+		full: fullConversation,
+		states: func(t *testing.T, record string) []state {
+			var c imclient.Conversation
+			decodeJSON(t, record, &c)
+			return []state{{
+				"app_id": int64(1), "conversation_short_ids": []int64{7, 8}, "include_member_count": true,
+				"conversations": listOf(conversationFields, []imclient.Conversation{c}), "missing_conversation_short_ids": []int64{8},
+			}}
+		},
+		reads: []sampleRead{{name: "with a missing ID", args: map[string]tftypes.Value{
+			"app_id":                 num(emulator.SampleAppID),
+			"conversation_short_ids": numList(num(emulator.SampleConversationID), num(404)),
+			"include_member_count":   tftypes.NewValue(tftypes.Bool, true),
+		}}},
+	})
+}

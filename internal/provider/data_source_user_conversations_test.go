@@ -117,26 +117,28 @@ data "volcrtc_user_conversations" "test" {
 
 // The sample of the tests that iterate every spec: every argument null,
 // and every argument set.
-var _ = sampleOf(userConversationsSpec, specSample{
-	full: fullConversation,
-	states: func(t *testing.T, record string) []state {
-		var c imclient.Conversation
-		decodeJSON(t, record, &c)
-		return []state{{
-			"app_id": int64(1), "participant_user_id": int64(5), "source": "all", "inbox_type": int64(0), "include_member_count": true,
-			"conversations": listOf(conversationFields, []imclient.Conversation{c}),
-		}}
-	},
-	reads: []sampleRead{
-		{name: "defaults", fixtures: pagedFixtures, args: map[string]tftypes.Value{
-			"app_id": num(emulator.SampleAppID), "participant_user_id": num(pagedUser),
-		}},
-		{name: "every argument", fixtures: pagedFixtures, args: map[string]tftypes.Value{
-			"app_id": num(emulator.SampleAppID), "participant_user_id": num(pagedUser), "source": str("all"),
-			"inbox_type": num(1), "include_member_count": tftypes.NewValue(tftypes.Bool, true),
-		}},
-	},
-})
+func init() {
+	sampleOf(userConversationsSpec, specSample{
+		full: fullConversation,
+		states: func(t *testing.T, record string) []state {
+			var c imclient.Conversation
+			decodeJSON(t, record, &c)
+			return []state{{
+				"app_id": int64(1), "participant_user_id": int64(5), "source": "all", "inbox_type": int64(0), "include_member_count": true,
+				"conversations": listOf(conversationFields, []imclient.Conversation{c}),
+			}}
+		},
+		reads: []sampleRead{
+			{name: "defaults", fixtures: pagedFixtures, args: map[string]tftypes.Value{
+				"app_id": num(emulator.SampleAppID), "participant_user_id": num(pagedUser),
+			}},
+			{name: "every argument", fixtures: pagedFixtures, args: map[string]tftypes.Value{
+				"app_id": num(emulator.SampleAppID), "participant_user_id": num(pagedUser), "source": str("all"),
+				"inbox_type": num(1), "include_member_count": tftypes.NewValue(tftypes.Bool, true),
+			}},
+		},
+	})
+}
 
 // pagedAPI is a hostile paged API written per test: every call is answered
 // with page(cursor) as its Result's JSON. calls counts them.

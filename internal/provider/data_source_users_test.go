@@ -179,19 +179,21 @@ const fullUser = `{"AppId":1,"UserId":5,"NickName":"n","Portrait":"p","Tags":["t
 "CreateTime":1669694619123,"ModifyTime":1669694619123}`
 
 // The sample of the tests that iterate every spec.
-var _ = sampleOf(usersSpec, specSample{
-	full: fullUser,
-	states: func(t *testing.T, record string) []state {
-		var u imclient.User
-		decodeJSON(t, record, &u)
-		return []state{{
-			"app_id": int64(1), "user_ids": []int64{5, 6}, "users": listOf(userFields, []imclient.User{u}), "missing_user_ids": []int64{6},
-		}}
-	},
-	reads: []sampleRead{{name: "with a missing ID", fixtures: usersFixtures, args: map[string]tftypes.Value{
-		"app_id": num(emulator.SampleAppID), "user_ids": numList(num(10002), num(404), num(bigID), num(10003)),
-	}}},
-})
+func init() {
+	sampleOf(usersSpec, specSample{
+		full: fullUser,
+		states: func(t *testing.T, record string) []state {
+			var u imclient.User
+			decodeJSON(t, record, &u)
+			return []state{{
+				"app_id": int64(1), "user_ids": []int64{5, 6}, "users": listOf(userFields, []imclient.User{u}), "missing_user_ids": []int64{6},
+			}}
+		},
+		reads: []sampleRead{{name: "with a missing ID", fixtures: usersFixtures, args: map[string]tftypes.Value{
+			"app_id": num(emulator.SampleAppID), "user_ids": numList(num(10002), num(404), num(bigID), num(10003)),
+		}}},
+	})
+}
 
 // hostileUsersAPI answers BatchGetUser, two IDs a call: the call for 30001
 // and 30004 finds 30001; the call for 30002 and 30005 finds 30002 and also

@@ -39,14 +39,13 @@ type sampleRead struct {
 
 var specSamples = map[string]specSample{}
 
-// sampleOf declares s's sample; the result is only there to allow
-// `var _ = sampleOf(...)` in the data source's test file.
-func sampleOf(s spec, sm specSample) struct{} {
+// sampleOf declares s's sample, from an init function in the data
+// source's test file.
+func sampleOf(s spec, sm specSample) {
 	if _, dup := specSamples[s.name]; dup {
 		panic(fmt.Sprintf("two samples for %s", s.typeName()))
 	}
 	specSamples[s.name] = sm
-	return struct{}{}
 }
 
 // sampleFor is s's sample; the test fails when s has none or it is
