@@ -175,7 +175,7 @@ func TestRunStopsWithAnIdleConnection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("stopping with a connection that sent nothing: %v", err)
