@@ -16,10 +16,10 @@ import (
 	"github.com/gofrs/flock"
 )
 
-// fileBudget is a budget of limit on a file store in dir, on clock; the
-// reasons it fell back to memory are collected in failed.
-func fileBudget(dir string, limit float64, clock Clock, failed *[]string) *budget {
-	return &budget{limit: limit, clock: clock, store: newFileStore(dir, "b", clock, func(err error) {
+// fileBudget is a budget of 10 calls a second on a file store in dir, on
+// clock; the reasons it fell back to memory are collected in failed.
+func fileBudget(dir string, clock Clock, failed *[]string) *budget {
+	return &budget{limit: 10, clock: clock, store: newFileStore(dir, "b", clock, func(err error) {
 		*failed = append(*failed, err.Error())
 	})}
 }
@@ -71,7 +71,7 @@ func TestBudgetPoisonedFile(t *testing.T) {
 				t.Fatal(err)
 			}
 			var failed []string
-			b := fileBudget(dir, 10, &fakeClock{now: start}, &failed)
+			b := fileBudget(dir, &fakeClock{now: start}, &failed)
 			if d := sendAll(t, b, 10); d > 900*time.Millisecond+time.Millisecond || len(failed) != 0 {
 				t.Fatalf("10 calls at 10/s took %v (want 0.9 s); fell back: %v", d, failed)
 			}
@@ -94,7 +94,7 @@ func TestBudgetFileLinks(t *testing.T) {
 			t.Fatal(err)
 		}
 		var failed []string
-		sendAll(t, fileBudget(dir, 10, clock, &failed), 3)
+		sendAll(t, fileBudget(dir, clock, &failed), 3)
 		if b, err := os.ReadFile(target); err != nil || string(b) != "keep me" {
 			t.Fatalf("the link's target now holds %q (%v)", b, err)
 		}
@@ -113,7 +113,7 @@ func TestBudgetFileLinks(t *testing.T) {
 			t.Fatal(err)
 		}
 		var failed []string
-		b := fileBudget(dir, 10, clock, &failed)
+		b := fileBudget(dir, clock, &failed)
 		sendAll(t, b, 3)
 		if _, err := os.Lstat(missing); !errors.Is(err, os.ErrNotExist) {
 			t.Fatalf("the lock's link created its target: %v", err)
@@ -141,12 +141,12 @@ func TestBudgetLockHeld(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	clock := &fakeClock{now: time.Unix(1_000_000, 0)}
 	var failed []string
-	b := fileBudget(dir, 10, cancelingClock{clock, cancel}, &failed)
+	b := fileBudget(dir, cancelingClock{clock, cancel}, &failed)
 	if _, err := b.wait(ctx); !errors.Is(err, context.Canceled) || len(failed) != 0 {
 		t.Fatalf("wait canceled while it waited for the lock: %v; fell back: %v", err, failed)
 	}
 
-	b = fileBudget(dir, 10, clock, &failed)
+	b = fileBudget(dir, clock, &failed)
 	start := clock.Now()
 	sendAll(t, b, 3)
 	if waited := clock.Now().Sub(start); waited < lockWait || waited > lockWait+time.Second {

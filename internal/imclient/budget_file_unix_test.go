@@ -26,7 +26,7 @@ func TestBudgetFIFO(t *testing.T) {
 			}
 			clock := &fakeClock{now: time.Unix(1_000_000, 0)}
 			var failed []string
-			b := fileBudget(dir, 10, clock, &failed)
+			b := fileBudget(dir, clock, &failed)
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
@@ -92,7 +92,7 @@ func TestBudgetDirectoryOwnership(t *testing.T) {
 			dir := tc.dir(t)
 			clock := &fakeClock{now: time.Unix(1_000_000, 0)}
 			var failed []string
-			sendAll(t, fileBudget(dir, 10, clock, &failed), 2)
+			sendAll(t, fileBudget(dir, clock, &failed), 2)
 			_, statErr := os.Lstat(filepath.Join(dir, "b.json"))
 			if tc.want == "" {
 				if len(failed) != 0 || statErr != nil {
