@@ -202,10 +202,78 @@ func (m *memoryStore) update(_ context.Context, fn func(*budgetState)) {
 	fn(&m.st)
 }
 
+// slot is one reservation: when its call may leave, on the client's
+// clock, and what the store that took it needs to find it again.
+type slot struct {
+	at time.Time
+	// made is when the slot was taken, on the store's clock (Unix
+	// nanoseconds locally, microseconds in Redis); id names it in Redis
+	// ("" for a slot of a state store).
+	made int64
+	id   string
+}
+
+// slotStore takes and returns a budget's slots: stateSlots on a state in
+// memory or in a file, or redisStore. It never fails: a store that cannot
+// use what it shares paces the process by a store of its own.
+type slotStore interface {
+	// reserve takes the next slot; false when ctx ended first.
+	reserve(ctx context.Context, limit float64) (slot, bool)
+	// release gives back the slot of a call that was never sent.
+	release(ctx context.Context, s slot)
+	// wrote moves the slot of a call written late to when it was written.
+	wrote(ctx context.Context, s slot, at time.Time)
+	// voided gives back s and reports true when the rate was cut since s
+	// was taken.
+	voided(ctx context.Context, s slot) bool
+	// throttled cuts the rate.
+	throttled(ctx context.Context, limit float64)
+}
+
+// stateSlots is a slotStore on a stateStore. The time is read under the
+// store's lock: a wait for the lock must not leave a slot in the past
+// that the call then fills late.
+type stateSlots struct {
+	store stateStore
+	clock Clock
+}
+
+func (m stateSlots) reserve(ctx context.Context, limit float64) (slot, bool) {
+	var s slot
+	m.store.update(ctx, func(st *budgetState) {
+		now := m.clock.Now()
+		s = slot{at: st.reserve(now, limit), made: now.UnixNano()}
+	})
+	return s, !s.at.IsZero()
+}
+
+func (m stateSlots) release(ctx context.Context, s slot) {
+	m.store.update(ctx, func(st *budgetState) { st.moved(s.at, time.Time{}) })
+}
+
+func (m stateSlots) wrote(ctx context.Context, s slot, at time.Time) {
+	m.store.update(ctx, func(st *budgetState) { st.moved(s.at, at) })
+}
+
+func (m stateSlots) voided(ctx context.Context, s slot) bool {
+	void := false
+	m.store.update(ctx, func(st *budgetState) {
+		if st.CutAt > s.made {
+			st.moved(s.at, time.Time{})
+			void = true
+		}
+	})
+	return void
+}
+
+func (m stateSlots) throttled(ctx context.Context, limit float64) {
+	m.store.update(ctx, func(st *budgetState) { st.throttled(m.clock.Now(), limit) })
+}
+
 // budget paces one action's calls.
 type budget struct {
 	limit float64
-	store stateStore
+	store slotStore
 	clock Clock
 }
 
@@ -213,59 +281,42 @@ type budget struct {
 // slot reserved ahead is given up and taken again when the rate was cut
 // while the call waited for it: slots taken at the old rate would all go
 // out into an API that is already throttling.
-func (b *budget) wait(ctx context.Context) (time.Time, error) {
+func (b *budget) wait(ctx context.Context) (slot, error) {
 	for {
 		if err := ctx.Err(); err != nil {
-			return time.Time{}, err
+			return slot{}, err
 		}
-		// The time is read under the store's lock: a wait for the lock
-		// must not leave a slot in the past that the call then fills late.
-		var at, made time.Time
-		b.store.update(ctx, func(s *budgetState) {
-			made = b.clock.Now()
-			at = s.reserve(made, b.limit)
-		})
-		if at.IsZero() { // the store gave up waiting: ctx ended
-			return at, ctx.Err()
+		s, ok := b.store.reserve(ctx, b.limit)
+		if !ok { // the store gave up waiting: ctx ended
+			return s, ctx.Err()
 		}
-		d := at.Sub(b.clock.Now())
+		d := s.at.Sub(b.clock.Now())
 		if d <= 0 {
-			return at, nil
+			return s, nil
 		}
 		if err := b.clock.Sleep(ctx, d); err != nil {
-			b.giveBack(at)
-			return at, err
+			// Given back even though ctx ended (the store's own deadline
+			// still bounds it).
+			b.store.release(context.Background(), s)
+			return s, err
 		}
-		valid := true
-		b.store.update(ctx, func(s *budgetState) {
-			if s.CutAt > made.UnixNano() {
-				s.moved(at, time.Time{})
-				valid = false
-			}
-		})
-		if valid {
-			return at, nil
+		if !b.store.voided(ctx, s) {
+			return s, nil
 		}
 	}
 }
 
-// giveBack returns the slot of a call that will not be sent, even when
-// its context has ended (the store's own deadline still bounds it).
-func (b *budget) giveBack(at time.Time) {
-	b.store.update(context.Background(), func(s *budgetState) { s.moved(at, time.Time{}) })
-}
-
-// wrote records that the call reserved at at left at the current time; a
-// call held up between its slot and its write pushes the next ones back.
-func (b *budget) wrote(ctx context.Context, at time.Time) {
-	if now := b.clock.Now(); now.Sub(at) > 2*time.Millisecond {
-		b.store.update(ctx, func(s *budgetState) { s.moved(at, now) })
+// wrote records that the call of slot s left at the current time; a call
+// held up between its slot and its write pushes the next ones back.
+func (b *budget) wrote(ctx context.Context, s slot) {
+	if now := b.clock.Now(); now.Sub(s.at) > 2*time.Millisecond {
+		b.store.wrote(ctx, s, now)
 	}
 }
 
 // throttled cuts the budget's rate.
 func (b *budget) throttled(ctx context.Context) {
-	b.store.update(ctx, func(s *budgetState) { s.throttled(b.clock.Now(), b.limit) })
+	b.store.throttled(ctx, b.limit)
 }
 
 // budgetOf returns action's budget, made on first use: shared on the
@@ -276,7 +327,13 @@ func (c *Client) budgetOf(action string) *budget {
 	if b := c.budgets[action]; b != nil {
 		return b
 	}
-	b := &budget{limit: actionLimit(c.maxQPS, action), store: &memoryStore{}, clock: c.clock}
+	name := budgetName(c.creds.AccessKeyID, c.endpoint.String(), action)
+	note := func(err error) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.noteBudgetFailure(err)
+	}
+	var own slotStore = stateSlots{&memoryStore{}, c.clock}
 	if c.budgetScope == ScopeMachine {
 		dir, err := c.budgetDir, error(nil)
 		if dir == "" {
@@ -285,12 +342,12 @@ func (c *Client) budgetOf(action string) *budget {
 		if err != nil {
 			c.noteBudgetFailure(err)
 		} else {
-			b.store = newFileStore(dir, budgetName(c.creds.AccessKeyID, c.endpoint.String(), action), c.clock, func(err error) {
-				c.mu.Lock()
-				defer c.mu.Unlock()
-				c.noteBudgetFailure(err)
-			})
+			own = stateSlots{newFileStore(dir, name, c.clock, note), c.clock}
 		}
+	}
+	b := &budget{limit: actionLimit(c.maxQPS, action) * c.budgetShare, store: own, clock: c.clock}
+	if c.redis != nil {
+		b.store = newRedisStore(c.redis, name, c.clock, own, note)
 	}
 	c.budgets[action] = b
 	return b

@@ -14,14 +14,16 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/testutil"
 )
 
 // fileBudget is a budget of 10 calls a second on a file store in dir, on
 // clock; the reasons it fell back to memory are collected in failed.
 func fileBudget(dir string, clock Clock, failed *[]string) *budget {
-	return &budget{limit: 10, clock: clock, store: newFileStore(dir, "b", clock, func(err error) {
+	return &budget{limit: 10, clock: clock, store: stateSlots{newFileStore(dir, "b", clock, func(err error) {
 		*failed = append(*failed, err.Error())
-	})}
+	}), clock}}
 }
 
 // sendAll takes n slots and returns how long they took on the clock.
@@ -131,12 +133,21 @@ func TestBudgetFileLinks(t *testing.T) {
 // to the process's own, with the one warning, instead of hanging the plan;
 // a call whose context ends while it waits returns at once.
 func TestBudgetLockHeld(t *testing.T) {
-	dir := t.TempDir()
+	// Not t.TempDir: the waits given up on still take the lock (and may
+	// create its file again) once it is free, so the directory is removed
+	// when they have.
+	dir, err := os.MkdirTemp("", "budget-lock")
+	if err != nil {
+		t.Fatal(err)
+	}
 	held := flock.New(filepath.Join(dir, "b.json.lock"))
 	if err := held.Lock(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = held.Unlock() })
+	t.Cleanup(func() {
+		_ = held.Unlock()
+		testutil.WaitFor(t, func() bool { return os.RemoveAll(dir) == nil })
+	})
 
 	ctx, cancel := context.WithCancel(context.Background())
 	clock := &fakeClock{now: time.Unix(1_000_000, 0)}

@@ -47,7 +47,7 @@ func (f *fakeClock) add(d time.Duration) {
 }
 
 func fakeBudget(limit float64, clock Clock) *budget {
-	return &budget{limit: limit, store: &memoryStore{}, clock: clock}
+	return &budget{limit: limit, store: stateSlots{&memoryStore{}, clock}, clock: clock}
 }
 
 // cancelingClock ends a call's context while it sleeps, as Ctrl-C does.
@@ -64,7 +64,7 @@ func (c cancelingClock) Sleep(ctx context.Context, _ time.Duration) error {
 // sentOf returns the reservations a budget's store holds.
 func sentOf(b *budget) []int64 {
 	var sent []int64
-	b.store.update(context.Background(), func(s *budgetState) { sent = slices.Clone(s.Sent) })
+	b.store.(stateSlots).store.update(context.Background(), func(s *budgetState) { sent = slices.Clone(s.Sent) })
 	return sent
 }
 
@@ -101,13 +101,13 @@ func TestBudgetWindow(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	b.clock = cancelingClock{clock, cancel}
 	at, err := b.wait(ctx)
-	if !errors.Is(err, context.Canceled) || at.IsZero() {
+	if !errors.Is(err, context.Canceled) || at.at.IsZero() {
 		t.Fatalf("wait on a full window, canceled while it slept: %v %v", at, err)
 	}
 	// The canceled call's slot is given back.
 	after := sentOf(b)
-	if slices.Contains(after, at.UnixNano()) || len(after) < 3 {
-		t.Fatalf("reservations %v after a canceled wait at %v", after, at.UnixNano())
+	if slices.Contains(after, at.at.UnixNano()) || len(after) < 3 {
+		t.Fatalf("reservations %v after a canceled wait at %v", after, at.at.UnixNano())
 	}
 }
 
@@ -192,7 +192,7 @@ func TestBudgetStaleFile(t *testing.T) {
 			}
 			var failed error
 			clock := &fakeClock{now: now}
-			b := &budget{limit: 2, store: newFileStore(dir, "b", clock, func(err error) { failed = err }), clock: clock}
+			b := &budget{limit: 2, store: stateSlots{newFileStore(dir, "b", clock, func(err error) { failed = err }), clock}, clock: clock}
 			start := clock.Now()
 			if _, err := b.wait(context.Background()); err != nil || failed != nil {
 				t.Fatalf("wait: %v, store failed: %v", err, failed)
@@ -301,10 +301,10 @@ func TestBudgetSharedAcrossProcesses(t *testing.T) {
 func budgetHelper(dir string) {
 	calls, _ := strconv.Atoi(os.Getenv("VOLCRTC_BUDGET_HELPER_CALLS"))
 	limit, _ := strconv.Atoi(os.Getenv("VOLCRTC_BUDGET_HELPER_LIMIT"))
-	b := &budget{limit: float64(limit), store: newFileStore(dir, "shared", RealClock{}, func(err error) {
+	b := &budget{limit: float64(limit), store: stateSlots{newFileStore(dir, "shared", RealClock{}, func(err error) {
 		fmt.Println("failed", err)
 		os.Exit(1)
-	}), clock: RealClock{}}
+	}), RealClock{}}, clock: RealClock{}}
 	for i := 0; i < calls; i++ {
 		at, err := b.wait(context.Background())
 		if err != nil {

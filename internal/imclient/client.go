@@ -73,6 +73,15 @@ type Config struct {
 	BudgetScope string
 	// BudgetDir holds machine-wide budgets; DefaultBudgetDir when empty.
 	BudgetDir string
+	// BudgetRedisURL, when set (redis:// or rediss://, user and password
+	// in it), shares each action's budget through Redis with every process
+	// anywhere that uses the same key, endpoint and Redis; BudgetScope's
+	// budget is then the fallback while Redis cannot be used. A secret:
+	// never logged, and named in errors by host and port only.
+	BudgetRedisURL string
+	// BudgetShare (0 < share <= 1, default 1) is the fraction of MaxQPS
+	// (or an action's lower limit) that the budget may use in all.
+	BudgetShare float64
 	// MaxRetries is how many times a throttled, failed or timed-out call
 	// is retried; zero means never.
 	MaxRetries int
@@ -111,6 +120,8 @@ type Client struct {
 	maxQPS       float64
 	budgetScope  string
 	budgetDir    string
+	budgetShare  float64
+	redis        *redisClient       // nil unless BudgetRedisURL is set
 	budgets      map[string]*budget // by action, made on first use
 	budgetNotice string             // why the machine's budget is not used
 	noticed      bool
@@ -157,6 +168,18 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Jitter == nil {
 		cfg.Jitter = halfJitter
 	}
+	if cfg.BudgetShare == 0 {
+		cfg.BudgetShare = 1
+	}
+	if !(cfg.BudgetShare > 0 && cfg.BudgetShare <= 1) {
+		return nil, fmt.Errorf("budget share %v is not within (0, 1]", cfg.BudgetShare)
+	}
+	var rdb *redisClient
+	if cfg.BudgetRedisURL != "" {
+		if rdb, err = newRedisClient(cfg.BudgetRedisURL); err != nil {
+			return nil, err
+		}
+	}
 	switch cfg.BudgetScope {
 	case "":
 		cfg.BudgetScope = ScopeMachine
@@ -178,6 +201,8 @@ func New(cfg Config) (*Client, error) {
 		maxQPS:         cfg.MaxQPS,
 		budgetScope:    cfg.BudgetScope,
 		budgetDir:      cfg.BudgetDir,
+		budgetShare:    cfg.BudgetShare,
+		redis:          rdb,
 		budgets:        map[string]*budget{},
 
 		creds: base.Credentials{

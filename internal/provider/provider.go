@@ -71,6 +71,8 @@ type providerModel struct {
 	Endpoint     types.String `tfsdk:"endpoint"`
 
 	BudgetScope           types.String `tfsdk:"budget_scope"`
+	BudgetRedisURL        types.String `tfsdk:"budget_redis_url"`
+	BudgetShare           types.Number `tfsdk:"budget_share"`
 	MaxBatchSize          types.Number `tfsdk:"max_batch_size"`
 	MaxQPS                types.Number `tfsdk:"max_qps"`
 	MaxRetries            types.Number `tfsdk:"max_retries"`
@@ -167,6 +169,8 @@ func (p *volcrtcProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Optional:   true,
 				Validators: []validator.String{stringvalidator.OneOf(imclient.ScopeMachine, imclient.ScopeProcess)},
 			},
+			"budget_redis_url": budgetRedisURLAttribute(),
+			"budget_share":     budgetShareAttribute(),
 			"request_timeout_seconds": schema.NumberAttribute{
 				MarkdownDescription: fmt.Sprintf("Time limit of one API call attempt, in seconds (1 to 300, default %d). "+
 					"A call that times out is retried like a network error.", int(imclient.DefaultRequestTimeout/time.Second)),
@@ -208,6 +212,8 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 		MaxRetries:     int(numberOr(m.MaxRetries, imclient.DefaultMaxRetries)),
 		BudgetScope:    m.BudgetScope.ValueString(),
 		BudgetDir:      p.getenv(EnvBudgetDir),
+		BudgetRedisURL: pick("budget_redis_url", m.BudgetRedisURL, EnvBudgetRedisURL),
+		BudgetShare:    budgetShare(m.BudgetShare),
 		RequestTimeout: time.Duration(numberOr(m.RequestTimeoutSeconds, int64(imclient.DefaultRequestTimeout/time.Second))) * time.Second,
 	}
 	// In schema order, so that a diagnostic lists them the same way each run.
@@ -222,7 +228,10 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if m.BudgetScope.IsUnknown() {
 		data.unknown = append(data.unknown, "budget_scope")
 	}
-	data.secrets = []string{cfg.SecretKey, cfg.SessionToken}
+	if m.BudgetShare.IsUnknown() {
+		data.unknown = append(data.unknown, "budget_share")
+	}
+	data.secrets = append([]string{cfg.SecretKey, cfg.SessionToken}, imclient.RedisSecrets(cfg.BudgetRedisURL)...)
 	ctx = data.logContext(ctx)
 
 	if cfg.Region == "" {
@@ -230,6 +239,7 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	resp.Diagnostics.Append(checkCredentials(m, p.getenv)...)
 	resp.Diagnostics.Append(checkResolved(cfg)...)
+	resp.Diagnostics.Append(checkBudgetRedisURL(cfg.BudgetRedisURL)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -250,6 +260,7 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 			"region": cfg.Region, "endpoint": client.Endpoint(), "access_key": cfg.AccessKey,
 			"session_token_set": cfg.SessionToken != "", "max_batch_size": cfg.MaxBatchSize, "max_qps": cfg.MaxQPS,
 			"max_retries": cfg.MaxRetries, "request_timeout": cfg.RequestTimeout.String(), "budget_scope": cfg.BudgetScope,
+			"budget_redis_url_set": cfg.BudgetRedisURL != "", "budget_share": cfg.BudgetShare,
 		})
 	}
 	resp.DataSourceData = data

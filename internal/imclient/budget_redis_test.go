@@ -1,0 +1,297 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package imclient
+
+import (
+	"bufio"
+	"context"
+	"net"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/redistest"
+)
+
+// redisBudget is the budget of one client (one process, as far as the
+// budget can tell) on the Redis at url.
+func redisBudget(t *testing.T, url string, edit func(*Config)) (*Client, *budget) {
+	t.Helper()
+	c := newTestClient(t, "http://127.0.0.1:1/", func(c *Config) {
+		c.MaxQPS, c.BudgetRedisURL = 20, url
+		if edit != nil {
+			edit(c)
+		}
+	})
+	return c, c.budgetOf(ActionBatchGetParticipants)
+}
+
+// Clients that share nothing but Redis share one budget: together they
+// never send more than its limit in any window, and each gets its share.
+func TestRedisBudgetShared(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	const clients, calls, limit = 3, 20, 20
+	var mu sync.Mutex
+	var sent []time.Time
+	var wg sync.WaitGroup
+	for i := 0; i < clients; i++ {
+		c, b := redisBudget(t, srv.URL(), nil)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := 0; j < calls; j++ {
+				s, err := b.wait(context.Background())
+				if err != nil || s.id == "" {
+					t.Errorf("slot %+v from Redis: %v", s, err)
+					return
+				}
+				b.wrote(context.Background(), s)
+				mu.Lock()
+				sent = append(sent, time.Now())
+				mu.Unlock()
+			}
+			if n, ok := c.TakeBudgetNotice(); ok {
+				t.Errorf("notice %q", n)
+			}
+		}()
+	}
+	wg.Wait()
+	slices.SortFunc(sent, func(a, b time.Time) int { return a.Compare(b) })
+	for i := limit; i < len(sent); i++ {
+		if gap := sent[i].Sub(sent[i-limit]); gap < time.Second {
+			t.Fatalf("%d calls within %v: the clients did not share one budget", limit+1, gap)
+		}
+	}
+	if span := sent[len(sent)-1].Sub(sent[0]); span > 4*time.Second {
+		t.Fatalf("%d calls took %v at %d a second", len(sent), span, limit)
+	}
+}
+
+// A throttle seen by one client cuts the rate of the whole fleet: the
+// other client's next slots are spaced at the cut rate.
+func TestRedisBudgetThrottleCutsFleet(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	_, a := redisBudget(t, srv.URL(), nil)
+	_, b := redisBudget(t, srv.URL(), nil)
+	for i := 0; i < 5; i++ {
+		s, err := a.wait(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.wrote(context.Background(), s)
+	}
+	a.throttled(context.Background())
+	rdb := redisConn(t, srv)
+	keys := rdb.Keys(context.Background(), "volcrtc:budget:*").Val()
+	var cut map[string]string
+	for _, k := range keys {
+		if strings.HasSuffix(k, ":rate") {
+			cut = rdb.HGetAll(context.Background(), k).Val()
+		}
+	}
+	if cut["wmax"] != "5.000000" || cut["cut"] == "" {
+		t.Fatalf("rate after a throttle with 5 calls in the window: %v (keys %v)", cut, keys)
+	}
+	// At 5 a second (0.7 x 5 = 3.5 after the cut, and climbing), b's two
+	// next slots are more than 1/20 s apart.
+	s1, _ := b.wait(context.Background())
+	s2, _ := b.wait(context.Background())
+	if gap := s2.at.Sub(s1.at); gap < 200*time.Millisecond {
+		t.Fatalf("b's slots %v apart after a's throttle: the cut did not reach it", gap)
+	}
+}
+
+// The keys name no secret, hold none, and expire.
+func TestRedisBudgetKeys(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	_, b := redisBudget(t, srv.URL(), func(c *Config) { c.AccessKey = "AKLTSECRETISH" })
+	s, err := b.wait(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.throttled(context.Background())
+	_ = s
+	rdb := redisConn(t, srv)
+	ctx := context.Background()
+	keys := rdb.Keys(ctx, "*").Val()
+	if len(keys) != 2 {
+		t.Fatalf("keys %v, want a budget's two", keys)
+	}
+	for _, k := range keys {
+		if strings.Contains(k, "AKLT") || !strings.Contains(k, "-"+ActionBatchGetParticipants+"}") {
+			t.Fatalf("key %q", k)
+		}
+		if ttl := rdb.PTTL(ctx, k).Val(); ttl <= 0 || ttl > redisTTL {
+			t.Fatalf("key %q expires in %v", k, ttl)
+		}
+		dump := rdb.Dump(ctx, k).Val()
+		if strings.Contains(dump, "AKLT") || strings.Contains(dump, "SECRET") {
+			t.Fatalf("key %q holds %q", k, dump)
+		}
+	}
+}
+
+// A budget in Redis with values no budget writes (a cut in the future, a
+// negative rate, reservations far ahead) counts as empty, as a file does.
+func TestRedisBudgetPoisoned(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	rdb := redisConn(t, srv)
+	ctx := context.Background()
+	_, b := redisBudget(t, srv.URL(), func(c *Config) { c.MaxQPS = 10 })
+	store, _ := b.store.(*redisStore)
+	rnow := func() int64 { tm := rdb.Time(ctx).Val(); return tm.UnixMicro() }
+	for name, poison := range map[string]func(){
+		"future cut":    func() { rdb.HSet(ctx, store.keys[1], "wmax", "1", "cut", rnow()+3600e6) },
+		"negative wmax": func() { rdb.HSet(ctx, store.keys[1], "wmax", "-5", "cut", rnow()-1e6) },
+		"far ahead": func() {
+			for i := 0; i < 10; i++ {
+				rdb.ZAdd(ctx, store.keys[0], redis.Z{Score: float64(rnow() + int64(100+i)*1e6), Member: i})
+			}
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			rdb.Del(ctx, store.keys...)
+			poison()
+			s1, err := b.wait(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			s2, _ := b.wait(context.Background())
+			if gap := s2.at.Sub(s1.at); gap > 150*time.Millisecond || s1.id == "" {
+				t.Fatalf("slots %v apart at 10 a second (%+v)", gap, s1)
+			}
+		})
+	}
+}
+
+// Redis stopped, refusing the password, or answering nonsense: the
+// process paces itself by its own budget with one warning that names the
+// host and port and not the password, and uses Redis again once it is
+// back, without a restart.
+func TestRedisBudgetFallback(t *testing.T) {
+	t.Run("stopped and back", func(t *testing.T) {
+		srv := redistest.Start(t, redistest.Options{Password: "hunter2-password"})
+		clock := &sleeps{}
+		c, b := redisBudget(t, srv.URL(), func(c *Config) { c.Clock = clock })
+		if s, err := b.wait(context.Background()); err != nil || s.id == "" {
+			t.Fatalf("first slot %+v %v", s, err)
+		}
+		srv.Stop()
+		for i := 0; i < 3; i++ {
+			if s, err := b.wait(context.Background()); err != nil || s.id != "" {
+				t.Fatalf("slot %+v %v with Redis stopped", s, err)
+			}
+		}
+		notice, ok := c.TakeBudgetNotice()
+		if !ok || !strings.Contains(notice, srv.Addr) || strings.Contains(notice, "hunter2") {
+			t.Fatalf("notice %q", notice)
+		}
+		srv.Restart(t)
+		_ = clock.Sleep(context.Background(), redisRetryMax) // past any backoff
+		if s, err := b.wait(context.Background()); err != nil || s.id == "" {
+			t.Fatalf("slot %+v %v with Redis back", s, err)
+		}
+		if n, again := c.TakeBudgetNotice(); again {
+			t.Fatalf("a second notice %q", n)
+		}
+	})
+	t.Run("wrong password", func(t *testing.T) {
+		srv := redistest.Start(t, redistest.Options{Password: "right-password"})
+		c, b := redisBudget(t, strings.Replace(srv.URL(), "right-password", "wrong-password", 1), nil)
+		if s, err := b.wait(context.Background()); err != nil || s.id != "" {
+			t.Fatalf("slot %+v %v", s, err)
+		}
+		notice, _ := c.TakeBudgetNotice()
+		if !strings.Contains(notice, srv.Addr) || strings.Contains(notice, "password@") || strings.Contains(notice, "wrong-password") {
+			t.Fatalf("notice %q", notice)
+		}
+	})
+	t.Run("nonsense", func(t *testing.T) {
+		addr := nonsenseServer(t)
+		c, b := redisBudget(t, "redis://"+addr, nil)
+		if s, err := b.wait(context.Background()); err != nil || s.id != "" {
+			t.Fatalf("slot %+v %v", s, err)
+		}
+		if notice, ok := c.TakeBudgetNotice(); !ok || !strings.Contains(notice, addr) {
+			t.Fatalf("notice %q", notice)
+		}
+	})
+	t.Run("hung", func(t *testing.T) {
+		srv := redistest.Start(t, redistest.Options{})
+		c, b := redisBudget(t, srv.URL(), nil)
+		if s, err := b.wait(context.Background()); err != nil || s.id == "" {
+			t.Fatalf("first slot %+v %v", s, err)
+		}
+		resume := srv.Pause(t)
+		defer resume()
+		if s, err := b.wait(context.Background()); err != nil || s.id != "" {
+			t.Fatalf("slot %+v %v with Redis hung", s, err)
+		}
+		if notice, ok := c.TakeBudgetNotice(); !ok || !strings.Contains(notice, "timeout") {
+			t.Fatalf("notice %q", notice)
+		}
+	})
+}
+
+// An unset URL connects to nothing; a bad one is refused without quoting
+// it; budget_share scales the limit.
+func TestRedisBudgetConfig(t *testing.T) {
+	c, b := redisBudget(t, "", func(c *Config) { c.MaxQPS, c.BudgetShare = 100, 0.6 })
+	if _, ok := b.store.(*redisStore); ok || c.redis != nil || b.limit != 60 {
+		t.Fatalf("store %T, limit %v", b.store, b.limit)
+	}
+	for _, bad := range []string{"http://user:pw-secret@host:1", "redis://user:pw-secret@host:1/notadb", "redis:///nohost", "::"} {
+		_, err := New(Config{AccessKey: "a", SecretKey: "s", BudgetRedisURL: bad})
+		if err == nil || strings.Contains(err.Error(), "pw-secret") {
+			t.Errorf("URL %q: %v", bad, err)
+		}
+	}
+	if _, err := New(Config{AccessKey: "a", SecretKey: "s", BudgetShare: 1.5}); err == nil {
+		t.Error("share 1.5 accepted")
+	}
+}
+
+func redisConn(t *testing.T, srv *redistest.Server) *redis.Client {
+	t.Helper()
+	opts, err := redis.ParseURL(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opts)
+	t.Cleanup(func() { _ = rdb.Close() })
+	return rdb
+}
+
+// nonsenseServer answers every line with a reply no script returns.
+func nonsenseServer(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = l.Close() })
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer func() { _ = conn.Close() }()
+				r := bufio.NewReader(conn)
+				for {
+					if _, err := r.ReadString('\n'); err != nil {
+						return
+					}
+					_, _ = conn.Write([]byte("+OK\r\n"))
+				}
+			}()
+		}
+	}()
+	return l.Addr().String()
+}
