@@ -18,6 +18,9 @@ mkdir -p .build
 source scripts/acc-env.sh
 # shellcheck source=scripts/tool.sh
 source scripts/tool.sh
+# The shared budget's tests run a real redis-server: get it when missing.
+# shellcheck source=scripts/redis-server.sh
+source scripts/redis-server.sh
 
 go vet ./...
 # The concurrent packages (the client, the emulator, and the provider with

@@ -347,7 +347,13 @@ func (c *Client) budgetOf(action string) *budget {
 	}
 	b := &budget{limit: actionLimit(c.maxQPS, action) * c.budgetShare, store: own, clock: c.clock}
 	if c.redis != nil {
-		b.store = newRedisStore(c.redis, name, c.clock, own, note)
+		b.store = newRedisStore(c.redis, name, c.clock, own, func(err error) {
+			c.mu.Lock()
+			defer c.mu.Unlock()
+			if c.redisNotice == "" {
+				c.redisNotice = printable(err.Error())
+			}
+		})
 	}
 	c.budgets[action] = b
 	return b
@@ -371,4 +377,17 @@ func (c *Client) TakeBudgetNotice() (string, bool) {
 	}
 	c.noticed = true
 	return c.budgetNotice, true
+}
+
+// TakeRedisNotice returns, once per client, why the budget shared through
+// Redis could not be used (the first time it could not) and this process
+// paced itself by its own budget until Redis answered again.
+func (c *Client) TakeRedisNotice() (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.redisNotice == "" || c.redisNoticed {
+		return "", false
+	}
+	c.redisNoticed = true
+	return c.redisNotice, true
 }

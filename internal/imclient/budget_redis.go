@@ -55,8 +55,17 @@ func newRedisClient(rawURL string) (*redisClient, error) {
 	if err != nil {
 		return nil, err
 	}
+	quietRedis.Do(func() { redis.SetLogger(silent{}) })
 	return &redisClient{rdb: redis.NewClient(opts), addr: opts.Addr, secret: secret}, nil
 }
+
+// go-redis logs pool events to stderr, which Terraform keeps in its logs;
+// the budget reports what matters itself, through its one warning.
+var quietRedis sync.Once
+
+type silent struct{}
+
+func (silent) Printf(context.Context, string, ...any) {}
 
 func redisOptions(rawURL string) (*redis.Options, string, error) {
 	u, err := url.Parse(rawURL)
@@ -146,8 +155,7 @@ func (r *redisStore) run(ctx context.Context, script *redis.Script, limit float6
 			return nil, err // the call ended, Redis did nothing wrong
 		}
 		r.rc.failed(r.clock.Now())
-		r.note(fmt.Errorf("the shared request budget in Redis at %s cannot be used (%s): this process paces itself by "+
-			"its own budget and tries Redis again later", r.rc.addr, scrub(err.Error(), r.rc.secret)))
+		r.note(fmt.Errorf("Redis at %s: %s", r.rc.addr, scrub(err.Error(), r.rc.secret)))
 		return nil, err
 	}
 	r.rc.worked()
@@ -163,8 +171,7 @@ func (r *redisStore) reserve(ctx context.Context, limit float64) (slot, bool) {
 				return slot{at: r.clock.Now().Add(time.Duration(at-now) * time.Microsecond), made: now, id: id}, true
 			}
 			r.rc.failed(r.clock.Now())
-			r.note(fmt.Errorf("the shared request budget in Redis at %s answered %d values that are not a reservation: "+
-				"this process paces itself by its own budget and tries Redis again later", r.rc.addr, len(out)))
+			r.note(fmt.Errorf("Redis at %s answered %d values that are not a reservation", r.rc.addr, len(out)))
 		} else if ctx.Err() != nil {
 			return slot{}, false
 		}

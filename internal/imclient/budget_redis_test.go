@@ -55,7 +55,7 @@ func TestRedisBudgetShared(t *testing.T) {
 				sent = append(sent, time.Now())
 				mu.Unlock()
 			}
-			if n, ok := c.TakeBudgetNotice(); ok {
+			if n, ok := c.TakeRedisNotice(); ok {
 				t.Errorf("notice %q", n)
 			}
 		}()
@@ -187,7 +187,7 @@ func TestRedisBudgetFallback(t *testing.T) {
 				t.Fatalf("slot %+v %v with Redis stopped", s, err)
 			}
 		}
-		notice, ok := c.TakeBudgetNotice()
+		notice, ok := c.TakeRedisNotice()
 		if !ok || !strings.Contains(notice, srv.Addr) || strings.Contains(notice, "hunter2") {
 			t.Fatalf("notice %q", notice)
 		}
@@ -196,7 +196,7 @@ func TestRedisBudgetFallback(t *testing.T) {
 		if s, err := b.wait(context.Background()); err != nil || s.id == "" {
 			t.Fatalf("slot %+v %v with Redis back", s, err)
 		}
-		if n, again := c.TakeBudgetNotice(); again {
+		if n, again := c.TakeRedisNotice(); again {
 			t.Fatalf("a second notice %q", n)
 		}
 	})
@@ -206,7 +206,7 @@ func TestRedisBudgetFallback(t *testing.T) {
 		if s, err := b.wait(context.Background()); err != nil || s.id != "" {
 			t.Fatalf("slot %+v %v", s, err)
 		}
-		notice, _ := c.TakeBudgetNotice()
+		notice, _ := c.TakeRedisNotice()
 		if !strings.Contains(notice, srv.Addr) || strings.Contains(notice, "password@") || strings.Contains(notice, "wrong-password") {
 			t.Fatalf("notice %q", notice)
 		}
@@ -217,7 +217,7 @@ func TestRedisBudgetFallback(t *testing.T) {
 		if s, err := b.wait(context.Background()); err != nil || s.id != "" {
 			t.Fatalf("slot %+v %v", s, err)
 		}
-		if notice, ok := c.TakeBudgetNotice(); !ok || !strings.Contains(notice, addr) {
+		if notice, ok := c.TakeRedisNotice(); !ok || !strings.Contains(notice, addr) {
 			t.Fatalf("notice %q", notice)
 		}
 	})
@@ -232,7 +232,7 @@ func TestRedisBudgetFallback(t *testing.T) {
 		if s, err := b.wait(context.Background()); err != nil || s.id != "" {
 			t.Fatalf("slot %+v %v with Redis hung", s, err)
 		}
-		if notice, ok := c.TakeBudgetNotice(); !ok || !strings.Contains(notice, "timeout") {
+		if notice, ok := c.TakeRedisNotice(); !ok || !strings.Contains(notice, "timeout") {
 			t.Fatalf("notice %q", notice)
 		}
 	})

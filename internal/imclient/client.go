@@ -121,7 +121,9 @@ type Client struct {
 	budgetScope  string
 	budgetDir    string
 	budgetShare  float64
-	redis        *redisClient       // nil unless BudgetRedisURL is set
+	redis        *redisClient // nil unless BudgetRedisURL is set
+	redisNotice  string       // why Redis could not be used, the first time
+	redisNoticed bool
 	budgets      map[string]*budget // by action, made on first use
 	budgetNotice string             // why the machine's budget is not used
 	noticed      bool

@@ -7,9 +7,11 @@
 package redistest
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
@@ -23,6 +25,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Options choose how the server is reached.
@@ -44,9 +48,10 @@ type Server struct {
 	done   chan struct{}
 }
 
-// inCI reports whether the tests run in CI (.ci/run sets CI=1), where a
-// missing redis-server is a failure, never a skip.
-func inCI() bool { return os.Getenv("CI") != "" }
+// required reports whether a missing redis-server is a failure, never a
+// skip: in CI (CI set) and under make testall (scripts/redis-server.sh
+// sets VOLCRTC_REQUIRE_REDIS).
+func required() bool { return os.Getenv("CI") != "" || os.Getenv("VOLCRTC_REQUIRE_REDIS") != "" }
 
 // Binary returns the redis-server to run, or ends the test saying how to
 // get one: a failure in CI, a skip (that says so) elsewhere.
@@ -60,8 +65,9 @@ func Binary(t testing.TB) string {
 		return p
 	}
 	msg := "redis-server not found: install it (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis), " +
-		"run scripts/redis-server.sh, or set VOLCRTC_REDIS_SERVER to its path"
-	if inCI() {
+		"run scripts/redis-server.sh, or set VOLCRTC_REDIS_SERVER to its path (in CI and make testall this fails; " +
+		"elsewhere it skips)"
+	if required() {
 		t.Fatal(msg)
 	}
 	t.Skip(msg)
@@ -239,4 +245,24 @@ func writeCerts(t testing.TB, dir string) string {
 	write("server.pem", "CERTIFICATE", leafDER)
 	write("server.key", "EC PRIVATE KEY", keyDER)
 	return write("ca.pem", "CERTIFICATE", caDER)
+}
+
+// Keys lists the server's keys matching pattern.
+func (s *Server) Keys(ctx context.Context, pattern string) ([]string, error) {
+	opts, err := redis.ParseURL(s.URL())
+	if err != nil {
+		return nil, err
+	}
+	if s.CAFile != "" {
+		pool := x509.NewCertPool()
+		pem, err := os.ReadFile(s.CAFile)
+		if err != nil {
+			return nil, err
+		}
+		pool.AppendCertsFromPEM(pem)
+		opts.TLSConfig = &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
+	}
+	rdb := redis.NewClient(opts)
+	defer func() { _ = rdb.Close() }()
+	return rdb.Keys(ctx, pattern).Result()
 }
