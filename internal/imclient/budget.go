@@ -347,11 +347,11 @@ func (c *Client) budgetOf(action string) *budget {
 	}
 	b := &budget{limit: actionLimit(c.maxQPS, action) * c.budgetShare, store: own, clock: c.clock}
 	if c.redis != nil {
-		b.store = newRedisStore(c.redis, name, c.clock, own, func(err error) {
+		b.store = newRedisStore(c.redis, name, c.clock, own, func(reason string) {
 			c.mu.Lock()
 			defer c.mu.Unlock()
 			if c.redisNotice == "" {
-				c.redisNotice = printable(err.Error())
+				c.redisNotice = printable(reason)
 			}
 		})
 	}

@@ -136,7 +136,7 @@ func TestBudgetLockHeld(t *testing.T) {
 	// Not t.TempDir: the waits given up on still take the lock (and may
 	// create its file again) once it is free, so the directory is removed
 	// when they have.
-	dir, err := os.MkdirTemp("", "budget-lock")
+	dir, err := os.MkdirTemp("", "budget-lock") //nolint:usetesting // see above: t.TempDir's removal would race them
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -124,10 +124,10 @@ type redisStore struct {
 	keys  []string
 	clock Clock
 	own   slotStore
-	note  func(error)
+	note  func(reason string) // once Redis could not be used
 }
 
-func newRedisStore(rc *redisClient, name string, clock Clock, own slotStore, note func(error)) *redisStore {
+func newRedisStore(rc *redisClient, name string, clock Clock, own slotStore, note func(string)) *redisStore {
 	// One hash tag: both keys of a budget live on one node of a cluster.
 	base := "volcrtc:budget:{" + name + "}"
 	return &redisStore{rc: rc, keys: []string{base + ":sent", base + ":rate"}, clock: clock, own: own, note: note}
@@ -155,7 +155,7 @@ func (r *redisStore) run(ctx context.Context, script *redis.Script, limit float6
 			return nil, err // the call ended, Redis did nothing wrong
 		}
 		r.rc.failed(r.clock.Now())
-		r.note(fmt.Errorf("Redis at %s: %s", r.rc.addr, scrub(err.Error(), r.rc.secret)))
+		r.note(fmt.Sprintf("Redis at %s: %s", r.rc.addr, scrub(err.Error(), r.rc.secret)))
 		return nil, err
 	}
 	r.rc.worked()
@@ -171,7 +171,7 @@ func (r *redisStore) reserve(ctx context.Context, limit float64) (slot, bool) {
 				return slot{at: r.clock.Now().Add(time.Duration(at-now) * time.Microsecond), made: now, id: id}, true
 			}
 			r.rc.failed(r.clock.Now())
-			r.note(fmt.Errorf("Redis at %s answered %d values that are not a reservation", r.rc.addr, len(out)))
+			r.note(fmt.Sprintf("Redis at %s answered %d values that are not a reservation", r.rc.addr, len(out)))
 		} else if ctx.Err() != nil {
 			return slot{}, false
 		}

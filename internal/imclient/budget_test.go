@@ -64,7 +64,9 @@ func (c cancelingClock) Sleep(ctx context.Context, _ time.Duration) error {
 // sentOf returns the reservations a budget's store holds.
 func sentOf(b *budget) []int64 {
 	var sent []int64
-	b.store.(stateSlots).store.update(context.Background(), func(s *budgetState) { sent = slices.Clone(s.Sent) })
+	if ss, ok := b.store.(stateSlots); ok {
+		ss.store.update(context.Background(), func(s *budgetState) { sent = slices.Clone(s.Sent) })
+	}
 	return sent
 }
 
