@@ -76,8 +76,8 @@ type recordRules[T any] struct {
 	where   string          // what belongs checks, for messages ("conversation")
 }
 
-// pager is the rule every paged read follows (DESIGN.md, "The rule for
-// paged reads"), one page at a time, whoever fetches the pages (chain, or
+// pager is the rule every paged read follows (DESIGN.md, "Paged
+// reads"), one page at a time, whoever fetches the pages (chain, or
 // the member scan with its look-ahead):
 //   - records without their ID, then records of another app or
 //     conversation, are dropped before repeats are removed, so a record
