@@ -46,6 +46,7 @@ type redisClient struct {
 	mu      sync.Mutex
 	until   time.Time // Redis is not tried before
 	backoff time.Duration
+	probing bool // a call is trying Redis again
 }
 
 // newRedisClient checks rawURL and prepares a client; it connects on first
@@ -80,6 +81,9 @@ func redisOptions(rawURL string) (*redis.Options, string, error) {
 	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = redisWait, redisWait, redisWait
 	opts.ContextTimeoutEnabled = true
 	opts.MaxRetries = -1 // the budget falls back instead
+	// One dial per attempt, and no wait for a connection beyond one
+	// operation's bound (go-redis retries dials five times by default).
+	opts.DialerRetries, opts.PoolTimeout = 1, redisWait
 	opts.Protocol = 2
 	opts.DisableIdentity = true
 	opts.PoolSize = DefaultConcurrency
@@ -96,11 +100,20 @@ func scrub(msg string, secrets ...string) string {
 	return printable(msg)
 }
 
-// usable reports whether Redis may be tried at now.
+// usable reports whether Redis may be tried at now: always while it
+// works; after a failure, once the backoff has passed, by one call alone
+// (the probe), the others pacing by their own budget until it answers.
 func (rc *redisClient) usable(now time.Time) bool {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	return !now.Before(rc.until)
+	switch {
+	case rc.backoff == 0:
+		return true
+	case rc.probing || now.Before(rc.until):
+		return false
+	}
+	rc.probing = true
+	return true
 }
 
 // failed backs off after a failure at now.
@@ -108,13 +121,13 @@ func (rc *redisClient) failed(now time.Time) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	rc.backoff = min(max(redisRetryMin, 2*rc.backoff), redisRetryMax)
-	rc.until = now.Add(rc.backoff)
+	rc.until, rc.probing = now.Add(rc.backoff), false
 }
 
 func (rc *redisClient) worked() {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	rc.backoff, rc.until = 0, time.Time{}
+	rc.backoff, rc.until, rc.probing = 0, time.Time{}, false
 }
 
 // redisStore is a budget's slotStore in Redis, with own for when Redis
