@@ -41,6 +41,10 @@ const (
 	// maxSent bounds the reservations one budget holds: a window's worth
 	// at apiMaxQPS and the calls of every process waiting ahead of now.
 	maxSent = 4096
+	// maxLate is how long after its slot a call may still leave on it:
+	// half the window's guard, so that a call woken this late and then
+	// held up as long on its way still arrives within the guard.
+	maxLate = 10 * time.Millisecond
 )
 
 // actionQPS holds the documented limits below the API's 100 per second,
@@ -279,8 +283,11 @@ type budget struct {
 
 // wait blocks until the call may leave and returns its reservation. A
 // slot reserved ahead is given up and taken again when the rate was cut
-// while the call waited for it: slots taken at the old rate would all go
-// out into an API that is already throttling.
+// while the call waited for it (slots taken at the old rate would all go
+// out into an API that is already throttling), or when the call woke more
+// than maxLate after it: the calls reserved after it are spaced from the
+// slot, not from when it would leave, and a process frozen for a moment
+// would send every call it held at once.
 func (b *budget) wait(ctx context.Context) (slot, error) {
 	for {
 		if err := ctx.Err(); err != nil {
@@ -300,9 +307,13 @@ func (b *budget) wait(ctx context.Context) (slot, error) {
 			b.store.release(context.Background(), s)
 			return s, err
 		}
-		if !b.store.voided(ctx, s) {
+		if b.store.voided(ctx, s) {
+			continue
+		}
+		if b.clock.Now().Sub(s.at) <= maxLate {
 			return s, nil
 		}
+		b.store.release(ctx, s)
 	}
 }
 

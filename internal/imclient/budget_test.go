@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"os/exec"
@@ -246,8 +247,10 @@ func TestBudgetNameHoldsNoSecret(t *testing.T) {
 	}
 }
 
-// Several processes on one budget file: together they never exceed the
-// limit in any window, and every process gets its share.
+// Several processes on one budget file, started together: together they
+// never exceed the limit in any window, and each sends all its calls. How
+// fast they do is measured by make bench (the machine's budget), not here:
+// a loaded machine starts and schedules processes late.
 func TestBudgetSharedAcrossProcesses(t *testing.T) {
 	if dir := os.Getenv("VOLCRTC_BUDGET_HELPER_DIR"); dir != "" {
 		budgetHelper(dir)
@@ -257,15 +260,23 @@ func TestBudgetSharedAcrossProcesses(t *testing.T) {
 	dir := t.TempDir()
 	cmds := make([]*exec.Cmd, procs)
 	outs := make([]*strings.Builder, procs)
+	starts := make([]io.WriteCloser, procs)
+	var err error
 	for i := range cmds {
 		cmds[i] = exec.Command(os.Args[0], "-test.run=^TestBudgetSharedAcrossProcesses$", "-test.count=1")
 		cmds[i].Env = append(os.Environ(), "VOLCRTC_BUDGET_HELPER_DIR="+dir,
 			"VOLCRTC_BUDGET_HELPER_CALLS="+strconv.Itoa(calls), "VOLCRTC_BUDGET_HELPER_LIMIT="+strconv.Itoa(limit))
 		outs[i] = &strings.Builder{}
 		cmds[i].Stdout = outs[i]
+		if starts[i], err = cmds[i].StdinPipe(); err != nil {
+			t.Fatal(err)
+		}
 		if err := cmds[i].Start(); err != nil {
 			t.Fatal(err)
 		}
+	}
+	for _, w := range starts { // each helper waits for its stdin to close
+		_ = w.Close()
 	}
 	var all []int64
 	for i, cmd := range cmds {
@@ -294,15 +305,13 @@ func TestBudgetSharedAcrossProcesses(t *testing.T) {
 			t.Fatalf("%d calls within %v: the processes did not share one budget", limit+1, gap)
 		}
 	}
-	if span := time.Duration(all[len(all)-1] - all[0]); span > 4*time.Second {
-		t.Fatalf("%d calls took %v at %d a second", len(all), span, limit)
-	}
 }
 
 // budgetHelper takes slots of the shared budget in dir and prints when.
 func budgetHelper(dir string) {
 	calls, _ := strconv.Atoi(os.Getenv("VOLCRTC_BUDGET_HELPER_CALLS"))
 	limit, _ := strconv.Atoi(os.Getenv("VOLCRTC_BUDGET_HELPER_LIMIT"))
+	_, _ = io.Copy(io.Discard, os.Stdin) // until every helper has started
 	b := &budget{limit: float64(limit), store: stateSlots{newFileStore(dir, "shared", RealClock{}, func(err error) {
 		fmt.Println("failed", err)
 		os.Exit(1)
@@ -337,5 +346,47 @@ func TestThrottleVoidsSlotsAhead(t *testing.T) {
 		if v > at.UnixNano() {
 			t.Fatalf("a slot reserved ahead survived the cut: %v", time.Unix(0, v).Sub(now))
 		}
+	}
+}
+
+// oversleepingClock wakes late from its first sleep, as a process that was
+// descheduled (a loaded CI machine, a pause for garbage collection) does.
+type oversleepingClock struct {
+	*fakeClock
+	late time.Duration
+	once sync.Once
+}
+
+func (c *oversleepingClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.once.Do(func() { d += c.late })
+	return c.fakeClock.Sleep(ctx, d)
+}
+
+// A call that wakes well after its slot does not leave on it: its slot
+// sat between calls reserved after it, and leaving late would put it in
+// their window, one too many (and a whole frozen process's calls at once,
+// many too many). It gives the slot back and takes the first one the
+// calls really sent allow.
+func TestLateWakeTakesANewSlot(t *testing.T) {
+	clock := &oversleepingClock{fakeClock: &fakeClock{now: time.Unix(1000, 0)}, late: 300 * time.Millisecond}
+	b := fakeBudget(10, clock)
+	for i := 0; i < 10; i++ { // a window's worth, none of them asleep
+		s, err := b.wait(context.Background())
+		if err != nil || !s.at.Equal(clock.Now()) {
+			t.Fatalf("call %d: %v %v", i, s, err)
+		}
+		clock.add(100 * time.Millisecond)
+	}
+	// The 11th waits for the window (slot at 1.02 s) and wakes at 1.32 s.
+	s, err := b.wait(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if late := clock.Now().Sub(s.at); late > maxLate {
+		t.Fatalf("the call leaves %v after its slot", late)
+	}
+	stale := time.Unix(1000, 0).Add(budgetWindow).UnixNano()
+	if sent := sentOf(b); slices.Contains(sent, stale) || sent[len(sent)-1] != s.at.UnixNano() {
+		t.Fatalf("reservations %v: the late slot %v was not replaced by %v", sent, stale, s.at.UnixNano())
 	}
 }
