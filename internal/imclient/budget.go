@@ -186,6 +186,21 @@ func (s *budgetState) throttled(now time.Time, limit float64) {
 	s.Sent = slices.DeleteFunc(s.Sent, func(v int64) bool { return v > to })
 }
 
+// handedOver starts the rate at share, as a throttle at that rate would:
+// a process that loses sight of the fleet it shared a budget with (Redis
+// went away) had share calls in the last window, and every other process
+// of the fleet is losing sight of it too. Starting at the limit, each
+// would send the fleet's whole budget at once. A cut within the last
+// window (another process of this machine handed over, or a throttle) is
+// the same event.
+func (s *budgetState) handedOver(now time.Time, limit, share float64) {
+	if s.CutAt != 0 && now.Sub(time.Unix(0, s.CutAt)) < budgetWindow {
+		return
+	}
+	s.WMax = min(limit, max(minRate, share))
+	s.CutAt = now.UnixNano()
+}
+
 // stateStore holds a budget's state: in memory (one process) or in a
 // locked file (every process on the machine). A store that cannot use
 // what it shares falls back to memory by itself, so update never fails.
@@ -274,6 +289,10 @@ func (m stateSlots) throttled(ctx context.Context, limit float64) {
 	m.store.update(ctx, func(st *budgetState) { st.throttled(m.clock.Now(), limit) })
 }
 
+func (m stateSlots) handedOver(ctx context.Context, limit, share float64) {
+	m.store.update(ctx, func(st *budgetState) { st.handedOver(m.clock.Now(), limit, share) })
+}
+
 // budget paces one action's calls.
 type budget struct {
 	limit float64
@@ -344,7 +363,7 @@ func (c *Client) budgetOf(action string) *budget {
 		defer c.mu.Unlock()
 		c.noteBudgetFailure(err)
 	}
-	var own slotStore = stateSlots{&memoryStore{}, c.clock}
+	own := stateSlots{&memoryStore{}, c.clock}
 	if c.budgetScope == ScopeMachine {
 		dir, err := c.budgetDir, error(nil)
 		if dir == "" {

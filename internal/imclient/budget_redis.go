@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -136,11 +137,14 @@ type redisStore struct {
 	rc    *redisClient
 	keys  []string
 	clock Clock
-	own   slotStore
+	own   stateSlots
 	note  func(reason string) // once Redis could not be used
+
+	mu     sync.Mutex
+	recent []time.Time // this process's slots from Redis, on its clock
 }
 
-func newRedisStore(rc *redisClient, name string, clock Clock, own slotStore, note func(string)) *redisStore {
+func newRedisStore(rc *redisClient, name string, clock Clock, own stateSlots, note func(string)) *redisStore {
 	// One hash tag: both keys of a budget live on one node of a cluster.
 	base := "volcrtc:budget:{" + name + "}"
 	return &redisStore{rc: rc, keys: []string{base + ":sent", base + ":rate"}, clock: clock, own: own, note: note}
@@ -181,7 +185,9 @@ func (r *redisStore) reserve(ctx context.Context, limit float64) (slot, bool) {
 		if err == nil {
 			at, now, id, ok := reserveReply(out)
 			if ok {
-				return slot{at: r.clock.Now().Add(time.Duration(at-now) * time.Microsecond), made: now, id: id}, true
+				s := slot{at: r.clock.Now().Add(time.Duration(at-now) * time.Microsecond), made: now, id: id}
+				r.took(s.at)
+				return s, true
 			}
 			r.rc.failed(r.clock.Now())
 			r.note(fmt.Sprintf("Redis at %s answered %d values that are not a reservation", r.rc.addr, len(out)))
@@ -189,7 +195,35 @@ func (r *redisStore) reserve(ctx context.Context, limit float64) (slot, bool) {
 			return slot{}, false
 		}
 	}
+	r.handOver(ctx, limit)
 	return r.own.reserve(ctx, limit)
+}
+
+// took keeps the slot at among the last window's, which handOver counts.
+func (r *redisStore) took(at time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	from := at.Add(-budgetWindow)
+	r.recent = append(slices.DeleteFunc(r.recent, func(v time.Time) bool { return v.Before(from) }), at)
+}
+
+// handOver starts the own budget, the first time it is used after Redis,
+// at the share of the fleet's budget this process had in the last window
+// (see budgetState.handedOver).
+func (r *redisStore) handOver(ctx context.Context, limit float64) {
+	from := r.clock.Now().Add(-budgetWindow)
+	r.mu.Lock()
+	share := 0
+	for _, v := range r.recent {
+		if v.After(from) {
+			share++
+		}
+	}
+	r.recent = nil
+	r.mu.Unlock()
+	if share > 0 {
+		r.own.handedOver(ctx, limit, float64(share))
+	}
 }
 
 // reserveReply reads {at, now, id}: times in Redis microseconds.

@@ -32,7 +32,8 @@ func redisBudget(t *testing.T, url string, edit func(*Config)) (*Client, *budget
 }
 
 // Clients that share nothing but Redis share one budget: together they
-// never send more than its limit in any window, and each gets its share.
+// never send more than its limit in any window, and each sends all its
+// calls (how fast is make bench's figure: a loaded machine is slow).
 func TestRedisBudgetShared(t *testing.T) {
 	srv := redistest.Start(t, redistest.Options{})
 	const clients, calls, limit = 3, 20, 20
@@ -66,9 +67,6 @@ func TestRedisBudgetShared(t *testing.T) {
 		if gap := sent[i].Sub(sent[i-limit]); gap < time.Second {
 			t.Fatalf("%d calls within %v: the clients did not share one budget", limit+1, gap)
 		}
-	}
-	if span := sent[len(sent)-1].Sub(sent[0]); span > 4*time.Second {
-		t.Fatalf("%d calls took %v at %d a second", len(sent), span, limit)
 	}
 }
 
@@ -236,6 +234,38 @@ func TestRedisBudgetFallback(t *testing.T) {
 			t.Fatalf("notice %q", notice)
 		}
 	})
+}
+
+// A process that loses Redis paces itself from the share of the fleet's
+// budget it had, not from the whole of it: every process of the fleet
+// loses Redis at once, and each starting at the limit would send the
+// fleet's budget many times over.
+func TestRedisBudgetHandOver(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	clock := &sleeps{}
+	_, b := redisBudget(t, srv.URL(), func(c *Config) { c.Clock = clock })
+	for i := 0; i < 10; i++ { // half of the limit of 20: the fleet had the rest
+		if s, err := b.wait(context.Background()); err != nil || s.id == "" {
+			t.Fatalf("slot %+v %v from Redis", s, err)
+		}
+		_ = clock.Sleep(context.Background(), 50*time.Millisecond)
+	}
+	srv.Stop()
+	var own []time.Time
+	for i := 0; i < 3; i++ {
+		s, err := b.wait(context.Background())
+		if err != nil || s.id != "" {
+			t.Fatalf("slot %+v %v with Redis stopped", s, err)
+		}
+		own = append(own, s.at)
+	}
+	// 10 calls in the last window: the own budget starts at 0.7 x 10 a
+	// second, as after a throttle at that rate.
+	for i := 1; i < len(own); i++ {
+		if gap := own[i].Sub(own[i-1]); gap < time.Second/8 {
+			t.Fatalf("own slots %v apart after Redis stopped: the process took the fleet's whole budget", gap)
+		}
+	}
 }
 
 // An unset URL connects to nothing; a bad one is refused without quoting
