@@ -186,19 +186,31 @@ func (s *budgetState) throttled(now time.Time, limit float64) {
 	s.Sent = slices.DeleteFunc(s.Sent, func(v int64) bool { return v > to })
 }
 
-// handedOver starts the rate at share, as a throttle at that rate would:
-// a process that loses sight of the fleet it shared a budget with (Redis
-// went away) had share calls in the last window, and every other process
-// of the fleet is losing sight of it too. Starting at the limit, each
-// would send the fleet's whole budget at once. A cut within the last
-// window (another process of this machine handed over, or a throttle) is
-// the same event.
-func (s *budgetState) handedOver(now time.Time, limit, share float64) {
+// handedOver takes over slots, the reservations a process had in a budget
+// it shared with a fleet and can no longer see (Redis went away): those
+// of the last window and those its calls still wait for, which go out as
+// reserved. The rate starts as a throttle at the process's share would
+// start it (the slots up to now): every other process of the fleet is
+// losing sight of it too, and each starting at the limit would send the
+// fleet's whole budget at once. A cut within the last window (another
+// process of this machine handed over, or a throttle) is the same event.
+func (s *budgetState) handedOver(now time.Time, limit float64, slots []int64) {
+	s.tidy(now)
+	s.Sent = append(s.Sent, slots...)
+	s.tidy(now)
 	if s.CutAt != 0 && now.Sub(time.Unix(0, s.CutAt)) < budgetWindow {
 		return
 	}
-	s.WMax = min(limit, max(minRate, share))
-	s.CutAt = now.UnixNano()
+	share := 0
+	for _, v := range slots {
+		if v <= now.UnixNano() {
+			share++
+		}
+	}
+	if share > 0 {
+		s.WMax = min(limit, max(minRate, float64(share)))
+		s.CutAt = now.UnixNano()
+	}
 }
 
 // stateStore holds a budget's state: in memory (one process) or in a
@@ -289,8 +301,8 @@ func (m stateSlots) throttled(ctx context.Context, limit float64) {
 	m.store.update(ctx, func(st *budgetState) { st.throttled(m.clock.Now(), limit) })
 }
 
-func (m stateSlots) handedOver(ctx context.Context, limit, share float64) {
-	m.store.update(ctx, func(st *budgetState) { st.handedOver(m.clock.Now(), limit, share) })
+func (m stateSlots) handedOver(ctx context.Context, limit float64, slots []int64) {
+	m.store.update(ctx, func(st *budgetState) { st.handedOver(m.clock.Now(), limit, slots) })
 }
 
 // budget paces one action's calls.

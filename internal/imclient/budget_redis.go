@@ -199,7 +199,8 @@ func (r *redisStore) reserve(ctx context.Context, limit float64) (slot, bool) {
 	return r.own.reserve(ctx, limit)
 }
 
-// took keeps the slot at among the last window's, which handOver counts.
+// took keeps the slot at among the last window's, which handOver takes
+// over.
 func (r *redisStore) took(at time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -207,22 +208,22 @@ func (r *redisStore) took(at time.Time) {
 	r.recent = append(slices.DeleteFunc(r.recent, func(v time.Time) bool { return v.Before(from) }), at)
 }
 
-// handOver starts the own budget, the first time it is used after Redis,
-// at the share of the fleet's budget this process had in the last window
-// (see budgetState.handedOver).
+// handOver gives the own budget, the first time it is used after Redis,
+// this process's slots from Redis of the last window and ahead (see
+// budgetState.handedOver).
 func (r *redisStore) handOver(ctx context.Context, limit float64) {
 	from := r.clock.Now().Add(-budgetWindow)
 	r.mu.Lock()
-	share := 0
+	var slots []int64
 	for _, v := range r.recent {
 		if v.After(from) {
-			share++
+			slots = append(slots, v.UnixNano())
 		}
 	}
 	r.recent = nil
 	r.mu.Unlock()
-	if share > 0 {
-		r.own.handedOver(ctx, limit, float64(share))
+	if len(slots) > 0 {
+		r.own.handedOver(ctx, limit, slots)
 	}
 }
 

@@ -237,9 +237,10 @@ func TestRedisBudgetFallback(t *testing.T) {
 }
 
 // A process that loses Redis paces itself from the share of the fleet's
-// budget it had, not from the whole of it: every process of the fleet
+// budget it had, not from the whole of it (every process of the fleet
 // loses Redis at once, and each starting at the limit would send the
-// fleet's budget many times over.
+// fleet's budget many times over), and after the slots its calls still
+// hold.
 func TestRedisBudgetHandOver(t *testing.T) {
 	srv := redistest.Start(t, redistest.Options{})
 	clock := &sleeps{}
@@ -249,6 +250,15 @@ func TestRedisBudgetHandOver(t *testing.T) {
 			t.Fatalf("slot %+v %v from Redis", s, err)
 		}
 		_ = clock.Sleep(context.Background(), 50*time.Millisecond)
+	}
+	// Two calls hold slots ahead, and will go out on them.
+	var ahead time.Time
+	for i := 0; i < 2; i++ {
+		s, ok := b.store.reserve(context.Background(), b.limit)
+		if !ok || s.id == "" || !s.at.After(clock.Now()) {
+			t.Fatalf("slot ahead %+v", s)
+		}
+		ahead = s.at
 	}
 	srv.Stop()
 	var own []time.Time
@@ -260,7 +270,10 @@ func TestRedisBudgetHandOver(t *testing.T) {
 		own = append(own, s.at)
 	}
 	// 10 calls in the last window: the own budget starts at 0.7 x 10 a
-	// second, as after a throttle at that rate.
+	// second, as after a throttle at that rate, after the slots ahead.
+	if !own[0].After(ahead) {
+		t.Fatalf("own slot at %v, before the slot ahead at %v", own[0], ahead)
+	}
 	for i := 1; i < len(own); i++ {
 		if gap := own[i].Sub(own[i-1]); gap < time.Second/8 {
 			t.Fatalf("own slots %v apart after Redis stopped: the process took the fleet's whole budget", gap)
