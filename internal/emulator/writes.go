@@ -479,6 +479,28 @@ func (s *Server) role(c conversation, user int64, r *int64) (int64, *apiError) {
 // failedUsers returns the scripted FailedUserIds of action.
 func (s *Server) failedUsers(action string) map[int64]bool { return s.writes.failUsers[action] }
 
+// writeMembers is what the three member writes share: under the state
+// lock it checks the call (memberWrite; n is how many participants it
+// names), lets apply change a copy of the conversation, and stores the
+// copy only if apply accepts the call, so a refused call changes nothing.
+// The answer lists the users apply could not write; fail are those
+// scripted to fail for action.
+func (s *Server) writeMembers(b membersBody, n int, action string,
+	apply func(b membersBody, c *conversation, fail map[int64]bool) ([]int64, *apiError)) (any, *apiError) {
+	s.state.Lock()
+	defer s.state.Unlock()
+	c, aerr := s.memberWrite(b, n)
+	if aerr != nil {
+		return nil, aerr
+	}
+	failed, aerr := apply(b, &c, s.failedUsers(action))
+	if aerr != nil {
+		return nil, aerr
+	}
+	s.convs[convKey{*b.AppID, *b.ConversationShortID}] = c
+	return map[string]any{"FailedUserIds": failed}, nil
+}
+
 // handleAddParticipants adds members (appended in join order, CreateTime
 // now) and overwrites the data of those who already are (documented):
 // Role, Level, NickName and Ext become what the call sends, an omitted one
@@ -490,13 +512,12 @@ func (s *Server) handleAddParticipants(body []byte, rec *Request) (any, *apiErro
 	if aerr := s.decodeWrite(body, &b); aerr != nil {
 		return nil, aerr
 	}
-	s.state.Lock()
-	defer s.state.Unlock()
-	c, aerr := s.memberWrite(b, len(b.ParticipantInfos))
-	if aerr != nil {
-		return nil, aerr
-	}
-	fail := s.failedUsers(rec.Action)
+	return s.writeMembers(b, len(b.ParticipantInfos), rec.Action, s.addParticipants)
+}
+
+// addParticipants is the change handleAddParticipants makes, run by writeMembers
+// under the state lock.
+func (s *Server) addParticipants(b membersBody, c *conversation, fail map[int64]bool) ([]int64, *apiError) {
 	parts := slices.Clone(c.participants)
 	pos := maps.Clone(c.pos)
 	failed := []int64{}
@@ -510,7 +531,7 @@ func (s *Server) handleAddParticipants(body []byte, rec *Request) (any, *apiErro
 			failed = append(failed, user)
 			continue
 		}
-		role, aerr := s.role(c, user, in.Role)
+		role, aerr := s.role(*c, user, in.Role)
 		if aerr != nil {
 			return nil, aerr
 		}
@@ -530,12 +551,11 @@ func (s *Server) handleAddParticipants(body []byte, rec *Request) (any, *apiErro
 		pos[user] = len(parts)
 		parts = append(parts, p)
 	}
-	if aerr := s.checkCaps(c, parts); aerr != nil {
+	if aerr := s.checkCaps(*c, parts); aerr != nil {
 		return nil, aerr
 	}
 	c.participants, c.pos = parts, pos
-	s.convs[convKey{*b.AppID, *b.ConversationShortID}] = c
-	return map[string]any{"FailedUserIds": failed}, nil
+	return failed, nil
 }
 
 // handleModifyParticipants sets the fields it is given (an omitted one is
@@ -547,13 +567,12 @@ func (s *Server) handleModifyParticipants(body []byte, rec *Request) (any, *apiE
 	if aerr := s.decodeWrite(body, &b); aerr != nil {
 		return nil, aerr
 	}
-	s.state.Lock()
-	defer s.state.Unlock()
-	c, aerr := s.memberWrite(b, len(b.ParticipantInfos))
-	if aerr != nil {
-		return nil, aerr
-	}
-	fail := s.failedUsers(rec.Action)
+	return s.writeMembers(b, len(b.ParticipantInfos), rec.Action, s.modifyParticipants)
+}
+
+// modifyParticipants is the change handleModifyParticipants makes, run by writeMembers
+// under the state lock.
+func (s *Server) modifyParticipants(b membersBody, c *conversation, fail map[int64]bool) ([]int64, *apiError) {
 	parts := slices.Clone(c.participants)
 	failed := []int64{}
 	for _, in := range b.ParticipantInfos {
@@ -568,7 +587,7 @@ func (s *Server) handleModifyParticipants(body []byte, rec *Request) (any, *apiE
 		}
 		p := parts[i]
 		if in.Role != nil {
-			role, aerr := s.role(c, user, in.Role)
+			role, aerr := s.role(*c, user, in.Role)
 			if aerr != nil {
 				return nil, aerr
 			}
@@ -594,12 +613,11 @@ func (s *Server) handleModifyParticipants(body []byte, rec *Request) (any, *apiE
 		p.Operator = *b.Operator
 		parts[i] = p
 	}
-	if aerr := s.checkCaps(c, parts); aerr != nil {
+	if aerr := s.checkCaps(*c, parts); aerr != nil {
 		return nil, aerr
 	}
 	c.participants = parts
-	s.convs[convKey{*b.AppID, *b.ConversationShortID}] = c
-	return map[string]any{"FailedUserIds": failed}, nil
+	return failed, nil
 }
 
 // handleRemoveParticipants removes members: they disappear from every
@@ -611,13 +629,12 @@ func (s *Server) handleRemoveParticipants(body []byte, rec *Request) (any, *apiE
 	if aerr := s.decodeWrite(body, &b); aerr != nil {
 		return nil, aerr
 	}
-	s.state.Lock()
-	defer s.state.Unlock()
-	c, aerr := s.memberWrite(b, len(b.ParticipantUserIDs))
-	if aerr != nil {
-		return nil, aerr
-	}
-	fail := s.failedUsers(rec.Action)
+	return s.writeMembers(b, len(b.ParticipantUserIDs), rec.Action, s.removeParticipants)
+}
+
+// removeParticipants is the change handleRemoveParticipants makes, run by writeMembers
+// under the state lock.
+func (s *Server) removeParticipants(b membersBody, c *conversation, fail map[int64]bool) ([]int64, *apiError) {
 	gone := map[int64]bool{}
 	failed := []int64{}
 	for _, user := range b.ParticipantUserIDs {
@@ -636,8 +653,7 @@ func (s *Server) handleRemoveParticipants(body []byte, rec *Request) (any, *apiE
 	for i, p := range c.participants {
 		c.pos[p.ParticipantUserID] = i
 	}
-	s.convs[convKey{*b.AppID, *b.ConversationShortID}] = c
-	return map[string]any{"FailedUserIds": failed}, nil
+	return failed, nil
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -34,12 +34,7 @@ import (
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
 
-var (
-	_ resource.Resource                = (*conversationResource)(nil)
-	_ resource.ResourceWithConfigure   = (*conversationResource)(nil)
-	_ resource.ResourceWithImportState = (*conversationResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*conversationResource)(nil)
-)
+var _ fullResource = (*conversationResource)(nil)
 
 func newConversationResource() resource.Resource { return &conversationResource{} }
 
@@ -103,13 +98,8 @@ func (r *conversationResource) Schema(_ context.Context, _ resource.SchemaReques
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"app_id": schema.NumberAttribute{
-				MarkdownDescription: "ID of the RTC application the conversation belongs to (a whole number, 1 to " +
-					"2147483647). Changing it replaces the conversation.",
-				Required:      true,
-				Validators:    []validator.Number{wholeNumber{1, math.MaxInt32}},
-				PlanModifiers: []planmodifier.Number{numberplanmodifier.RequiresReplace()},
-			},
+			"app_id": replacingAppID("ID of the RTC application the conversation belongs to (a whole number, 1 to " +
+				"2147483647). Changing it replaces the conversation."),
 			"type": schema.StringAttribute{
 				MarkdownDescription: "`group` (the default) or `live_group`. A live group's plain member list shows only its " +
 					"owner and admins, so `volcrtc_conversation_members` cannot manage one. Changing it replaces the conversation.",
@@ -291,11 +281,8 @@ func newIdempotencyKey() (string, error) {
 
 func (r *conversationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan conversationModel
-	if resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...); resp.Diagnostics.HasError() {
-		return
-	}
-	c, diags := r.writeCall(ctx, "creating a conversation")
-	if resp.Diagnostics.Append(diags...); c == nil {
+	c := r.startWrite(ctx, "creating a conversation", &resp.Diagnostics, req.Plan.Get(ctx, &plan))
+	if c == nil {
 		return
 	}
 	defer c.stop()
@@ -447,15 +434,8 @@ func fillUnknown(m *conversationModel) {
 
 func (r *conversationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var prior conversationModel
-	if resp.Diagnostics.Append(req.State.Get(ctx, &prior)...); resp.Diagnostics.HasError() {
-		return
-	}
-	c, deferred, diags := r.readCall(ctx, req.ClientCapabilities.DeferralAllowed, "reading a conversation")
-	if deferred {
-		resp.Deferred = &resource.Deferred{Reason: resource.DeferredReasonProviderConfigUnknown}
-		return
-	}
-	if resp.Diagnostics.Append(diags...); c == nil {
+	c := r.startRead(ctx, req, resp, &prior, "reading a conversation")
+	if c == nil {
 		return
 	}
 	defer c.stop()

@@ -7,27 +7,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/numberplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
 
-var (
-	_ resource.Resource                = (*memberResource)(nil)
-	_ resource.ResourceWithConfigure   = (*memberResource)(nil)
-	_ resource.ResourceWithImportState = (*memberResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*memberResource)(nil)
-)
+var _ fullResource = (*memberResource)(nil)
 
 func newMemberResource() resource.Resource { return &memberResource{} }
 
@@ -63,40 +55,20 @@ func (r *memberResource) Metadata(_ context.Context, req resource.MetadataReques
 }
 
 func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	replace := []planmodifier.Number{numberplanmodifier.RequiresReplace()}
 	attrs := memberAttributes()
 	attrs["id"] = schema.StringAttribute{
 		MarkdownDescription: "`APP_ID/CONVERSATION_SHORT_ID/USER_ID`, the import ID.",
 		Computed:            true,
 		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}
-	attrs["app_id"] = schema.NumberAttribute{
-		MarkdownDescription: "ID of the RTC application that owns the conversation (a whole number, 1 to 2147483647). " +
-			"Changing it makes another member.",
-		Required:      true,
-		Validators:    []validator.Number{wholeNumber{1, math.MaxInt32}},
-		PlanModifiers: replace,
-	}
-	attrs["conversation_short_id"] = schema.NumberAttribute{
-		MarkdownDescription: "Short ID of the group (a positive 64-bit whole number). Changing it makes another member " +
-			"(removed from this group, added to the other).",
-		Required:      true,
-		Validators:    []validator.Number{wholeNumber{1, math.MaxInt64}},
-		PlanModifiers: replace,
-	}
-	attrs["user_id"] = schema.NumberAttribute{
-		MarkdownDescription: "The member's user ID (a positive 64-bit whole number). Not the group's owner, who is in " +
-			"the group by owning it. Changing it makes another member.",
-		Required:      true,
-		Validators:    []validator.Number{wholeNumber{1, math.MaxInt64}},
-		PlanModifiers: replace,
-	}
-	attrs["operator_user_id"] = schema.NumberAttribute{
-		MarkdownDescription: "The user the API records as adding, changing and removing the member (a positive 64-bit " +
-			"whole number). Default: the conversation's owner at the time of the change.",
-		Optional:   true,
-		Validators: []validator.Number{wholeNumber{1, math.MaxInt64}},
-	}
+	attrs["app_id"] = replacingAppID("ID of the RTC application that owns the conversation (a whole number, 1 to " +
+		"2147483647). Changing it makes another member.")
+	attrs["conversation_short_id"] = replacingID("Short ID of the group (a positive 64-bit whole number). Changing it " +
+		"makes another member (removed from this group, added to the other).")
+	attrs["user_id"] = replacingID("The member's user ID (a positive 64-bit whole number). Not the group's owner, who " +
+		"is in the group by owning it. Changing it makes another member.")
+	attrs["operator_user_id"] = optionalUserID("The user the API records as adding, changing and removing the member " +
+		"(a positive 64-bit whole number). Default: the conversation's owner at the time of the change.")
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "One member of a group conversation, beside members Terraform does not manage: their role, " +
 			"nickname, level and extension fields. Creating it refuses a user who is already a member (the API would " +
@@ -176,16 +148,7 @@ func memberTargetOf(client *imclient.Client, m memberResourceModel, group *imcli
 
 func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var st memberResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	op, deferred, diags := r.readCall(ctx, req.ClientCapabilities.DeferralAllowed, "reading the member")
-	resp.Diagnostics.Append(diags...)
-	if deferred {
-		resp.Deferred = &resource.Deferred{Reason: resource.DeferredReasonProviderConfigUnknown}
-		return
-	}
+	op := r.startRead(ctx, req, resp, &st, "reading the member")
 	if op == nil {
 		return
 	}
@@ -220,12 +183,7 @@ func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, res
 
 func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan memberResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	op, diags := r.writeCall(ctx, "adding the member")
-	resp.Diagnostics.Append(diags...)
+	op := r.startWrite(ctx, "adding the member", &resp.Diagnostics, req.Plan.Get(ctx, &plan))
 	if op == nil {
 		return
 	}
@@ -263,13 +221,7 @@ func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest,
 
 func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, st memberResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	op, diags := r.writeCall(ctx, "changing the member")
-	resp.Diagnostics.Append(diags...)
+	op := r.startWrite(ctx, "changing the member", &resp.Diagnostics, req.Plan.Get(ctx, &plan), req.State.Get(ctx, &st))
 	if op == nil {
 		return
 	}
@@ -299,12 +251,7 @@ func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest,
 
 func (r *memberResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var st memberResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	op, diags := r.writeCall(ctx, "removing the member")
-	resp.Diagnostics.Append(diags...)
+	op := r.startWrite(ctx, "removing the member", &resp.Diagnostics, req.State.Get(ctx, &st))
 	if op == nil {
 		return
 	}

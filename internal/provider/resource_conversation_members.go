@@ -20,7 +20,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/numberplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
@@ -31,12 +30,7 @@ import (
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
 
-var (
-	_ resource.Resource                = (*membersResource)(nil)
-	_ resource.ResourceWithConfigure   = (*membersResource)(nil)
-	_ resource.ResourceWithImportState = (*membersResource)(nil)
-	_ resource.ResourceWithModifyPlan  = (*membersResource)(nil)
-)
+var _ fullResource = (*membersResource)(nil)
 
 func newMembersResource() resource.Resource { return &membersResource{} }
 
@@ -71,29 +65,15 @@ func (r *membersResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			"app_id": schema.NumberAttribute{
-				MarkdownDescription: "ID of the RTC application that owns the conversation (a whole number, 1 to 2147483647). " +
-					"Changing it manages another conversation: the members of this one are removed first.",
-				Required:      true,
-				Validators:    []validator.Number{wholeNumber{1, math.MaxInt32}},
-				PlanModifiers: []planmodifier.Number{numberplanmodifier.RequiresReplace()},
-			},
-			"conversation_short_id": schema.NumberAttribute{
-				MarkdownDescription: "Short ID of the group (a positive 64-bit whole number), as " +
-					"`volcrtc_conversation.x.conversation_short_id`. A group only: a live group's members cannot be listed " +
-					"through the API (it lists only the owner and admins), so planning one fails, as does a one-to-one " +
-					"chat. Changing it manages another conversation: the members of this one are removed first.",
-				Required:      true,
-				Validators:    []validator.Number{wholeNumber{1, math.MaxInt64}},
-				PlanModifiers: []planmodifier.Number{numberplanmodifier.RequiresReplace()},
-			},
-			"operator_user_id": schema.NumberAttribute{
-				MarkdownDescription: "The user the API records as adding, changing and removing members (a positive 64-bit " +
-					"whole number). Default: the conversation's owner at the time of the change. Changing it changes nothing " +
-					"in the group.",
-				Optional:   true,
-				Validators: []validator.Number{wholeNumber{1, math.MaxInt64}},
-			},
+			"app_id": replacingAppID("ID of the RTC application that owns the conversation (a whole number, 1 to " +
+				"2147483647). Changing it manages another conversation: the members of this one are removed first."),
+			"conversation_short_id": replacingID("Short ID of the group (a positive 64-bit whole number), as " +
+				"`volcrtc_conversation.x.conversation_short_id`. A group only: a live group's members cannot be listed " +
+				"through the API (it lists only the owner and admins), so planning one fails, as does a one-to-one " +
+				"chat. Changing it manages another conversation: the members of this one are removed first."),
+			"operator_user_id": optionalUserID("The user the API records as adding, changing and removing members (a " +
+				"positive 64-bit whole number). Default: the conversation's owner at the time of the change. Changing it " +
+				"changes nothing in the group."),
 			"members": schema.MapNestedAttribute{
 				MarkdownDescription: "Every member but the owner, keyed by user ID in decimal (`\"10001\"`; use `tostring()` " +
 					"on numbers). `{}` means the owner alone. The owner is not listed here: ownership belongs to " +
@@ -281,16 +261,7 @@ func isCurrent(p imclient.Participant) bool {
 
 func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var st membersModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	op, deferred, diags := r.readCall(ctx, req.ClientCapabilities.DeferralAllowed, "reading the conversation's members")
-	resp.Diagnostics.Append(diags...)
-	if deferred {
-		resp.Deferred = &resource.Deferred{Reason: resource.DeferredReasonProviderConfigUnknown}
-		return
-	}
+	op := r.startRead(ctx, req, resp, &st, "reading the conversation's members")
 	if op == nil {
 		return
 	}
@@ -344,12 +315,7 @@ func lookup(m map[int64]memberModel, id int64) *memberModel {
 
 func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan membersModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	op, diags := r.writeCall(ctx, "adding the members")
-	resp.Diagnostics.Append(diags...)
+	op := r.startWrite(ctx, "adding the members", &resp.Diagnostics, req.Plan.Get(ctx, &plan))
 	if op == nil {
 		return
 	}
@@ -389,13 +355,7 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 
 func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, st membersModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	op, diags := r.writeCall(ctx, "changing the members")
-	resp.Diagnostics.Append(diags...)
+	op := r.startWrite(ctx, "changing the members", &resp.Diagnostics, req.Plan.Get(ctx, &plan), req.State.Get(ctx, &st))
 	if op == nil {
 		return
 	}
@@ -427,12 +387,7 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 // never the owner, whom it does not list).
 func (r *membersResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var st membersModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	op, diags := r.writeCall(ctx, "removing the members")
-	resp.Diagnostics.Append(diags...)
+	op := r.startWrite(ctx, "removing the members", &resp.Diagnostics, req.State.Get(ctx, &st))
 	if op == nil {
 		return
 	}

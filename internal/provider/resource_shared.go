@@ -14,9 +14,22 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/numberplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
+
+// fullResource is what each of the provider's resources implements:
+// Configure (from resourceBase), import, and a plan checked against the
+// API. One assertion a resource keeps the list the same for all.
+type fullResource interface {
+	resource.ResourceWithConfigure
+	resource.ResourceWithImportState
+	resource.ResourceWithModifyPlan
+}
 
 // resourceBase is what every resource keeps from the provider's
 // Configure; embed it to get Configure.
@@ -50,6 +63,40 @@ func (b *resourceBase) writeCall(ctx context.Context, what string) (*call, diag.
 // the provider's configuration, which is not known yet.
 func (b *resourceBase) readCall(ctx context.Context, deferralAllowed bool, what string) (c *call, deferred bool, diags diag.Diagnostics) {
 	return b.prepare(ctx, deferralAllowed, what)
+}
+
+// startRead reads the state into st and prepares the Read named what.
+// nil means the Read ends here: on an error (in resp), or deferred
+// (resp.Deferred set) until the provider's configuration is known.
+// Otherwise the caller defers stop.
+func (b *resourceBase) startRead(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse, st any, what string) *call {
+	if resp.Diagnostics.Append(req.State.Get(ctx, st)...); resp.Diagnostics.HasError() {
+		return nil
+	}
+	c, deferred, diags := b.readCall(ctx, req.ClientCapabilities.DeferralAllowed, what)
+	resp.Diagnostics.Append(diags...)
+	if deferred {
+		resp.Deferred = &resource.Deferred{Reason: resource.DeferredReasonProviderConfigUnknown}
+		return nil
+	}
+	return c
+}
+
+// startWrite prepares the Create, Update or Delete named what once the
+// plan or state is read: got are those reads' diagnostics (req.Plan.Get,
+// req.State.Get), so that a failed read stops it before any call. nil,
+// with diags saying why, when a read or writeCall failed; otherwise the
+// caller defers stop.
+func (b *resourceBase) startWrite(ctx context.Context, what string, diags *diag.Diagnostics, got ...diag.Diagnostics) *call {
+	for _, d := range got {
+		diags.Append(d...)
+	}
+	if diags.HasError() {
+		return nil
+	}
+	c, d := b.writeCall(ctx, what)
+	diags.Append(d...)
+	return c
 }
 
 func (b *resourceBase) prepare(ctx context.Context, deferralAllowed bool, what string) (*call, bool, diag.Diagnostics) {
@@ -182,4 +229,38 @@ func readBackMismatch(p path.Path, planned, got, why string) diag.Diagnostic {
 		detail += " " + why
 	}
 	return diag.NewAttributeErrorDiagnostic(p, "The API kept a different value than planned", detail)
+}
+
+// Arguments the resources share. Each resource keeps its own description
+// (what a change does differs between them); the checks and the
+// replacement are the same everywhere.
+
+// replacingAppID is a required app_id; changing it replaces the resource.
+func replacingAppID(description string) schema.NumberAttribute {
+	return schema.NumberAttribute{
+		MarkdownDescription: description,
+		Required:            true,
+		Validators:          []validator.Number{wholeNumber{1, math.MaxInt32}},
+		PlanModifiers:       []planmodifier.Number{numberplanmodifier.RequiresReplace()},
+	}
+}
+
+// replacingID is a required positive 64-bit ID (a conversation's or a
+// user's); changing it replaces the resource.
+func replacingID(description string) schema.NumberAttribute {
+	return schema.NumberAttribute{
+		MarkdownDescription: description,
+		Required:            true,
+		Validators:          []validator.Number{wholeNumber{1, math.MaxInt64}},
+		PlanModifiers:       []planmodifier.Number{numberplanmodifier.RequiresReplace()},
+	}
+}
+
+// optionalUserID is an optional positive 64-bit user ID, changed in place.
+func optionalUserID(description string) schema.NumberAttribute {
+	return schema.NumberAttribute{
+		MarkdownDescription: description,
+		Optional:            true,
+		Validators:          []validator.Number{wholeNumber{1, math.MaxInt64}},
+	}
 }
