@@ -318,8 +318,11 @@ type budget struct {
 // out into an API that is already throttling), or when the call woke more
 // than maxLate after it: the calls reserved after it are spaced from the
 // slot, not from when it would leave, and a process frozen for a moment
-// would send every call it held at once.
+// would send every call it held at once. That is done once per call: the
+// new slot is behind every other process's, and on a machine whose every
+// wake is late a call that kept taking new ones would never leave.
 func (b *budget) wait(ctx context.Context) (slot, error) {
+	retook := false
 	for {
 		if err := ctx.Err(); err != nil {
 			return slot{}, err
@@ -341,10 +344,11 @@ func (b *budget) wait(ctx context.Context) (slot, error) {
 		if b.store.voided(ctx, s) {
 			continue
 		}
-		if b.clock.Now().Sub(s.at) <= maxLate {
+		if retook || b.clock.Now().Sub(s.at) <= maxLate {
 			return s, nil
 		}
 		b.store.release(ctx, s)
+		retook = true
 	}
 }
 

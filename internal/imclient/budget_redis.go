@@ -208,6 +208,13 @@ func (r *redisStore) took(at time.Time) {
 	r.recent = append(slices.DeleteFunc(r.recent, func(v time.Time) bool { return v.Before(from) }), at)
 }
 
+// forget drops a slot given back to Redis from the last window's.
+func (r *redisStore) forget(at time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.recent = slices.DeleteFunc(r.recent, func(v time.Time) bool { return v.Equal(at) })
+}
+
 // handOver gives the own budget, the first time it is used after Redis,
 // this process's slots from Redis of the last window and ahead (see
 // budgetState.handedOver).
@@ -245,6 +252,7 @@ func (r *redisStore) release(ctx context.Context, s slot) {
 		r.own.release(ctx, s)
 		return
 	}
+	r.forget(s.at)
 	if r.rc.usable(r.clock.Now()) {
 		_, _ = r.run(ctx, releaseScript, 0, s.id)
 	}
@@ -269,7 +277,11 @@ func (r *redisStore) voided(ctx context.Context, s slot) bool {
 		return false
 	}
 	out, err := r.run(ctx, voidedScript, 0, s.id, s.made)
-	return err == nil && len(out) == 1 && out[0] == int64(1)
+	void := err == nil && len(out) == 1 && out[0] == int64(1)
+	if void {
+		r.forget(s.at)
+	}
+	return void
 }
 
 func (r *redisStore) throttled(ctx context.Context, limit float64) {

@@ -260,7 +260,20 @@ func TestRedisBudgetHandOver(t *testing.T) {
 		}
 		ahead = s.at
 	}
+	// A third call gives its slot back (its context ended).
+	given, ok := b.store.reserve(context.Background(), b.limit)
+	if !ok || given.id == "" {
+		t.Fatalf("slot %+v", given)
+	}
+	b.store.release(context.Background(), given)
 	srv.Stop()
+	first, ok := b.store.reserve(context.Background(), b.limit)
+	var held []int64
+	b.store.(*redisStore).own.store.update(context.Background(), func(st *budgetState) { held = slices.Clone(st.Sent) })
+	if !ok || first.id != "" || !slices.Contains(held, ahead.UnixNano()) || slices.Contains(held, given.at.UnixNano()) {
+		t.Fatalf("own budget %v after Redis stopped, slot ahead %v, given back %v", held, ahead.UnixNano(), given.at.UnixNano())
+	}
+	b.store.release(context.Background(), first)
 	var own []time.Time
 	for i := 0; i < 3; i++ {
 		s, err := b.wait(context.Background())
@@ -274,6 +287,7 @@ func TestRedisBudgetHandOver(t *testing.T) {
 	if !own[0].After(ahead) {
 		t.Fatalf("own slot at %v, before the slot ahead at %v", own[0], ahead)
 	}
+
 	for i := 1; i < len(own); i++ {
 		if gap := own[i].Sub(own[i-1]); gap < time.Second/8 {
 			t.Fatalf("own slots %v apart after Redis stopped: the process took the fleet's whole budget", gap)

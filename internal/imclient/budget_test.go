@@ -390,3 +390,35 @@ func TestLateWakeTakesANewSlot(t *testing.T) {
 		t.Fatalf("reservations %v: the late slot %v was not replaced by %v", sent, stale, s.at.UnixNano())
 	}
 }
+
+// busyClock wakes every sleep late, and while the call sleeps another
+// process takes the next slot: a loaded machine on a busy budget.
+type busyClock struct {
+	*fakeClock
+	late   time.Duration
+	other  func()
+	sleeps int
+}
+
+func (c *busyClock) Sleep(ctx context.Context, d time.Duration) error {
+	c.sleeps++
+	c.other()
+	return c.fakeClock.Sleep(ctx, d+c.late)
+}
+
+// A call that keeps waking late takes a new slot once, then leaves on the
+// second however late: every new slot is behind the other processes'
+// slots, and a machine whose every wake is late must still send.
+func TestLateWakeTakesOneNewSlotOnly(t *testing.T) {
+	clock := &busyClock{fakeClock: &fakeClock{now: time.Unix(1000, 0)}, late: 50 * time.Millisecond}
+	b := fakeBudget(10, clock)
+	clock.other = func() { _, _ = b.store.reserve(context.Background(), b.limit) }
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for i := 0; i < 10; i++ {
+		before := clock.sleeps
+		if _, err := b.wait(ctx); err != nil || clock.sleeps-before > 2 {
+			t.Fatalf("call %d, after %d sleeps: %v", i, clock.sleeps-before, err)
+		}
+	}
+}
