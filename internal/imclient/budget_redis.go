@@ -195,7 +195,7 @@ func (r *redisStore) reserve(ctx context.Context, limit float64) (slot, bool) {
 			return slot{}, false
 		}
 	}
-	r.handOver(ctx, limit)
+	r.handOver(limit)
 	return r.own.reserve(ctx, limit)
 }
 
@@ -204,7 +204,7 @@ func (r *redisStore) reserve(ctx context.Context, limit float64) (slot, bool) {
 func (r *redisStore) took(at time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	from := at.Add(-budgetWindow)
+	from := r.clock.Now().Add(-budgetWindow) // not at's: a fleet's queue may run seconds ahead
 	r.recent = append(slices.DeleteFunc(r.recent, func(v time.Time) bool { return v.Before(from) }), at)
 }
 
@@ -218,7 +218,7 @@ func (r *redisStore) forget(at time.Time) {
 // handOver gives the own budget, the first time it is used after Redis,
 // this process's slots from Redis of the last window and ahead (see
 // budgetState.handedOver).
-func (r *redisStore) handOver(ctx context.Context, limit float64) {
+func (r *redisStore) handOver(limit float64) {
 	from := r.clock.Now().Add(-budgetWindow)
 	r.mu.Lock()
 	var slots []int64
@@ -230,7 +230,9 @@ func (r *redisStore) handOver(ctx context.Context, limit float64) {
 	r.recent = nil
 	r.mu.Unlock()
 	if len(slots) > 0 {
-		r.own.handedOver(ctx, limit, slots)
+		// Even when ctx has ended: recent is cleared, and the store's own
+		// deadline bounds the wait.
+		r.own.handedOver(context.Background(), limit, slots)
 	}
 }
 
@@ -290,6 +292,9 @@ func (r *redisStore) throttled(ctx context.Context, limit float64) {
 			return
 		}
 	}
+	// A throttle may be the first the own budget hears after Redis: it
+	// cuts from the share handed over, not from an empty window.
+	r.handOver(limit)
 	r.own.throttled(ctx, limit)
 }
 
