@@ -69,7 +69,7 @@ func TestAccBudgetRedisFleet(t *testing.T) {
 			t.Fatalf("apply %d warned:\n%s", i+1, out)
 		}
 	}
-	budgetStats(t, cs[0].emu, 400, 4, time.Since(start))
+	budgetStats(t, cs[0].emu, 4, time.Since(start))
 }
 
 // Redis killed in the middle of the applies: every apply succeeds, the

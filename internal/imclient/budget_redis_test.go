@@ -268,7 +268,11 @@ func TestRedisBudgetHandOver(t *testing.T) {
 		return b, ahead, given
 	}
 	own := func(b *budget) (st budgetState) {
-		b.store.(*redisStore).own.store.update(context.Background(), func(s *budgetState) {
+		rs, ok := b.store.(*redisStore)
+		if !ok {
+			t.Fatalf("store %T, not Redis", b.store)
+		}
+		rs.own.store.update(context.Background(), func(s *budgetState) {
 			st = *s
 			st.Sent = slices.Clone(s.Sent)
 		})
