@@ -4,12 +4,10 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -78,23 +76,8 @@ func TestAccBudgetTwoProcesses(t *testing.T) {
 	budgets := t.TempDir()
 	c1.setenv("VOLCRTC_BUDGET_DIR", budgets)
 	c2.setenv("VOLCRTC_BUDGET_DIR", budgets)
-	var wg sync.WaitGroup
-	errs := make([]error, 2)
-	outs := make([]string, 2)
 	start := time.Now()
-	for i, c := range []*cli{c1, c2} {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			outs[i], errs[i] = c.try(context.Background(), "apply", "-auto-approve", "-input=false", "-no-color")
-		}()
-	}
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			t.Fatalf("apply %d: %v\n%s", i+1, err, outs[i])
-		}
-	}
+	applyAll(t, []*cli{c1, c2})
 	budgetStats(t, c1.emu, 4, time.Since(start))
 }
 

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -218,32 +217,11 @@ func mustTemp(prefix string) string {
 	return dir
 }
 
-// terraformRunEnv is terraformRun with env added to the CLI's (a later
-// value of a variable wins).
+// terraformRunEnv is terraformRun with env added to the CLI's.
 func terraformRunEnv(cli, pluginDir, url string, env []string, config string, args ...string) (string, error) {
 	work := mustTemp("volcrtc-bench-fleet")
 	defer func() { _ = os.RemoveAll(work) }()
-	abs, err := filepath.Abs(pluginDir)
-	check(err)
-	rc := filepath.Join(work, "cli.tfrc")
-	check(os.WriteFile(rc, []byte(fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "registry.terraform.io/volcrtc/volcrtc" = %q
-    "registry.opentofu.org/volcrtc/volcrtc" = %q
-  }
-  direct {}
-}
-`, abs, abs)), 0o600))
-	check(os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o600))
-	cmd := exec.Command(cli, args...)
-	if nice, err := exec.LookPath("nice"); err == nil { // as terraformIn: the emulator keeps its clock
-		cmd = exec.Command(nice, append([]string{"-n", "19", cli}, args...)...)
-	}
-	cmd.Dir = work
-	cmd.Env = append(append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		"VOLCENGINE_ACCESS_KEY="+ak, "VOLCENGINE_SECRET_KEY="+sk, "VOLCENGINE_ENDPOINT="+url), env...)
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+	return terraformInEnv(work, cli, pluginDir, url, env, config, args...)
 }
 
 // redisServer is a redis-server for the bench, on a free loopback port.

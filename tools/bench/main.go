@@ -296,6 +296,12 @@ func terraformRun(cli, pluginDir, url, name, config string, args ...string) (str
 // terraformIn runs the CLI in work with config as its main.tf, keeping
 // whatever state is there, so that runs can follow one another.
 func terraformIn(work, cli, pluginDir, url, config string, args ...string) (string, error) {
+	return terraformInEnv(work, cli, pluginDir, url, nil, config, args...)
+}
+
+// terraformInEnv is terraformIn with env added to the CLI's (a later
+// value of a variable wins).
+func terraformInEnv(work, cli, pluginDir, url string, extra []string, config string, args ...string) (string, error) {
 	abs, err := filepath.Abs(pluginDir)
 	check(err)
 	rc := filepath.Join(work, "cli.tfrc")
@@ -310,6 +316,7 @@ func terraformIn(work, cli, pluginDir, url, config string, args ...string) (stri
 	check(os.WriteFile(filepath.Join(work, "main.tf"), []byte(config), 0o600))
 	env := append(os.Environ(), "TF_CLI_CONFIG_FILE="+rc, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
 		"VOLCENGINE_ACCESS_KEY="+ak, "VOLCENGINE_SECRET_KEY="+sk, "VOLCENGINE_ENDPOINT="+url)
+	env = append(env, extra...)
 	// The emulator stands for an API on other machines: run the CLI (and
 	// so the provider) at a lower priority, so that a busy 2-core machine
 	// does not delay the emulator's own clock readings.
