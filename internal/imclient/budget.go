@@ -394,7 +394,7 @@ func (c *Client) budgetOf(action string) *budget {
 	note := func(err error) {
 		c.mu.Lock()
 		defer c.mu.Unlock()
-		c.noteBudgetFailure(err)
+		c.budgetNotice.note(err.Error())
 	}
 	own := stateSlots{&memoryStore{}, c.clock}
 	if c.budgetScope == ScopeMachine {
@@ -403,7 +403,7 @@ func (c *Client) budgetOf(action string) *budget {
 			dir, err = DefaultBudgetDir()
 		}
 		if err != nil {
-			c.noteBudgetFailure(err)
+			c.budgetNotice.note(err.Error())
 		} else {
 			own = stateSlots{newFileStore(dir, name, c.clock, note), c.clock}
 		}
@@ -413,21 +413,32 @@ func (c *Client) budgetOf(action string) *budget {
 		b.store = newRedisStore(c.redis, name, c.clock, own, func(reason string) {
 			c.mu.Lock()
 			defer c.mu.Unlock()
-			if c.redisNotice == "" {
-				c.redisNotice = printable(reason)
-			}
+			c.redisNotice.note(reason)
 		})
 	}
 	c.budgets[action] = b
 	return b
 }
 
-// noteBudgetFailure keeps the first reason the machine's budget could not
-// be used; c.mu is held.
-func (c *Client) noteBudgetFailure(err error) {
-	if c.budgetNotice == "" {
-		c.budgetNotice = printable(err.Error())
+// notice is a warning a client reports once: the first reason noted.
+// The client's mu guards it.
+type notice struct {
+	text  string
+	taken bool
+}
+
+func (n *notice) note(reason string) {
+	if n.text == "" {
+		n.text = printable(reason)
 	}
+}
+
+func (n *notice) take() (string, bool) {
+	if n.text == "" || n.taken {
+		return "", false
+	}
+	n.taken = true
+	return n.text, true
 }
 
 // TakeBudgetNotice returns, once per client, why the machine-wide request
@@ -435,11 +446,7 @@ func (c *Client) noteBudgetFailure(err error) {
 func (c *Client) TakeBudgetNotice() (string, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.budgetNotice == "" || c.noticed {
-		return "", false
-	}
-	c.noticed = true
-	return c.budgetNotice, true
+	return c.budgetNotice.take()
 }
 
 // TakeRedisNotice returns, once per client, why the budget shared through
@@ -448,9 +455,5 @@ func (c *Client) TakeBudgetNotice() (string, bool) {
 func (c *Client) TakeRedisNotice() (string, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.redisNotice == "" || c.redisNoticed {
-		return "", false
-	}
-	c.redisNoticed = true
-	return c.redisNotice, true
+	return c.redisNotice.take()
 }

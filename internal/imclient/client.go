@@ -121,12 +121,10 @@ type Client struct {
 	budgetScope  string
 	budgetDir    string
 	budgetShare  float64
-	redis        *redisClient // nil unless BudgetRedisURL is set
-	redisNotice  string       // why Redis could not be used, the first time
-	redisNoticed bool
+	redis        *redisClient       // nil unless BudgetRedisURL is set
+	redisNotice  notice             // why Redis could not be used, the first time
 	budgets      map[string]*budget // by action, made on first use
-	budgetNotice string             // why the machine's budget is not used
-	noticed      bool
+	budgetNotice notice             // why the machine's budget is not used
 }
 
 // New checks cfg and returns a Client.
