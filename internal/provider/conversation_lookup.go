@@ -1,0 +1,82 @@
+// Copyright (c) The terraform-provider-volcrtc authors
+// SPDX-License-Identifier: MPL-2.0
+
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
+)
+
+// lookupGroup reads the conversation members are written to; nil, with
+// the error on conversation_short_id, unless it exists and is a group.
+func lookupGroup(ctx context.Context, client *imclient.Client, app int32, conv int64, diags *diag.Diagnostics) *imclient.Conversation {
+	c, err := lookupConversation(ctx, client, app, conv)
+	if err != nil {
+		diags.Append(errorDiagnostic(err))
+		return nil
+	}
+	if c == nil {
+		diags.AddAttributeError(path.Root("conversation_short_id"), "Conversation not found",
+			fmt.Sprintf("App %d has no conversation %d (BatchGetConversations does not return it: it never existed, or was "+
+				"dissolved). Check app_id and conversation_short_id.", app, conv))
+		return nil
+	}
+	if problem := groupProblem(c, conv); problem != "" {
+		diags.AddAttributeError(path.Root("conversation_short_id"), "Not a group", problem)
+		return nil
+	}
+	return c
+}
+
+// lookupConversation reads one conversation: nil when the API does not
+// return it (unknown or dissolved).
+func lookupConversation(ctx context.Context, client *imclient.Client, app int32, conv int64) (*imclient.Conversation, error) {
+	found, err := client.BatchGetConversations(ctx, imclient.BatchGetConversationsInput{AppID: app, ConversationShortIDs: []int64{conv}})
+	if err != nil {
+		return nil, err
+	}
+	for i := range found {
+		c := &found[i]
+		if c.ConversationShortID == nil || *c.ConversationShortID != conv || (c.AppID != nil && *c.AppID != int64(app)) {
+			continue
+		}
+		if c.Status != nil && *c.Status == 1 {
+			return nil, nil
+		}
+		return c, nil
+	}
+	return nil, nil
+}
+
+// groupProblem says why members of c cannot be managed as a list, or "".
+func groupProblem(c *imclient.Conversation, conv int64) string {
+	switch {
+	case c.ConversationType == nil:
+		return fmt.Sprintf("BatchGetConversations did not say what type conversation %d is, so whether its members "+
+			"can be listed is unknown: a live group's cannot. Nothing was changed.", conv)
+	case *c.ConversationType == 100:
+		return fmt.Sprintf("Conversation %d is a live group (conversation type 100). The API lists only a live group's "+
+			"owner and admins, so volcrtc_conversation_members could not see who else is in it: its plans would "+
+			"miss every member added outside Terraform and re-add those already there. Manage a live group's "+
+			"audience in your application.", conv)
+	case *c.ConversationType == 1:
+		return fmt.Sprintf("Conversation %d is a one-to-one chat (conversation type 1): its two members are fixed, and "+
+			"the API adds and removes members of groups only.", conv)
+	case *c.ConversationType != 2:
+		return fmt.Sprintf("Conversation %d has type %d, which is not a group (2).", conv, *c.ConversationType)
+	}
+	return ""
+}
+
+func ownerOf(c *imclient.Conversation) int64 {
+	if c.OwnerUserID == nil {
+		return 0
+	}
+	return *c.OwnerUserID
+}
