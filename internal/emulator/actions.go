@@ -243,8 +243,11 @@ func (s *Server) handleConversations(body []byte, _ *Request) (any, *apiError) {
 	s.state.RLock()
 	defer s.state.RUnlock()
 	for _, id := range b.ConversationShortIDs {
-		c, ok := s.convs[convKey{*b.AppID, id}]
+		c, ok := s.visible(convKey{*b.AppID, id})
 		if !ok || (c.info.Status != nil && *c.info.Status == 1) {
+			if s.opts.NotFoundAsError {
+				return nil, s.businessError("ConversationNotFound", fmt.Sprintf("conversation %d not found", id))
+			}
 			continue
 		}
 		infos = append(infos, c.coreInfo(*b.AppID, withCount))

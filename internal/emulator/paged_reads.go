@@ -57,7 +57,11 @@ func (s *Server) handleUserConversations(body []byte, _ *Request) (any, *apiErro
 	var mine []conversation
 	s.state.RLock()
 	defer s.state.RUnlock()
-	for k, c := range s.convs {
+	for k := range s.convs {
+		c, ok := s.visible(k)
+		if !ok {
+			continue
+		}
 		info := c.info
 		_, member := c.pos[b.ParticipantUserID]
 		switch {

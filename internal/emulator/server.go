@@ -80,6 +80,10 @@ type Options struct {
 	// UserCountTimes, when above 1, multiplies GetConversationUserCount's
 	// answer: a count far too high.
 	UserCountTimes int
+	// NotFoundAsError makes BatchGetConversations answer the business error
+	// ConversationNotFound when a conversation it is asked for is unknown
+	// or dissolved, instead of leaving it out: the API documents neither.
+	NotFoundAsError bool
 	// Latency delays every answer, as a distant API would.
 	Latency time.Duration
 	// FaultRate is the share of authenticated requests (0 to 1) that get
@@ -132,6 +136,9 @@ type Server struct {
 	// read keeps the copy it looked up.
 	state  sync.RWMutex
 	writes writeState
+	// readLag and history: see read_lag.go.
+	readLag time.Duration
+	history map[convKey][]version
 
 	mu             sync.Mutex
 	seq            int
@@ -419,7 +426,7 @@ func (s *Server) conversation(app, conv *int64) (conversation, *apiError) {
 		return conversation{}, s.businessError("AppNotFound", fmt.Sprintf("app %d not found", *app))
 	}
 	s.state.RLock()
-	c, ok := s.convs[convKey{*app, *conv}]
+	c, ok := s.visible(convKey{*app, *conv})
 	s.state.RUnlock()
 	if !ok {
 		return conversation{}, s.businessError("ConversationNotFound", fmt.Sprintf("conversation %d not found", *conv))

@@ -55,7 +55,7 @@ func (s *Server) UpdateConversation(app, conv int64, edit func(*Conversation)) e
 	info.ConversationShortID = conv
 	info.Participants, info.Muted, info.Blocked = nil, nil, nil
 	c.info = info
-	s.convs[convKey{app, conv}] = c
+	s.put(convKey{app, conv}, c)
 	return nil
 }
 
@@ -76,7 +76,7 @@ func (s *Server) AddConversation(app int64, fixture Conversation) error {
 	if _, dup := s.convs[k]; dup {
 		return fmt.Errorf("conversation %d already exists in app %d", fixture.ConversationShortID, app)
 	}
-	s.convs[k] = convs[k]
+	s.put(k, convs[k])
 	return nil
 }
 
@@ -186,7 +186,7 @@ func (s *Server) editMembers(app, conv int64, edit func(*conversation)) error {
 	c.participants = slices.Clone(c.participants)
 	c.pos = maps.Clone(c.pos)
 	edit(&c)
-	s.convs[convKey{app, conv}] = c
+	s.put(convKey{app, conv}, c)
 	return nil
 }
 

@@ -284,7 +284,7 @@ func (s *Server) handleCreateConversation(body []byte, _ *Request) (any, *apiErr
 	c.participants = []Participant{{ConversationShortID: id, ParticipantUserID: owner, Operator: owner, Role: 1,
 		CreateTime: ptr(now), Status: ptr(int32(0)), Ext: map[string]string{}}}
 	c.pos = map[int64]int{owner: 0}
-	s.convs[convKey{app, id}] = c
+	s.put(convKey{app, id}, c)
 	if key != "" {
 		w.idempotent[idemKey{app, key}] = id
 	}
@@ -351,7 +351,7 @@ func (s *Server) handleModifyConversation(body []byte, _ *Request) (any, *apiErr
 	}
 	info.ModifyTime = ptr(s.now())
 	c.info = info
-	s.convs[convKey{*b.AppID, info.ConversationShortID}] = c
+	s.put(convKey{*b.AppID, info.ConversationShortID}, c)
 	return map[string]any{}, nil
 }
 
@@ -380,7 +380,7 @@ func (s *Server) handleDestroyConversation(body []byte, _ *Request) (any, *apiEr
 		return nil, s.businessError("OnlyOwnerCanOperator", "only the conversation's owner can destroy it")
 	}
 	c.info.Status, c.info.ModifyTime = ptr(int64(1)), ptr(s.now())
-	s.convs[convKey{*b.AppID, *b.ConversationShortID}] = c
+	s.put(convKey{*b.AppID, *b.ConversationShortID}, c)
 	return map[string]any{}, nil
 }
 
@@ -497,7 +497,7 @@ func (s *Server) writeMembers(b membersBody, n int, action string,
 	if aerr != nil {
 		return nil, aerr
 	}
-	s.convs[convKey{*b.AppID, *b.ConversationShortID}] = c
+	s.put(convKey{*b.AppID, *b.ConversationShortID}, c)
 	return map[string]any{"FailedUserIds": failed}, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -131,6 +132,91 @@ func (t memberTarget) readBack(ctx context.Context, ids []int64) (map[int64]memb
 	return out, nil
 }
 
+// readBackShown is readBack of the touched users, read again while the
+// API still shows a change it answered as done as it was before (a read
+// that lags the write); the changes it still does not show after that
+// are taken as answered, and returned.
+func (t memberTarget) readBackShown(ctx context.Context, touched []int64, had, want map[int64]memberFields,
+	outcomes map[int64]outcome) (map[int64]memberFields, []int64, error) {
+	got, err := t.readBack(ctx, touched)
+	if err != nil {
+		return nil, nil, err
+	}
+	notShown := func() []int64 {
+		var ids []int64
+		for _, id := range touched {
+			if outcomes[id].status == "done" && showsBefore(id, had, got) {
+				ids = append(ids, id)
+			}
+		}
+		return ids
+	}
+	lagging := notShown()
+	if len(lagging) == 0 {
+		return got, nil, nil
+	}
+	_, err = awaitShown(ctx, func() (bool, error) {
+		again, err := t.readBack(ctx, lagging)
+		if err != nil {
+			return false, err
+		}
+		for _, id := range lagging {
+			delete(got, id)
+			if f, ok := again[id]; ok {
+				got[id] = f
+			}
+		}
+		lagging = notShown()
+		return len(lagging) == 0, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, id := range lagging {
+		delete(got, id)
+		if f, ok := want[id]; ok {
+			got[id] = f
+		}
+	}
+	return got, lagging, nil
+}
+
+// showsBefore reports whether a member reads as they were before the
+// writes: still absent, still present, or with the same fields.
+func showsBefore(id int64, had, got map[int64]memberFields) bool {
+	h, before := had[id]
+	g, now := got[id]
+	return before == now && (!now || h.equal(g))
+}
+
+// warnLagging names the changes the API answered as done but does not
+// show yet, which the state records as answered.
+func warnLagging(ids []int64, want map[int64]memberFields, diags *diag.Diagnostics) {
+	if len(ids) == 0 {
+		return
+	}
+	var removed, changed []int64
+	for _, id := range ids {
+		if _, wanted := want[id]; wanted {
+			changed = append(changed, id)
+		} else {
+			removed = append(removed, id)
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "The API answered that these member changes were made, but after reading them again for %s it still "+
+		"lists the members as they were before:", readLagPatience)
+	if len(changed) > 0 {
+		fmt.Fprintf(&b, "\n- added or changed, not listed yet as planned: %s", idList(changed, maxListed))
+	}
+	if len(removed) > 0 {
+		fmt.Fprintf(&b, "\n- still listed after their removal: %s", idList(removed, maxListed))
+	}
+	b.WriteString("\n\nReads of the API can lag its writes. The state records these changes as the API answered them; the " +
+		"next plan reads the members again and shows any change still to make.")
+	diags.AddWarning("The API does not show every member change yet", b.String())
+}
+
 // infoOf is what an add or a modify sends for a member: every field, so
 // that the API holds exactly the planned values ("" and 0 clear a field).
 func infoOf(c memberChange) imclient.ParticipantInfo {
@@ -239,7 +325,8 @@ func (t memberTarget) write(ctx context.Context, prior, planned map[int64]member
 	// Read back every user the diff touched: that, not the answers, is what
 	// the API has.
 	touched := d.ids()
-	got, readErr := t.readBack(ctx, touched)
+	got, lagging, readErr := t.readBackShown(ctx, touched, fieldsOfAll(ctx, prior), want, outcomes)
+	warnLagging(lagging, want, diags)
 	out := make(map[int64]memberModel, len(planned)+len(prior))
 	for id, m := range planned {
 		out[id] = m

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 
@@ -51,5 +52,38 @@ func TestWriteFallsBackOnTheAnswers(t *testing.T) {
 	}
 	if !warned || !refused || diags.ErrorsCount() != 1 {
 		t.Errorf("diagnostics: %v", diags)
+	}
+}
+
+// A read-back that lags beyond the patience: the state records what the
+// writes answered, and one warning names who the API does not list yet.
+func TestWriteRecordsAnswersTheAPIDoesNotShowYet(t *testing.T) {
+	emu, url := startGroups(t, emulator.Options{})
+	if err := emu.SetMember(emulator.SampleAppID, groupA, emulator.Participant{ParticipantUserID: 2, Operator: 1}); err != nil {
+		t.Fatal(err)
+	}
+	client, err := imclient.New(imclient.Config{AccessKey: emulator.SampleAccessKey, SecretKey: emulator.SampleSecretKey,
+		Endpoint: url, BudgetScope: imclient.ScopeProcess, MaxQPS: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func(d time.Duration) { readLagPatience = d }(readLagPatience)
+	readLagPatience = 300 * time.Millisecond
+	emu.SetReadLag(time.Hour)
+	plain := modelOf(memberFields{}, nil)
+	var diags diag.Diagnostics
+	target := memberTarget{client: client, app: emulator.SampleAppID, conv: groupA, operator: groupOwner, owner: groupOwner}
+	got := target.write(context.Background(), map[int64]memberModel{2: plain}, map[int64]memberModel{3: plain, 4: plain}, true, &diags)
+	if keys := sortedIDs(got); !reflect.DeepEqual(keys, []int64{3, 4}) {
+		t.Errorf("state lists %v, want [3 4]", keys)
+	}
+	if diags.HasError() || len(diags) != 1 {
+		t.Fatalf("want one warning, got %v", diags)
+	}
+	detail := diags[0].Detail()
+	for _, want := range []string{"not listed yet as planned: 3, 4", "still listed after their removal: 2"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("the warning does not say %q:\n%s", want, detail)
+		}
 	}
 }
