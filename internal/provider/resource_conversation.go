@@ -313,21 +313,18 @@ func (r *conversationResource) Create(ctx context.Context, req resource.CreateRe
 	tflog.Info(c.ctx, "conversation created", map[string]any{"conversation_short_id": out.ConversationShortID, "exist": out.Exist})
 	plan.ConversationShortID = types.NumberValue(new(big.Float).SetInt64(out.ConversationShortID))
 	plan.ID = types.StringValue(fmt.Sprintf("%d/%d", in.AppID, out.ConversationShortID))
-	if out.Exist && userKey {
-		resp.Diagnostics.AddAttributeWarning(path.Root("idempotency_key"), "The conversation already existed",
-			fmt.Sprintf("A conversation with idempotency_key %q already existed (%s), so nothing was created: this resource "+
-				"now manages that one. This happens when an earlier apply created it but did not record it (it crashed, or "+
-				"its answer was lost). If another configuration manages it too, give this one a different key.",
-				key, plan.ID.ValueString()))
-	}
-	if out.Exist && out.Info != nil && out.Info.Status != nil && *out.Info.Status == 1 {
-		resp.Diagnostics.AddAttributeError(path.Root("idempotency_key"), "The idempotency key belongs to a dissolved conversation",
-			fmt.Sprintf("CreateConversation answered that a conversation with IdempotentId %q already exists (%s), and it "+
-				"is dissolved: the API keeps a key after its conversation is gone, so nothing was created and nothing was "+
-				"saved to state. Set a new idempotency_key (for example %q) and apply again.", key, plan.ID.ValueString(), key+"-2"))
+	if out.Exist && !r.adoptable(c, plan, out, key, &resp.Diagnostics) {
 		return
 	}
-	got, found, diags := r.readBack(c, in.AppID, out.ConversationShortID)
+	// A read may not show the new conversation at once: read again for a
+	// while, then fall back on the create's own answer.
+	var got imclient.Conversation
+	var diags diag.Diagnostics
+	found, _ := awaitShown(c.ctx, func() (bool, error) {
+		var found bool
+		got, found, diags = r.readBack(c, in.AppID, out.ConversationShortID)
+		return found || diags.HasError(), nil
+	})
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		// Created, but not read: the state records it as planned (tainted).
 		resp.Diagnostics.AddError("The conversation was created but could not be read back",
@@ -337,45 +334,17 @@ func (r *conversationResource) Create(ctx context.Context, req resource.CreateRe
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		return
 	}
-	if !found && out.Exist {
-		resp.Diagnostics.AddAttributeError(path.Root("idempotency_key"), "The idempotency key belongs to a conversation that is gone",
-			fmt.Sprintf("CreateConversation answered that a conversation with IdempotentId %q already exists (%s), but "+
-				"BatchGetConversations does not return it (dissolved): nothing was created and nothing was saved to state. "+
-				"Set a new idempotency_key (for example %q) and apply again.", key, plan.ID.ValueString(), key+"-2"))
-		return
-	}
 	if !found && out.Info != nil {
 		got, found = *out.Info, true // the create's own answer, when the read cannot see it yet
 	}
 	if !found {
 		resp.Diagnostics.AddWarning("The new conversation could not be read back",
-			fmt.Sprintf("CreateConversation answered with %s, but BatchGetConversations does not return it yet. The state "+
-				"records the planned values; the next plan reads it again.", plan.ID.ValueString()))
+			fmt.Sprintf("CreateConversation answered with %s, but BatchGetConversations does not return it yet (after %s of "+
+				"reading again). The state records the planned values; the next plan reads it again.",
+				plan.ID.ValueString(), readLagPatience))
 		fillUnknown(&plan)
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		return
-	}
-	if out.Exist {
-		// The conversation that was found may differ from the plan (an
-		// earlier configuration, or another one with the same key): bring
-		// what can change in place to the plan, as an update would.
-		current, diags := fromAPI(got, plan)
-		if resp.Diagnostics.Append(diags...); diags.HasError() {
-			return
-		}
-		if mod, ok := modifyInput(plan, current); ok {
-			if err := c.client.ModifyConversation(c.ctx, mod); err != nil {
-				resp.Diagnostics.Append(writeError(err, "update the conversation that already existed",
-					"The state records the conversation as the API has it. Apply again to retry the change."))
-				resp.Diagnostics.Append(resp.State.Set(ctx, current)...)
-				return
-			}
-			if got, found, diags = r.readBack(c, in.AppID, out.ConversationShortID); !found || diags.HasError() {
-				resp.Diagnostics.Append(diags...)
-				resp.Diagnostics.Append(resp.State.Set(ctx, current)...)
-				return
-			}
-		}
 	}
 	r.settle(ctx, plan, got, &resp.State, &resp.Diagnostics)
 }
@@ -763,14 +732,20 @@ func sameExt(a, b types.Map) bool {
 	return a.Equal(b)
 }
 
-// compareToPlan reports every value the API kept different from the plan.
-func compareToPlan(plan, got conversationModel) diag.Diagnostics {
-	var diags diag.Diagnostics
+// valueDiff is one argument whose value differs from the plan, both
+// written as HCL would.
+type valueDiff struct {
+	name, planned, got, why string
+}
+
+// planDifferences lists what got holds otherwise than plan, of what a
+// configuration says of a conversation, in schema order.
+func planDifferences(plan, got conversationModel) []valueDiff {
+	var out []valueDiff
 	check := func(name string, p, g attr.Value, why string) {
-		if p.IsUnknown() || p.Equal(g) {
-			return
+		if !p.IsUnknown() && !p.Equal(g) {
+			out = append(out, valueDiff{name, hclText(p), hclText(g), why})
 		}
-		diags.Append(readBackMismatch(path.Root(name), hclText(p), hclText(g), why))
 	}
 	check("type", plan.Type, got.Type, "")
 	check("inbox_type", plan.InboxType, got.InboxType, "")
@@ -783,6 +758,15 @@ func compareToPlan(plan, got conversationModel) diag.Diagnostics {
 	if !sameExt(plan.Ext, got.Ext) {
 		check("ext", plan.Ext, got.Ext, "The API merges ext into what it holds rather than replacing it, so a key "+
 			"removed from the configuration stays: set that key's value instead, or keep it in the configuration.")
+	}
+	return out
+}
+
+// compareToPlan reports every value the API kept different from the plan.
+func compareToPlan(plan, got conversationModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	for _, d := range planDifferences(plan, got) {
+		diags.Append(readBackMismatch(path.Root(d.name), d.planned, d.got, d.why))
 	}
 	return diags
 }

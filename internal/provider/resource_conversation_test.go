@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -645,16 +646,19 @@ func TestAccConversation_lostCreateAnswerBeyondRetries(t *testing.T) {
 // A conversation that already exists with the user's key is adopted and
 // brought to the configuration: nothing is created.
 func TestAccConversation_existingKeyAdopted(t *testing.T) {
+	t.Parallel()
 	emu, url := newConvEmulator(t, emulator.Options{})
 	app := int64(emulator.SampleAppID)
 	client := testClient(t, url)
+	// What an earlier attempt of this very create left behind.
 	out, err := client.CreateConversation(t.Context(), imclient.CreateConversationInput{AppID: emulator.SampleAppID, OwnerUserID: 10001,
-		Type: imclient.ConversationTypeGroup, Name: ptrTo("old name"), IdempotentID: "team-alpha"})
+		Type: imclient.ConversationTypeGroup, Name: ptrTo("team-alpha"), IdempotentID: "team-alpha"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             conversationsDissolved(emu, app),
 		Steps: []resource.TestStep{{
 			PreConfig: emu.ResetRequests,
 			Config: conversationConfig(`
@@ -665,19 +669,14 @@ func TestAccConversation_existingKeyAdopted(t *testing.T) {
   deletion_protection = false`),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("id"), knownvalue.StringExact(fmt.Sprintf("%d/%d", app, out.ConversationShortID))),
-				statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("name"), knownvalue.StringExact("team-alpha")),
 				statecheck.ExpectKnownValue(convAddr, tfjsonpath.New("create_idempotency_key"), knownvalue.StringExact("team-alpha")),
 			},
 			Check: func(*terraform.State) error {
-				c, err := onlyLive(emu, app)
-				if err != nil {
-					return err
-				}
-				if len(createdIn(emu, app)) != 1 || *c.Name != "team-alpha" {
+				if len(createdIn(emu, app)) != 1 {
 					return fmt.Errorf("created %+v", createdIn(emu, app))
 				}
-				if n := len(requestsOf(emu, "ModifyConversation")); n != 1 {
-					return fmt.Errorf("%d ModifyConversation calls, want 1 (the name)", n)
+				if n := len(requestsOf(emu, "ModifyConversation")); n != 0 {
+					return fmt.Errorf("%d ModifyConversation calls, want none", n)
 				}
 				return nil
 			},
@@ -685,8 +684,113 @@ func TestAccConversation_existingKeyAdopted(t *testing.T) {
 	})
 }
 
-// An update whose answer was lost after the API made it: the error says
-// so, the state records what the API has, and the next plan is empty.
+// conversationsDissolved checks that every conversation created in app
+// is dissolved.
+func conversationsDissolved(emu *emulator.Server, app int64) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, c := range createdIn(emu, app) {
+			if c.Status == nil || *c.Status != imclient.StatusDissolved {
+				return fmt.Errorf("conversation %d is not dissolved after destroy", c.ConversationShortID)
+			}
+		}
+		return nil
+	}
+}
+
+// A conversation found under the key that is not what the configuration
+// would have created is somebody else's: nothing in it changes, nothing is
+// saved, and the error names each difference and the import command.
+func TestAccConversation_existingKeyNotTakenOver(t *testing.T) {
+	t.Parallel()
+	emu, url := newConvEmulator(t, emulator.Options{})
+	app := int64(emulator.SampleAppID)
+	client := testClient(t, url)
+	theirs, err := client.CreateConversation(t.Context(), imclient.CreateConversationInput{AppID: emulator.SampleAppID, OwnerUserID: 99999,
+		Type: imclient.ConversationTypeGroup, Name: ptrTo("theirs"), IdempotentID: "team-alpha"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	live, err := client.CreateConversation(t.Context(), imclient.CreateConversationInput{AppID: emulator.SampleAppID, OwnerUserID: 10001,
+		Type: imclient.ConversationTypeLiveGroup, Name: ptrTo("team-beta"), IdempotentID: "team-beta"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := emu.SetMember(app, theirs.ConversationShortID, emulator.Participant{ParticipantUserID: 20002, Operator: 99999}); err != nil {
+		t.Fatal(err)
+	}
+	config := func(key, name string) string {
+		return conversationConfig(`
+  app_id              = 100001
+  owner_user_id       = 10001
+  name                = "` + name + `"
+  idempotency_key     = "` + key + `"
+  deletion_protection = false`)
+	}
+	unchanged := func() {
+		for _, want := range []struct {
+			id          int64
+			owner       int64
+			name, typ   string
+			convMembers int
+		}{{theirs.ConversationShortID, 99999, "theirs", "2", 2}, {live.ConversationShortID, 10001, "team-beta", "100", 1}} {
+			c, _ := emu.ConversationState(app, want.id)
+			ms, _ := emu.Members(app, want.id)
+			if *c.OwnerUserID != want.owner || *c.Name != want.name || fmt.Sprint(*c.ConversationType) != want.typ || len(ms) != want.convMembers {
+				t.Errorf("conversation %d changed: owner %d, name %q, type %d, %d members", want.id, *c.OwnerUserID, *c.Name,
+					*c.ConversationType, len(ms))
+			}
+		}
+		if n := len(requestsOf(emu, "ModifyConversation")); n != 0 {
+			t.Errorf("%d ModifyConversation calls, want none", n)
+		}
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             conversationsDissolvedBut(emu, app, theirs.ConversationShortID, live.ConversationShortID),
+		Steps: []resource.TestStep{
+			{
+				Config: config("team-alpha", "team-alpha"),
+				ExpectError: wrapped(fmt.Sprintf(`(?s)The idempotency key belongs to another conversation .*%d/%d .*`+
+					`- owner_user_id: it has 99999, the configuration says 10001 .*- name: it has "theirs", the configuration `+
+					`says "team-alpha" .*nothing was changed in it and nothing was saved to state.*terraform import`,
+					app, theirs.ConversationShortID)),
+			},
+			{
+				PreConfig: unchanged,
+				Config:    config("team-beta", "team-beta"),
+				ExpectError: wrapped(`(?s)The idempotency key belongs to another conversation .*- type: it has "live_group", ` +
+					`the configuration says "group"`),
+			},
+			{
+				PreConfig: unchanged,
+				// Nothing was saved: with a key of its own the group is created.
+				Config: config("team-gamma", "team-gamma"),
+				Check: func(*terraform.State) error {
+					unchanged()
+					if n := len(createdIn(emu, app)); n != 3 {
+						return fmt.Errorf("%d conversations, want 3", n)
+					}
+					return nil
+				},
+			},
+		},
+	})
+}
+
+// conversationsDissolvedBut is conversationsDissolved, except for the
+// conversations that are not Terraform's, which must still be live.
+func conversationsDissolvedBut(emu *emulator.Server, app int64, others ...int64) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		for _, c := range createdIn(emu, app) {
+			other := slices.Contains(others, c.ConversationShortID)
+			if dissolved := c.Status != nil && *c.Status == imclient.StatusDissolved; dissolved == other {
+				return fmt.Errorf("conversation %d: dissolved %v after destroy", c.ConversationShortID, dissolved)
+			}
+		}
+		return nil
+	}
+}
+
 func TestAccConversation_lostUpdateAnswer(t *testing.T) {
 	emu, url := newConvEmulator(t, emulator.Options{})
 	config := func(name string) string {
