@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -470,7 +471,18 @@ func (r *conversationResource) Update(ctx context.Context, req resource.UpdateRe
 	}
 	defer c.stop()
 	err := c.client.ModifyConversation(c.ctx, mod)
-	got, found, diags := r.readBack(c, mod.AppID, mod.ConversationShortID)
+	var got imclient.Conversation
+	var found, shown bool
+	if err != nil {
+		got, found, diags = r.readBack(c, mod.AppID, mod.ConversationShortID)
+	} else {
+		// A read may lag the write: read again while it shows every
+		// changed value as it was before.
+		shown, _ = awaitShown(c.ctx, func() (bool, error) {
+			got, found, diags = r.readBack(c, mod.AppID, mod.ConversationShortID)
+			return !found || diags.HasError() || !showsPrior(plan, prior, got), nil
+		})
+	}
 	if err != nil {
 		done := "The state still records the values from before this apply."
 		if found && !diags.HasError() {
@@ -500,7 +512,28 @@ func (r *conversationResource) Update(ctx context.Context, req resource.UpdateRe
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	if !shown {
+		resp.Diagnostics.AddWarning("The API does not show the change yet",
+			fmt.Sprintf("ModifyConversation answered that conversation %s was changed, but after reading it again for %s "+
+				"the API still reports every changed value as it was before. Reads of the API can lag its writes, so the "+
+				"state records the change as answered; the next plan reads it again and shows any change still to make. "+
+				"(An ext key removed from the configuration that stays may also mean the API merges ext.)",
+				prior.ID.ValueString(), readLagPatience))
+		resp.Diagnostics.Append(resp.State.Set(ctx, keepComputed(plan, prior))...)
+		return
+	}
 	r.settle(ctx, keepComputed(plan, prior), got, &resp.State, &resp.Diagnostics)
+}
+
+// showsPrior reports whether got still holds every value that the plan
+// changes as prior had it: a read that does not show the write yet.
+func showsPrior(plan, prior conversationModel, got imclient.Conversation) bool {
+	m, d := fromAPI(got, prior)
+	if d.HasError() {
+		return false
+	}
+	before, now := planDifferences(plan, prior), planDifferences(plan, m)
+	return len(now) > 0 && slices.Equal(before, now)
 }
 
 // settle writes the conversation as the API reports it into state, with
