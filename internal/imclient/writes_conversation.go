@@ -17,8 +17,10 @@ const (
 	ActionDestroyConversation = "DestroyConversation"
 )
 
-// Conversation types a conversation can be created with.
+// Conversation types (ConversationType). A conversation is created as a
+// group or a live group; a one-to-one chat is made by the API alone.
 const (
+	ConversationTypeOneToOne  int32 = 1
 	ConversationTypeGroup     int32 = 2
 	ConversationTypeLiveGroup int32 = 100
 )

@@ -6,6 +6,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -35,9 +36,14 @@ func lookupGroup(ctx context.Context, client *imclient.Client, app int32, conv i
 }
 
 // lookupConversation reads one conversation: nil when the API does not
-// return it (unknown or dissolved).
+// return it, returns it dissolved, or answers ConversationNotFound (it
+// documents neither way of saying "gone"). The one lookup of all three
+// resources, so that they agree on what "gone" is.
 func lookupConversation(ctx context.Context, client *imclient.Client, app int32, conv int64) (*imclient.Conversation, error) {
 	found, err := client.BatchGetConversations(ctx, imclient.BatchGetConversationsInput{AppID: app, ConversationShortIDs: []int64{conv}})
+	if isAPICode(err, imclient.CodeConversationNotFound) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +52,7 @@ func lookupConversation(ctx context.Context, client *imclient.Client, app int32,
 		if c.ConversationShortID == nil || *c.ConversationShortID != conv || (c.AppID != nil && *c.AppID != int64(app)) {
 			continue
 		}
-		if c.Status != nil && *c.Status == 1 {
+		if c.Status != nil && *c.Status == imclient.StatusDissolved {
 			return nil, nil
 		}
 		return c, nil
@@ -60,15 +66,15 @@ func groupProblem(c *imclient.Conversation, conv int64) string {
 	case c.ConversationType == nil:
 		return fmt.Sprintf("BatchGetConversations did not say what type conversation %d is, so whether its members "+
 			"can be listed is unknown: a live group's cannot. Nothing was changed.", conv)
-	case *c.ConversationType == 100:
+	case *c.ConversationType == int64(imclient.ConversationTypeLiveGroup):
 		return fmt.Sprintf("Conversation %d is a live group (conversation type 100). The API lists only a live group's "+
 			"owner and admins, so volcrtc_conversation_members could not see who else is in it: its plans would "+
 			"miss every member added outside Terraform and re-add those already there. Manage a live group's "+
 			"audience in your application.", conv)
-	case *c.ConversationType == 1:
+	case *c.ConversationType == int64(imclient.ConversationTypeOneToOne):
 		return fmt.Sprintf("Conversation %d is a one-to-one chat (conversation type 1): its two members are fixed, and "+
 			"the API adds and removes members of groups only.", conv)
-	case *c.ConversationType != 2:
+	case *c.ConversationType != int64(imclient.ConversationTypeGroup):
 		return fmt.Sprintf("Conversation %d has type %d, which is not a group (2).", conv, *c.ConversationType)
 	}
 	return ""
@@ -79,4 +85,38 @@ func ownerOf(c *imclient.Conversation) int64 {
 		return 0
 	}
 	return *c.OwnerUserID
+}
+
+// goneConversations remembers the conversations whose members a refresh
+// of this run removed from the state because the conversation is gone.
+type goneConversations struct{ m sync.Map }
+
+type convRef struct {
+	app  int32
+	conv int64
+}
+
+func (g *goneConversations) add(app int32, conv int64) { g.m.Store(convRef{app, conv}, true) }
+
+func (g *goneConversations) has(app int32, conv int64) bool {
+	_, ok := g.m.Load(convRef{app, conv})
+	return ok
+}
+
+// goneAtPlan reports, with a warning, that a member resource planned for
+// creation names a conversation that this run's refresh found gone.
+// Terraform plans a create for a resource its refresh removed even when
+// it is about to destroy (a destroy plans after a normal refresh, and
+// fails on its errors), so a destroy after the conversation is gone
+// needs this to be no error; Create checks again before any write. A
+// conversation this run never had in state is checked as usual, so a
+// mistyped ID still fails the plan.
+func (d *providerData) goneAtPlan(app int32, conv int64, diags *diag.Diagnostics) bool {
+	if !d.gone.has(app, conv) {
+		return false
+	}
+	diags.AddAttributeWarning(path.Root("conversation_short_id"), "Conversation not found",
+		fmt.Sprintf("App %d has no conversation %d any more (it was dissolved), so no member can be added to it: an "+
+			"apply fails unless the conversation is created again first.", app, conv))
+	return true
 }

@@ -40,7 +40,7 @@ func hint(e *imclient.APIError) string {
 		return "The account's request budget (100 per second for this action) is exhausted. Lower max_qps, or raise max_retries to wait longer."
 	case "AppNotFound":
 		return "Check app_id: no such RTC application for these credentials."
-	case "ConversationNotFound":
+	case imclient.CodeConversationNotFound:
 		return "Check conversation_short_id: no such conversation in this application."
 	}
 	return ""

@@ -59,7 +59,7 @@ func numberOf(v int64) types.Number { return types.NumberValue(new(big.Float).Se
 // isCurrent reports whether a member record is someone in the group now,
 // not the owner (who is no member to manage) and not someone who left.
 func isCurrent(p imclient.Participant) bool {
-	return p.ParticipantUserID != nil && (p.Status == nil || *p.Status != 1) && (p.Role == nil || *p.Role != roleOwner)
+	return p.ParticipantUserID != nil && (p.Status == nil || *p.Status != imclient.StatusLeft) && (p.Role == nil || *p.Role != roleOwner)
 }
 
 // lookup is m[id] as a pointer, nil when absent.
@@ -85,11 +85,11 @@ func sortedIDs[V any](m map[int64]V) []int64 {
 // records, the diff and the writes (below the resource), so they cannot
 // disagree on what a change is.
 
-// The API's roles.
+// The API's roles, short.
 const (
-	roleMember = 0
-	roleOwner  = 1
-	roleAdmin  = 2
+	roleMember = imclient.RoleMember
+	roleOwner  = imclient.RoleOwner
+	roleAdmin  = imclient.RoleAdmin
 )
 
 // maxAdmins is the API's limit of admins in a conversation

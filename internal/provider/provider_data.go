@@ -24,6 +24,8 @@ type providerData struct {
 	secrets []string
 	// interrupt, when done, stops every read (see volcrtcProvider).
 	interrupt context.Context
+	// gone is the conversations a refresh of this run found gone.
+	gone goneConversations
 }
 
 type missingCredential struct{ attr, env string }

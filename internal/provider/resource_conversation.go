@@ -428,28 +428,19 @@ func (r *conversationResource) Read(ctx context.Context, req resource.ReadReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
 }
 
-// readBack reads one conversation. found is false when the API does not
-// return it or returns it dissolved (Status 1).
+// readBack reads one conversation. found is false when it is gone (see
+// lookupConversation).
 func (r *conversationResource) readBack(c *call, app int32, conv int64) (imclient.Conversation, bool, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	convs, err := c.client.BatchGetConversations(c.ctx, imclient.BatchGetConversationsInput{AppID: app, ConversationShortIDs: []int64{conv}})
+	got, err := lookupConversation(c.ctx, c.client, app, conv)
 	if err != nil {
-		if isAPICode(err, "ConversationNotFound") {
-			return imclient.Conversation{}, false, nil
-		}
 		diags.Append(errorDiagnostic(err))
 		return imclient.Conversation{}, false, diags
 	}
-	for _, got := range convs {
-		if got.ConversationShortID == nil || *got.ConversationShortID != conv || (got.AppID != nil && *got.AppID != int64(app)) {
-			continue
-		}
-		if got.Status != nil && *got.Status == 1 {
-			return imclient.Conversation{}, false, nil
-		}
-		return got, true, nil
+	if got == nil {
+		return imclient.Conversation{}, false, nil
 	}
-	return imclient.Conversation{}, false, nil
+	return *got, true, nil
 }
 
 func (r *conversationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -492,7 +483,7 @@ func (r *conversationResource) Update(ctx context.Context, req resource.UpdateRe
 				done = "The state records the conversation as the API reports it now, so the next plan shows what is left to change."
 			}
 		}
-		if mod.OwnerUserID != nil && isAPICode(err, "ParticipantNotInConversation") {
+		if mod.OwnerUserID != nil && isAPICode(err, imclient.CodeParticipantNotInConversation) {
 			done += fmt.Sprintf(" Ownership goes only to a member: add user %d to the conversation first (for example with "+
 				"volcrtc_conversation_members, and depends_on), then transfer it.", *mod.OwnerUserID)
 		}
@@ -580,11 +571,11 @@ func (r *conversationResource) Delete(ctx context.Context, req resource.DeleteRe
 	err := c.client.DestroyConversation(c.ctx, app, conv, owner)
 	switch {
 	case err == nil:
-	case isAPICode(err, "ConversationNotFound"):
+	case isAPICode(err, imclient.CodeConversationNotFound):
 		resp.Diagnostics.AddWarning("Conversation was already gone",
 			fmt.Sprintf("Conversation %s was not found when it was to be destroyed (dissolved outside Terraform); it is "+
 				"removed from state.", prior.ID.ValueString()))
-	case isAPICode(err, "OnlyOwnerCanOperator"):
+	case isAPICode(err, imclient.CodeOnlyOwnerCanOperator):
 		resp.Diagnostics.Append(writeError(err, "destroy the conversation",
 			fmt.Sprintf("It was destroyed as user %d, the owner the state records, and the API says that user is not the "+
 				"owner: ownership changed outside Terraform. Run terraform apply -refresh-only (or plan) to read the "+

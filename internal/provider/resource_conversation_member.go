@@ -5,7 +5,6 @@ package provider
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -105,6 +104,10 @@ func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	ctx, stop := r.data.interruptible(r.data.logContext(ctx))
 	defer stop()
+	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
+	if req.State.Raw.IsNull() && r.data.goneAtPlan(app, conv, &resp.Diagnostics) {
+		return
+	}
 	lookupMemberGroup(ctx, r.data.client, int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID), int64Of(plan.UserID), &resp.Diagnostics)
 }
 
@@ -122,7 +125,7 @@ func lookupMemberGroup(ctx context.Context, client *imclient.Client, app int32, 
 			fmt.Sprintf("App %d has no conversation %d (BatchGetConversations does not return it: it never existed, or was "+
 				"dissolved). Check app_id and conversation_short_id.", app, conv))
 		return nil
-	case c.ConversationType != nil && *c.ConversationType == 1:
+	case c.ConversationType != nil && *c.ConversationType == int64(imclient.ConversationTypeOneToOne):
 		diags.AddAttributeError(path.Root("conversation_short_id"), "Not a group",
 			fmt.Sprintf("Conversation %d is a one-to-one chat (conversation type 1): its two members are fixed, and the "+
 				"API adds and removes members of groups only.", conv))
@@ -157,9 +160,9 @@ func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, res
 	t, user := memberTargetOf(client, st, nil)
 	in := imclient.BatchGetParticipantsInput{AppID: t.app, ConversationShortID: t.conv, UserIDs: []int64{user}}
 	found, err := client.BatchGetConversationParticipant(ctx, in)
-	var apiErr *imclient.APIError
-	if errors.As(err, &apiErr) && apiErr.Code == "ConversationNotFound" {
+	if isAPICode(err, imclient.CodeConversationNotFound) {
 		found, err = nil, nil
+		r.data.gone.add(t.app, t.conv)
 	}
 	if err != nil {
 		resp.Diagnostics.Append(errorDiagnostic(err))
@@ -167,11 +170,14 @@ func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, res
 	}
 	byID, _ := indexParticipants(in, found)
 	p, ok := byID[user]
-	if !ok || (p.Status != nil && *p.Status == 1) {
+	if !ok || (p.Status != nil && *p.Status == imclient.StatusLeft) {
 		resp.Diagnostics.AddWarning("No longer a member",
 			fmt.Sprintf("User %d is not a member of conversation %d any more (they left or were removed, or the "+
 				"conversation is gone): volcrtc_conversation_member was removed from the state, so the plan shows it to be "+
 				"created again.", user, t.conv))
+		if c, err := lookupConversation(ctx, client, t.app, t.conv); err == nil && c == nil {
+			r.data.gone.add(t.app, t.conv) // so that a destroy plans without it
+		}
 		resp.State.RemoveResource(ctx)
 		return
 	}

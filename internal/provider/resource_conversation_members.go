@@ -6,7 +6,9 @@ package provider
 import (
 	"context"
 	"fmt"
+	"slices"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -109,13 +111,48 @@ func (r *membersResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	ctx, stop := r.data.interruptible(r.data.logContext(ctx))
 	defer stop()
 	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
-	group := lookupGroup(ctx, r.data.client, app, conv, &resp.Diagnostics)
-	if group == nil {
+	if req.State.Raw.IsNull() && r.data.goneAtPlan(app, conv, &resp.Diagnostics) {
 		return
 	}
-	if !plan.Members.IsUnknown() {
-		checkOwnerNotListed(group, membersOf(ctx, plan.Members, &resp.Diagnostics), &resp.Diagnostics)
+	group := lookupGroup(ctx, r.data.client, app, conv, &resp.Diagnostics)
+	if group == nil || plan.Members.IsUnknown() {
+		return
 	}
+	planned := membersOf(ctx, plan.Members, &resp.Diagnostics)
+	var prior map[int64]memberModel
+	if !req.State.Raw.IsNull() {
+		var st membersModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &st)...)
+		prior = membersOf(ctx, st.Members, &resp.Diagnostics)
+	}
+	checkOwnerAtPlan(group, planned, prior, &resp.Diagnostics)
+}
+
+// checkOwnerAtPlan refuses members that list the group's owner, unless
+// the plan also removes a member to whom ownership may move in the same
+// apply (volcrtc_conversation's owner_user_id, applied first): the
+// documented transfer, whose end state lists the old owner as a member.
+// The apply checks the owner again before any write.
+func checkOwnerAtPlan(group *imclient.Conversation, planned, prior map[int64]memberModel, diags *diag.Diagnostics) {
+	owner := ownerOf(group)
+	if _, listed := planned[owner]; !listed {
+		return
+	}
+	var heirs []int64
+	for id := range prior {
+		if _, kept := planned[id]; !kept {
+			heirs = append(heirs, id)
+		}
+	}
+	if len(heirs) == 0 {
+		checkOwnerNotListed(group, planned, diags)
+		return
+	}
+	slices.Sort(heirs)
+	diags.AddAttributeWarning(memberPath(owner), "The owner is listed in members",
+		fmt.Sprintf("User %d owns conversation %d now. This plan works only if ownership moves in the same apply to a "+
+			"member it removes (%s), through volcrtc_conversation's owner_user_id; otherwise the apply stops before any "+
+			"member write.", owner, *group.ConversationShortID, idList(heirs, maxListed)))
 }
 
 func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -136,6 +173,7 @@ func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, re
 		resp.Diagnostics.AddWarning("Conversation no longer exists",
 			fmt.Sprintf("Conversation %d of app %d is gone (dissolved, or never existed), and its members with it: "+
 				"volcrtc_conversation_members was removed from the state, so the plan shows it to be created.", conv, app))
+		r.data.gone.add(app, conv)
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -180,16 +218,9 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 		t.write(ctx, nil, planned, true, &resp.Diagnostics) // says why, and writes nothing
 		return
 	}
-	// Who of them is in already: their data is changed, not added again
-	// (an add of a member overwrites, and the group sees a system message).
-	have, err := t.readBack(ctx, sortedIDs(planned))
-	if err != nil {
-		resp.Diagnostics.Append(errorDiagnostic(err))
+	prior := map[int64]memberModel{}
+	if !knownAlready(ctx, t, prior, planned, &resp.Diagnostics) {
 		return
-	}
-	prior := make(map[int64]memberModel, len(have))
-	for id, f := range have {
-		prior[id] = modelOf(f, lookup(planned, id))
 	}
 	got := t.write(ctx, prior, planned, true, &resp.Diagnostics)
 	plan.ID = types.StringValue(membersID(app, conv))
@@ -220,11 +251,44 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 		if resp.Diagnostics.HasError() {
 			return
 		}
+		if owner := ownerOf(group); lookup(prior, owner) != nil {
+			// Ownership moved to a listed member (the transfer, applied
+			// before this): they are no member to remove now, and the
+			// previous owner may be a member already, whom an add would
+			// overwrite.
+			delete(prior, owner)
+			if !knownAlready(ctx, newTarget(client, app, conv, plan.OperatorUserID, group), prior, planned, &resp.Diagnostics) {
+				return
+			}
+		}
 	}
 	got := newTarget(client, app, conv, plan.OperatorUserID, group).write(ctx, prior, planned, false, &resp.Diagnostics)
 	plan.ID = types.StringValue(membersID(app, conv))
 	plan.Members = membersValue(got, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// knownAlready adds to prior the planned users it does not list who are
+// in the group already: their data is changed, not added again (an add of
+// a member overwrites, and the group sees a system message). False when
+// they could not be read.
+func knownAlready(ctx context.Context, t memberTarget, prior, planned map[int64]memberModel, diags *diag.Diagnostics) bool {
+	var ids []int64
+	for id := range planned {
+		if lookup(prior, id) == nil {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	have, err := t.readBack(ctx, ids)
+	if err != nil {
+		diags.Append(errorDiagnostic(err))
+		return false
+	}
+	for id, f := range have {
+		prior[id] = modelOf(f, lookup(planned, id))
+	}
+	return true
 }
 
 // Delete removes the members this resource lists, never anyone else (and
