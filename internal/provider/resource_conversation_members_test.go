@@ -639,3 +639,65 @@ provider "volcrtc" {
 		},
 	})
 }
+
+// The documented owner transfer in one apply: ownership moves from 10001
+// to 10002 while members goes from {10002, 10003} to {10001, 10003}. The
+// new owner is not removed, the old one is not added again.
+func TestAccConversationMembers_ownerTransferInOneApply(t *testing.T) {
+	t.Parallel()
+	emu, url := newConvEmulator(t, emulator.Options{})
+	config := func(owner int64, members string) string {
+		return fmt.Sprintf(`
+resource "volcrtc_conversation" "test" {
+  app_id              = %d
+  type                = "group"
+  owner_user_id       = %d
+  deletion_protection = false
+}
+
+resource "volcrtc_conversation_members" "test" {
+  app_id                = %d
+  conversation_short_id = volcrtc_conversation.test.conversation_short_id
+  members               = %s
+}
+`, emulator.SampleAppID, owner, emulator.SampleAppID, members)
+	}
+	var conv int64
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			{
+				Config: config(10001, `{ "10002" = {}, "10003" = {} }`),
+				Check: func(s *terraform.State) error {
+					conv = idOf(stateAttr(s, "id"))
+					return nil
+				},
+			},
+			{
+				PreConfig: emu.ResetRequests,
+				Config:    config(10002, `{ "10001" = {}, "10003" = {} }`),
+				Check: resource.ComposeTestCheckFunc(
+					func(*terraform.State) error {
+						c, _ := emu.ConversationState(emulator.SampleAppID, conv)
+						if *c.OwnerUserID != 10002 {
+							return fmt.Errorf("owner %d, want 10002", *c.OwnerUserID)
+						}
+						if got := memberSummary(emu, conv); got != "10001 member - - {}\n10003 member - - {}" {
+							return fmt.Errorf("members:\n%s", got)
+						}
+						if adds, removes := writeCalls(emu, emulator.ActionAddParticipants), writeCalls(emu, emulator.ActionRemoveParticipants); len(adds)+len(removes) != 0 {
+							return fmt.Errorf("adds %v, removes %v: want none", adds, removes)
+						}
+						return nil
+					},
+				),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(membersAddr, tfjsonpath.New("members"), knownvalue.MapExact(map[string]knownvalue.Check{
+						"10001": member("member", knownvalue.Null(), knownvalue.Null(), knownvalue.Null()),
+						"10003": member("member", knownvalue.Null(), knownvalue.Null(), knownvalue.Null()),
+					})),
+				},
+			},
+		},
+	})
+}
