@@ -15,7 +15,9 @@ import (
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
 )
 
-func profiles(first int64, n int) []UserProfile {
+// profiles are n bots from user 900001 on.
+func profiles(n int) []UserProfile {
+	const first = 900001
 	out := make([]UserProfile, n)
 	for i := range out {
 		id := first + int64(i)
@@ -50,7 +52,7 @@ func registerInput(users []UserProfile) UsersInput {
 func TestUserWritesExactRequests(t *testing.T) {
 	emu, c, _ := emulatorClient(t, emulator.Options{}, func(c *Config) { c.Concurrency = 1 })
 	ctx := context.Background()
-	res, err := c.RegisterUsers(ctx, registerInput(profiles(900001, 45)))
+	res, err := c.RegisterUsers(ctx, registerInput(profiles(45)))
 	if err != nil || len(res.Done) != 45 {
 		t.Fatalf("register: %+v, %v", res, err)
 	}
@@ -67,7 +69,7 @@ func TestUserWritesExactRequests(t *testing.T) {
 		t.Fatalf("registered user %+v, %v", u, ok)
 	}
 
-	upd := profiles(900001, 25)
+	upd := profiles(25)
 	for i := range upd {
 		upd[i].NickName, upd[i].Tags, upd[i].Ext = "", nil, nil
 	}
@@ -106,7 +108,7 @@ func TestUserWritesExactRequests(t *testing.T) {
 func TestUserWritesFailedInfos(t *testing.T) {
 	emu, c, _ := emulatorClient(t, emulator.Options{}, nil)
 	emu.FailUsers(ActionRegisterUsers, 900002)
-	res, err := c.RegisterUsers(context.Background(), registerInput(profiles(900001, 3)))
+	res, err := c.RegisterUsers(context.Background(), registerInput(profiles(3)))
 	var werr *WriteError
 	if !errors.As(err, &werr) || !slices.Equal(res.Failed, []int64{900002}) || !slices.Equal(res.Done, []int64{900001, 900003}) {
 		t.Fatalf("%+v, %v", res, err)
@@ -130,10 +132,10 @@ func TestRegisterRegisteredUser(t *testing.T) {
 		t.Run(fmt.Sprint("overwrite=", overwrite), func(t *testing.T) {
 			emu, c, _ := emulatorClient(t, emulator.Options{RegisterOverwrites: overwrite}, nil)
 			ctx := context.Background()
-			if _, err := c.RegisterUsers(ctx, registerInput(profiles(900001, 1))); err != nil {
+			if _, err := c.RegisterUsers(ctx, registerInput(profiles(1))); err != nil {
 				t.Fatal(err)
 			}
-			again := profiles(900001, 1)
+			again := profiles(1)
 			again[0].NickName = "other"
 			res, err := c.RegisterUsers(ctx, registerInput(again))
 			u, _ := emu.UserState(emulator.SampleAppID, 900001)
@@ -162,7 +164,7 @@ func TestRegisterLostAnswerNotRepeated(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			emu, c, _ := emulatorClient(t, emulator.Options{}, func(c *Config) { c.MaxRetries = 3 })
 			lose(emu)
-			res, err := c.RegisterUsers(context.Background(), registerInput(profiles(900001, 2)))
+			res, err := c.RegisterUsers(context.Background(), registerInput(profiles(2)))
 			if err == nil || !slices.Equal(res.Unknown, []int64{900001, 900002}) {
 				t.Fatalf("%+v, %v", res, err)
 			}
@@ -177,7 +179,7 @@ func TestRegisterLostAnswerNotRepeated(t *testing.T) {
 	t.Run("throttled", func(t *testing.T) {
 		emu, c, _ := emulatorClient(t, emulator.Options{}, func(c *Config) { c.MaxRetries = 3 })
 		emu.FailNext(1, emulator.FaultThrottled)
-		res, err := c.RegisterUsers(context.Background(), registerInput(profiles(900001, 2)))
+		res, err := c.RegisterUsers(context.Background(), registerInput(profiles(2)))
 		if err != nil || len(res.Done) != 2 {
 			t.Fatalf("%+v, %v", res, err)
 		}
@@ -192,7 +194,7 @@ func TestUserWriteHTTP200Error(t *testing.T) {
 	emu, c, _ := emulatorClient(t, emulator.Options{}, nil)
 	emu.SetErrorsAsHTTP200(true)
 	emu.FailAction(ActionUpdateUsers, &emulator.Fault{Status: 400, Code: "AppNotFound", Message: "no app"})
-	res, err := c.UpdateUsers(context.Background(), registerInput(profiles(900001, 1)))
+	res, err := c.UpdateUsers(context.Background(), registerInput(profiles(1)))
 	if err == nil || !slices.Equal(res.Failed, []int64{900001}) || apiCodeOf(err) != "AppNotFound" {
 		t.Fatalf("%+v, %v", res, err)
 	}
@@ -210,11 +212,11 @@ func apiCodeOf(err error) string {
 func TestUpdateLostAnswerRetried(t *testing.T) {
 	emu, c, _ := emulatorClient(t, emulator.Options{}, func(c *Config) { c.MaxRetries = 3 })
 	ctx := context.Background()
-	if _, err := c.RegisterUsers(ctx, registerInput(profiles(900001, 1))); err != nil {
+	if _, err := c.RegisterUsers(ctx, registerInput(profiles(1))); err != nil {
 		t.Fatal(err)
 	}
 	emu.LoseAnswers(ActionUpdateUsers, 1, emulator.FaultBadGateway)
-	upd := profiles(900001, 1)
+	upd := profiles(1)
 	upd[0].NickName = "renamed"
 	if res, err := c.UpdateUsers(ctx, registerInput(upd)); err != nil || len(res.Done) != 1 {
 		t.Fatalf("%+v, %v", res, err)
@@ -232,7 +234,7 @@ func TestUnregisterGoalCounts(t *testing.T) {
 		t.Run(fmt.Sprint("unknown succeeds=", succeeds), func(t *testing.T) {
 			emu, c, _ := emulatorClient(t, emulator.Options{UnregisterUnknownSucceeds: succeeds}, func(c *Config) { c.MaxRetries = 3 })
 			ctx := context.Background()
-			if _, err := c.RegisterUsers(ctx, registerInput(profiles(900001, 3))); err != nil {
+			if _, err := c.RegisterUsers(ctx, registerInput(profiles(3))); err != nil {
 				t.Fatal(err)
 			}
 			emu.LoseAnswers(ActionUnregisterUsers, 1, emulator.FaultBadGateway)
