@@ -1,9 +1,10 @@
 # Copyright (c) The terraform-provider-volcrtc authors
 # SPDX-License-Identifier: MPL-2.0
 
-# A team's group managed as code: the conversation, everyone in it (an
-# authoritative list: anyone added outside Terraform shows in the plan as a
-# removal), and one member added to a conversation the app manages itself.
+# A team's group managed as code: the conversation, a bot registered here,
+# everyone in it, the bot by reference (an authoritative list: anyone added
+# outside Terraform shows in the plan as a removal), and one member added to
+# a conversation the app manages itself.
 # tests/mocked.tftest.hcl tests this module with no API at all.
 terraform {
   required_providers {
@@ -41,6 +42,12 @@ variable "members" {
   }
 }
 
+variable "notifier_user_id" {
+  type        = number
+  default     = 900001
+  description = "The deploy notifier bot, registered by this module."
+}
+
 variable "oncall_conversation_short_id" {
   type        = number
   default     = 7000000000000000001
@@ -57,13 +64,26 @@ resource "volcrtc_conversation" "team" {
   # before destroying the group.
 }
 
+# A bot account: registered, its profile managed, unregistered only after
+# deletion_protection is turned off.
+resource "volcrtc_user" "notifier" {
+  app_id    = var.app_id
+  user_id   = var.notifier_user_id
+  nick_name = "deploy-notifier"
+  tags      = ["bot"]
+  is_robot  = true
+}
+
 resource "volcrtc_conversation_members" "team" {
   app_id                = volcrtc_conversation.team.app_id
   conversation_short_id = volcrtc_conversation.team.conversation_short_id
-  members = { for id, m in var.members : id => {
+  members = merge({ for id, m in var.members : id => {
     role      = m.role
     nick_name = m.nick_name
-  } }
+    } }, {
+    # The bot, by reference: it joins once it is registered.
+    (tostring(volcrtc_user.notifier.user_id)) = { role = "member", nick_name = volcrtc_user.notifier.nick_name }
+  })
 }
 
 # One member of another group: the rest of its members are left alone.
@@ -90,6 +110,10 @@ output "admins" {
 output "member_count" {
   description = "Members with the owner."
   value       = length(volcrtc_conversation_members.team.members) + 1
+}
+
+output "notifier" {
+  value = "${volcrtc_user.notifier.id} ${volcrtc_user.notifier.is_robot ? "bot" : "user"} in the team as ${volcrtc_conversation_members.team.members[tostring(volcrtc_user.notifier.user_id)].role}"
 }
 
 output "auditor" {

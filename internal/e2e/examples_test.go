@@ -57,12 +57,14 @@ func TestAccExamples(t *testing.T) {
 		{dir: "data-sources/volcrtc_conversation_block_list", outputs: map[string]any{
 			"muted_until": map[string]any{"10002": "2030-01-01T00:00:00Z"}}},
 		{dir: "manage-group", outputs: map[string]any{
-			"admins": []any{"9007199254740993"}, "member_count": 3.0,
-			"auditor": "10004 in 7000000000000000001 (member)",
+			"admins": []any{"9007199254740993"}, "member_count": 4.0,
+			"auditor":  "10004 in 7000000000000000001 (member)",
+			"notifier": "100001/900001 bot in the team as member",
 		}},
 		{dir: "resources/volcrtc_conversation"},
 		{dir: "resources/volcrtc_conversation_members", outputs: map[string]any{"admins": []any{"9007199254740993"}}},
 		{dir: "resources/volcrtc_conversation_member"},
+		{dir: "resources/volcrtc_user"},
 		{dir: "whole-conversation", outputs: map[string]any{
 			"conversation_name": "platform-oncall", "owner_user_id": 10001.0, "member_count": 3.0,
 			"badges": []any{"10001: NickName1 [owner]", "10002: NickName2 [member]", "9007199254740993: Admin with an ID above 2^53 [admin]"},

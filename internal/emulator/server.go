@@ -84,6 +84,17 @@ type Options struct {
 	// ConversationNotFound when a conversation it is asked for is unknown
 	// or dissolved, instead of leaving it out: the API documents neither.
 	NotFoundAsError bool
+	// RegisterOverwrites makes RegisterUsers overwrite the profile of a
+	// user already registered; by default it lists them in FailedInfos
+	// (UserAlreadyRegistered). The API does not document which.
+	RegisterOverwrites bool
+	// UnregisterUnknownSucceeds makes UnRegisterUsers succeed for a user
+	// who is not registered; by default it lists them in FailedInfos
+	// (UserNotFound). The API does not document which.
+	UnregisterUnknownSucceeds bool
+	// UserReadLag makes BatchGetUser show a user as they were before a
+	// write until this long after it: the API promises no read-your-writes.
+	UserReadLag time.Duration
 	// Latency delays every answer, as a distant API would.
 	Latency time.Duration
 	// FaultRate is the share of authenticated requests (0 to 1) that get
@@ -139,6 +150,7 @@ type Server struct {
 	// readLag and history: see read_lag.go.
 	readLag time.Duration
 	history map[convKey][]version
+	users   map[int64]map[int64]*userRecord // by app, loaded from the fixtures on first use
 
 	mu             sync.Mutex
 	seq            int

@@ -45,7 +45,8 @@ func WithUsers(fx Fixtures, users ...User) Fixtures {
 }
 
 // handleBatchGetUser serves BatchGetUser: the users the app has, in request
-// order, and the others in NotFoundUsers.
+// order, and the others in NotFoundUsers. With Options.UserReadLag, a user
+// written less than that long ago is shown as before the write.
 func (s *Server) handleBatchGetUser(body []byte, _ *Request) (any, *apiError) {
 	var b struct {
 		AppID   *int64  `json:"AppId"`
@@ -68,17 +69,23 @@ func (s *Server) handleBatchGetUser(body []byte, _ *Request) (any, *apiError) {
 	case !s.apps[*b.AppID]:
 		return nil, s.businessError("AppNotFound", fmt.Sprintf("app %d not found", *b.AppID))
 	}
-	var users []User
-	if err := s.readSection(*b.AppID, "Users", &users); err != nil {
+	s.state.Lock()
+	byID, err := s.usersOf(*b.AppID)
+	if err != nil {
+		s.state.Unlock()
 		return nil, s.businessError("InternalError", err.Error())
 	}
-	byID := make(map[int64]User, len(users))
-	for _, u := range users {
-		byID[u.UserID] = u
+	now := s.opts.Now()
+	visible := make(map[int64]User, len(b.UserIDs))
+	for _, id := range b.UserIDs {
+		if u := byID[id].seen(now, s.opts.UserReadLag); u != nil {
+			visible[id] = clone(*u)
+		}
 	}
+	s.state.Unlock()
 	found, notFound := []map[string]any{}, []int64{}
 	for _, id := range b.UserIDs {
-		u, ok := byID[id]
+		u, ok := visible[id]
 		if !ok {
 			notFound = append(notFound, id)
 			continue

@@ -56,6 +56,7 @@ func init() {
 var writeActions = map[string]bool{
 	ActionCreateConversation: true, ActionModifyConversation: true, ActionDestroyConversation: true,
 	ActionAddParticipants: true, ActionModifyParticipants: true, ActionRemoveParticipants: true,
+	ActionRegisterUsers: true, ActionUpdateUsers: true, ActionUnregisterUsers: true,
 }
 
 // rateLimit is the calls of action one key may make per window: half of

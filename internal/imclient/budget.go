@@ -58,6 +58,9 @@ var actionQPS = map[string]float64{
 	ActionAddParticipants:     50,
 	ActionModifyParticipants:  50,
 	ActionRemoveParticipants:  50,
+	ActionRegisterUsers:       50,
+	ActionUpdateUsers:         50,
+	ActionUnregisterUsers:     50,
 }
 
 // actionLimit is the most calls per second of action a client may send:

@@ -100,7 +100,7 @@ func (c *Client) call(ctx context.Context, action string, body any, items int, o
 			delay = min(apiErr.RetryAfter, retryAfterMax)
 		} else {
 			failures++
-			if !retryable(err) || failures > c.maxRetries {
+			if !retryable(err) || failures > c.maxRetries || noRepeat(ctx) {
 				return withAttempts(err, failures+throttles)
 			}
 			delay = c.backoff(failures, err)
@@ -144,6 +144,21 @@ func withAttempts(err error, n int) error {
 		te.Attempts = n
 	}
 	return err
+}
+
+type noRepeatKey struct{}
+
+// withNoRepeat returns ctx, on which call retries only throttled calls
+// (the API refused them before doing anything): for a write whose repeat
+// is not safe, a lost answer is settled by reading back, never by sending
+// it again blindly.
+func withNoRepeat(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noRepeatKey{}, true)
+}
+
+func noRepeat(ctx context.Context) bool {
+	v, _ := ctx.Value(noRepeatKey{}).(bool)
+	return v
 }
 
 type stopKey struct{}

@@ -99,6 +99,9 @@ type WriteResult struct {
 	NotSent []int64
 	// Errors holds each call that did not succeed, with the IDs it carried.
 	Errors []BatchError
+	// Reasons holds, for the Failed IDs of an action whose answer says why
+	// (FailedInfos of the user writes), the API's code and message.
+	Reasons map[int64]FailedInfo
 }
 
 // BatchError is one call of a batch write that did not succeed.
@@ -128,12 +131,19 @@ func (e *WriteError) Error() string {
 			fmt.Fprintf(&b, "; %s: %s", what, idList(ids, 20))
 		}
 	}
+	if len(r.Reasons) > 0 {
+		for _, id := range r.Failed[:min(len(r.Failed), 20)] {
+			if why, ok := r.Reasons[id]; ok {
+				fmt.Fprintf(&b, "; user %d failed: %s", id, why)
+			}
+		}
+	}
 	part("failed", r.Failed)
 	part("unknown (the call got no usable answer; it may have been applied)", r.Unknown)
 	part("not sent", r.NotSent)
 	if e.Err != nil {
 		fmt.Fprintf(&b, ": %v", e.Err)
-	} else if len(r.Failed) > 0 {
+	} else if len(r.Failed) > 0 && len(r.Reasons) == 0 {
 		b.WriteString(": the API listed them in FailedUserIds without a reason")
 	}
 	return b.String()
@@ -203,7 +213,7 @@ func (c *Client) writeInfos(ctx context.Context, action string, in ParticipantsI
 	if err := checkWrite(action, in.AppID, in.ConversationShortID, in.Operator, ids); err != nil {
 		return WriteResult{}, err
 	}
-	return c.writeBatched(ctx, action, ids, func(ctx context.Context, part []int64) ([]int64, error) {
+	return c.writeBatched(ctx, action, 0, ids, func(ctx context.Context, part []int64) ([]int64, error) {
 		body := participantsBody{AppID: in.AppID, ConversationShortID: in.ConversationShortID, Operator: in.Operator,
 			ParticipantInfos: make([]participantInfoBody, len(part))}
 		for i, id := range part {
@@ -225,7 +235,7 @@ func (c *Client) RemoveParticipants(ctx context.Context, in RemoveParticipantsIn
 	if err := checkWrite(ActionRemoveParticipants, in.AppID, in.ConversationShortID, in.Operator, in.UserIDs); err != nil {
 		return WriteResult{}, err
 	}
-	return c.writeBatched(ctx, ActionRemoveParticipants, in.UserIDs, func(ctx context.Context, part []int64) ([]int64, error) {
+	return c.writeBatched(ctx, ActionRemoveParticipants, 0, in.UserIDs, func(ctx context.Context, part []int64) ([]int64, error) {
 		body := removeParticipantsBody{AppID: in.AppID, ConversationShortID: in.ConversationShortID, Operator: in.Operator,
 			ParticipantUserIDs: part}
 		var out failedUsersResult
@@ -343,7 +353,8 @@ type writeRun struct {
 // writeBatched sends ids in calls of at most the action's batch size,
 // several at a time within the client's concurrency and the action's
 // budget, and accounts for every ID (see WriteResult). send makes one call
-// and returns the IDs of that call the API says failed.
+// and returns the IDs of that call the API says failed. documented is the
+// action's documented cap per call (0 when it has none; see batchSizeOf).
 //
 // Sent calls run on a context that Ctrl-C does not cancel (withStop): ctx
 // ending stops new calls and retries, and the calls in flight get their
@@ -354,9 +365,9 @@ type writeRun struct {
 // conversation that is full: when a call of one user is refused with it,
 // the refusals said nothing about the size, and the client's batch size
 // is left as it was.
-func (c *Client) writeBatched(ctx context.Context, action string, ids []int64,
+func (c *Client) writeBatched(ctx context.Context, action string, documented int, ids []int64,
 	send func(context.Context, []int64) ([]int64, error)) (WriteResult, error) {
-	bs := c.batchSizeOf(action, 0)
+	bs := c.batchSizeOf(action, documented)
 	w := &writeRun{action: action, bs: bs, size: bs.size(), send: send, outcomes: make(map[int64]outcome, len(ids))}
 	defer w.commit()
 	sendCtx := withStop(context.WithoutCancel(ctx), ctx)

@@ -278,7 +278,7 @@ func (p *volcrtcProvider) EphemeralResources(context.Context) []func() ephemeral
 }
 
 func (p *volcrtcProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newConversationResource, newMembersResource, newMemberResource}
+	return []func() resource.Resource{newConversationResource, newMembersResource, newMemberResource, newUserResource}
 }
 
 func userAgent(version, terraformVersion string) string {

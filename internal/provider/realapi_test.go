@@ -4,6 +4,7 @@
 package provider
 
 import (
+	"fmt"
 	"os"
 	"regexp"
 	"strconv"
@@ -69,6 +70,7 @@ func realFactories() map[string]func() (tfprotov6.ProviderServer, error) {
 }
 
 func TestAccRealAPI_members(t *testing.T)     { testRealMembers(t, requireRealAPI(t)) }
+func TestAccRealAPI_user(t *testing.T)        { testRealUser(t) }
 func TestAccRealAPI_wrongSecret(t *testing.T) { testRealWrongSecret(t, requireRealAPI(t)) }
 
 // The real-API cases run here against the emulator through the same
@@ -83,12 +85,65 @@ func TestAccRealAPIHarness_emulator(t *testing.T) {
 		"VOLCRTC_TEST_CONVERSATION_ID": "7000000000000000001",
 		"VOLCRTC_TEST_MEMBER_IDS":      "10002, 9007199254740993,10001",
 		"VOLCRTC_TEST_NON_MEMBER_ID":   "77",
+		"VOLCRTC_TEST_USER_ID":         "9007199254740995",
 	} {
 		t.Setenv(k, v)
 	}
 	rt := requireRealAPI(t)
 	t.Run("members", func(t *testing.T) { testRealMembers(t, rt) })
 	t.Run("wrong secret", func(t *testing.T) { testRealWrongSecret(t, rt) })
+	t.Run("user", testRealUser)
+}
+
+// requireRealUser is the app and a user ID that the user test may register
+// and unregister (VOLCRTC_TEST_USER_ID: not registered before the test).
+func requireRealUser(t *testing.T) (app string, user int64) {
+	t.Helper()
+	var missing []string
+	for _, k := range []string{EnvAccessKey, EnvSecretKey, "VOLCRTC_TEST_APP_ID", "VOLCRTC_TEST_USER_ID"} {
+		if os.Getenv(k) == "" {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		t.Skipf("real-API user test skipped: set %s to run it against Volcengine (see README, \"Development\")", strings.Join(missing, ", "))
+	}
+	user, err := strconv.ParseInt(os.Getenv("VOLCRTC_TEST_USER_ID"), 10, 64)
+	if err != nil || user <= 0 {
+		t.Fatalf("VOLCRTC_TEST_USER_ID must be a positive user ID: %q", os.Getenv("VOLCRTC_TEST_USER_ID"))
+	}
+	return os.Getenv("VOLCRTC_TEST_APP_ID"), user
+}
+
+// A bot registered, renamed, imported and unregistered.
+func testRealUser(t *testing.T) {
+	app, user := requireRealUser(t)
+	hcl := func(nick string) string {
+		return fmt.Sprintf(`
+resource "volcrtc_user" "test" {
+  app_id              = %s
+  user_id             = %d
+  nick_name           = %q
+  tags                = ["terraform-test"]
+  is_robot            = true
+  deletion_protection = false
+}
+`, app, user, nick)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: realFactories(),
+		Steps: []resource.TestStep{
+			{Config: hcl("tf-test-bot"), ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("volcrtc_user.test", tfjsonpath.New("nick_name"), knownvalue.StringExact("tf-test-bot")),
+				statecheck.ExpectKnownValue("volcrtc_user.test", tfjsonpath.New("is_robot"), knownvalue.Bool(true)),
+			}},
+			{Config: hcl("tf-test-bot-2"), ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("volcrtc_user.test", tfjsonpath.New("nick_name"), knownvalue.StringExact("tf-test-bot-2")),
+			}},
+			{ResourceName: "volcrtc_user.test", ImportState: true, ImportStateId: fmt.Sprintf("%s/%d", app, user),
+				ImportStateVerify: true, ImportStateVerifyIgnore: []string{"deletion_protection"}},
+		},
+	})
 }
 
 // Members come back in request order; a non-member is listed apart.

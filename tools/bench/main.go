@@ -53,12 +53,13 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the in-process read to this file")
 	budgetOnly := flag.Bool("budget-only", false, "only the request budget shared by processes and aliases")
 	membersOnly := flag.Bool("members-only", false, "only volcrtc_conversation_members: adding 2,000 members, changing 500, refreshing")
+	usersOnly := flag.Bool("users-only", false, "only volcrtc_user: registering 500 bots by for_each")
 	qpsList := flag.String("qps", fmt.Sprintf("%d,100", imclient.DefaultMaxQPS), "max_qps settings to measure the client at")
 	out := flag.String("out", "", "write the output of a full run (every part, with -cli) to this file as well")
 	flag.Parse()
 	var res *results
 	if *out != "" {
-		if *cli == "" || *budgetOnly || *oversizedOnly || *inProcessOnly || *scanOnly || *terraformOnly || *membersOnly {
+		if *cli == "" || *budgetOnly || *oversizedOnly || *inProcessOnly || *scanOnly || *terraformOnly || *membersOnly || *usersOnly {
 			check(fmt.Errorf("-out records only a full run, with -cli and no -*-only flag"))
 		}
 		res = record()
@@ -69,6 +70,10 @@ func main() {
 	}
 	if *membersOnly {
 		runMembers(*cli, *pluginDir)
+		return
+	}
+	if *usersOnly {
+		runUsers(*cli, *pluginDir)
 		return
 	}
 	if *oversizedOnly {
@@ -159,6 +164,8 @@ func main() {
 	runBudget(*cli, *pluginDir)
 	fmt.Println()
 	runMembers(*cli, *pluginDir)
+	fmt.Println()
+	runUsers(*cli, *pluginDir)
 	if res != nil {
 		res.write(*out, *cli)
 	}

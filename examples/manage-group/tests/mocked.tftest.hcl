@@ -24,6 +24,12 @@ mock_provider "volcrtc" {
     }
   }
 
+  mock_resource "volcrtc_user" {
+    defaults = {
+      id = "100001/900001"
+    }
+  }
+
   mock_resource "volcrtc_conversation_member" {
     defaults = {
       id   = "100001/7000000000000000001/10004"
@@ -57,6 +63,11 @@ run "creates_the_group_and_its_members" {
     condition     = output.auditor == "10004 in 7000000000000000001 (member)"
     error_message = "Unexpected auditor: ${output.auditor}."
   }
+
+  assert {
+    condition     = output.notifier == "100001/900001 bot in the team as member"
+    error_message = "The bot joins the group by reference, got ${output.notifier}."
+  }
 }
 
 run "ownership_moves_to_a_member" {
@@ -74,7 +85,7 @@ run "ownership_moves_to_a_member" {
   }
 
   assert {
-    condition     = output.admins == tolist(["10001", "9007199254740993"]) && output.member_count == 3
-    error_message = "Expected two admins and three people, got ${jsonencode(output.admins)} and ${output.member_count}."
+    condition     = output.admins == tolist(["10001", "9007199254740993"]) && output.member_count == 4
+    error_message = "Expected two admins and four people, got ${jsonencode(output.admins)} and ${output.member_count}."
   }
 }
