@@ -106,16 +106,16 @@ func (r *appTokenResource) Configure(_ context.Context, req ephemeral.ConfigureR
 }
 
 func (r *appTokenResource) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	ctx, stop := r.data.interruptible(ctx)
-	defer stop()
-	client, ctx, deferred, diags := r.data.readClient(ctx, req.ClientCapabilities.DeferralAllowed)
+	c, deferred, diags := r.data.prepare(ctx, req.ClientCapabilities.DeferralAllowed, "opening volcrtc_app_token", adviceDependsOn)
 	if deferred {
 		resp.Deferred = &ephemeral.Deferred{Reason: ephemeral.DeferredReasonProviderConfigUnknown}
 		return
 	}
-	if resp.Diagnostics.Append(diags...); client == nil {
+	if resp.Diagnostics.Append(diags...); c == nil {
 		return
 	}
+	defer c.stop()
+	client, ctx := c.client, c.ctx
 	if !req.Config.Raw.IsFullyKnown() {
 		if req.ClientCapabilities.DeferralAllowed {
 			resp.Deferred = &ephemeral.Deferred{Reason: ephemeral.DeferredReasonEphemeralResourceConfigUnknown}

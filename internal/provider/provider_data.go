@@ -55,31 +55,6 @@ func (d *providerData) logContext(ctx context.Context) context.Context {
 	return tflog.MaskAllFieldValuesStrings(ctx, s...)
 }
 
-// clientOrDiags returns the client, or the errors that explain why a data
-// source cannot be read.
-func (d *providerData) clientOrDiags() (*imclient.Client, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	if d.client != nil {
-		return d.client, nil
-	}
-	for _, m := range d.missing {
-		diags.AddError("Missing Volcengine credential: "+m.attr,
-			fmt.Sprintf("The volcrtc provider needs %s to read data sources. Set %q in the provider \"volcrtc\" block "+
-				"or the %s environment variable.", m.attr, m.attr, m.env))
-	}
-	if len(d.unknown) > 0 {
-		diags.AddError("Provider configuration is not known yet",
-			fmt.Sprintf("The provider attributes %s depend on values that are only known after apply, and this "+
-				"Terraform version cannot defer reading the data source. Make the data source wait for the resource "+
-				"that produces them with depends_on = [<that resource>], so it is read during apply.",
-				strings.Join(d.unknown, ", ")))
-	}
-	if !diags.HasError() {
-		diags.Append(bugDiagnostic("Provider not configured", errors.New("the volcrtc provider has no API client")))
-	}
-	return nil, diags
-}
-
 // configuredData takes the provider's data in a data source's or an
 // ephemeral resource's Configure.
 func configuredData(from any, diags *diag.Diagnostics) *providerData {
@@ -107,24 +82,59 @@ func (d *providerData) interruptible(ctx context.Context) (context.Context, cont
 	return ctx, func() { stop(); cancel() }
 }
 
-// readClient returns the client a read uses and the context that masks
-// secrets in its logs. deferred is true when the read should wait for
-// the provider's configuration (unknown, and Terraform can defer); a nil
-// client otherwise comes with the errors that explain it. d may be nil:
+// call is one operation's client, with the context it calls in: secrets
+// masked in its logs, canceled on an interrupt. The caller defers stop.
+type call struct {
+	client *imclient.Client
+	ctx    context.Context
+	stop   context.CancelFunc
+}
+
+// What to do when the provider's configuration is known only at apply
+// and Terraform cannot defer: a read can wait for what it comes from, a
+// resource needs it applied first.
+const (
+	adviceDependsOn = "Make it wait for the resource that produces them with depends_on = [<that resource>], so it " +
+		"runs during apply."
+	adviceApplyFirst = "Give the provider block values known at plan time (variables, not other resources' " +
+		"attributes), or apply the resources they come from first with -target."
+)
+
+// prepare is the one preamble of everything that calls the API (resource
+// operations, ModifyPlan, data sources, the ephemeral resource): the
+// client, or deferred (Terraform can wait for a provider configuration
+// not known yet), or errors that say what is missing, for what (the
+// operation, as "creating a conversation"), and what to do. d may be nil:
 // the provider was not configured.
-func (d *providerData) readClient(ctx context.Context, deferralAllowed bool) (client *imclient.Client, logCtx context.Context, deferred bool, diags diag.Diagnostics) {
+func (d *providerData) prepare(ctx context.Context, deferralAllowed bool, what, advice string) (*call, bool, diag.Diagnostics) {
+	var diags diag.Diagnostics
 	if d == nil {
-		diags.AddError("Provider not configured", "The volcrtc provider was not configured before this data source was read.")
-		return nil, ctx, false, diags
+		diags.AddError("Provider not configured", "The volcrtc provider was not configured before "+what+".")
+		return nil, false, diags
 	}
-	if len(d.unknown) > 0 && deferralAllowed {
-		return nil, ctx, true, nil
+	if len(d.unknown) > 0 {
+		if deferralAllowed {
+			return nil, true, nil
+		}
+		diags.AddError("Provider configuration is not known yet",
+			fmt.Sprintf("The provider attributes %s depend on values known only after apply, so the provider cannot "+
+				"call the API for %s yet, and this Terraform version cannot wait. %s",
+				strings.Join(d.unknown, ", "), what, advice))
+		return nil, false, diags
 	}
-	client, diags = d.clientOrDiags()
-	if diags.HasError() {
-		return nil, ctx, false, diags
+	if d.client == nil {
+		for _, m := range d.missing {
+			diags.AddError("Missing Volcengine credential: "+m.attr,
+				fmt.Sprintf("The volcrtc provider needs %s for %s. Set %q in the provider \"volcrtc\" block or the %s "+
+					"environment variable.", m.attr, what, m.attr, m.env))
+		}
+		if !diags.HasError() {
+			diags.Append(bugDiagnostic("Provider not configured", errors.New("the volcrtc provider has no API client")))
+		}
+		return nil, false, diags
 	}
-	return client, d.logContext(ctx), false, nil
+	ctx, stop := d.interruptible(ctx)
+	return &call{client: d.client, ctx: d.logContext(ctx), stop: stop}, false, nil
 }
 
 // batchSizeWarning says, once per provider instance and action, that the

@@ -61,15 +61,15 @@ type readOutcome struct {
 // server.ReadDataSource): it defers or explains what is not known yet,
 // then runs the spec's read and encodes its state.
 func runRead(ctx context.Context, data *providerData, deferralAllowed bool, config tftypes.Value, s spec) readOutcome {
-	ctx, stop := data.interruptible(ctx)
-	defer stop()
-	client, ctx, deferred, diags := data.readClient(ctx, deferralAllowed)
+	c, deferred, diags := data.prepare(ctx, deferralAllowed, "reading data sources", adviceDependsOn)
 	if deferred {
 		return readOutcome{deferred: tfprotov6.DeferredReasonProviderConfigUnknown}
 	}
-	if client == nil {
+	if c == nil {
 		return readOutcome{diags: diags}
 	}
+	defer c.stop()
+	client, ctx := c.client, c.ctx
 	if !config.IsFullyKnown() {
 		if deferralAllowed {
 			return readOutcome{deferred: tfprotov6.DeferredReasonResourceConfigUnknown}

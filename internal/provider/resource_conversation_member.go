@@ -94,7 +94,7 @@ func memberID(app int32, conv, user int64) string { return fmt.Sprintf("%d/%d/%d
 // ModifyPlan checks what needs the API: that the conversation is a group
 // or live group, and that the user is not its owner.
 func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || r.data == nil || r.data.client == nil || req.Plan.Raw.Equal(req.State.Raw) {
+	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
 	var plan memberResourceModel
@@ -102,13 +102,17 @@ func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() || plan.AppID.IsUnknown() || plan.ConversationShortID.IsUnknown() || plan.UserID.IsUnknown() {
 		return
 	}
-	ctx, stop := r.data.interruptible(r.data.logContext(ctx))
-	defer stop()
+	c := r.planCall(ctx)
+	if c == nil {
+		return
+	}
+	defer c.stop()
+	ctx, client := c.ctx, c.client
 	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
 	if req.State.Raw.IsNull() && r.data.goneAtPlan(app, conv, &resp.Diagnostics) {
 		return
 	}
-	lookupMemberGroup(ctx, r.data.client, int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID), int64Of(plan.UserID), &resp.Diagnostics)
+	lookupMemberGroup(ctx, client, int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID), int64Of(plan.UserID), &resp.Diagnostics)
 }
 
 // lookupMemberGroup reads the conversation a member is written to: nil,

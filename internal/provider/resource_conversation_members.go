@@ -100,7 +100,7 @@ func membersID(app int32, conv int64) string { return fmt.Sprintf("%d/%d", app, 
 func (r *membersResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	// Nothing to check on destroy, without a client (checked at apply), or
 	// when nothing changes.
-	if req.Plan.Raw.IsNull() || r.data == nil || r.data.client == nil || req.Plan.Raw.Equal(req.State.Raw) {
+	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
 	var plan membersModel
@@ -108,13 +108,17 @@ func (r *membersResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if resp.Diagnostics.HasError() || plan.AppID.IsUnknown() || plan.ConversationShortID.IsUnknown() {
 		return
 	}
-	ctx, stop := r.data.interruptible(r.data.logContext(ctx))
-	defer stop()
+	c := r.planCall(ctx)
+	if c == nil {
+		return
+	}
+	defer c.stop()
+	ctx, client := c.ctx, c.client
 	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
 	if req.State.Raw.IsNull() && r.data.goneAtPlan(app, conv, &resp.Diagnostics) {
 		return
 	}
-	group := lookupGroup(ctx, r.data.client, app, conv, &resp.Diagnostics)
+	group := lookupGroup(ctx, client, app, conv, &resp.Diagnostics)
 	if group == nil || plan.Members.IsUnknown() {
 		return
 	}

@@ -41,15 +41,6 @@ func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureReques
 	b.data = configuredData(req.ProviderData, &resp.Diagnostics)
 }
 
-// call is what a resource operation needs to call the API: the client,
-// a context that masks secrets in logs and stops on an interrupt, and
-// stop, to call when the operation ends.
-type call struct {
-	client *imclient.Client
-	ctx    context.Context
-	stop   context.CancelFunc
-}
-
 // writeCall prepares a Create, Update or Delete. By apply the provider's
 // configuration is known, so nil comes only with errors that say why.
 // Interrupting (Ctrl-C) cancels the context: a write stops before its
@@ -100,36 +91,19 @@ func (b *resourceBase) startWrite(ctx context.Context, what string, diags *diag.
 }
 
 func (b *resourceBase) prepare(ctx context.Context, deferralAllowed bool, what string) (*call, bool, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	d := b.data
-	if d == nil {
-		diags.AddError("Provider not configured", "The volcrtc provider was not configured before "+what+".")
-		return nil, false, diags
+	return b.data.prepare(ctx, deferralAllowed, what, adviceApplyFirst)
+}
+
+// planCall prepares a ModifyPlan's lookups: nil, silently, when the
+// provider cannot call the API yet (not configured, or configured with
+// values known only at apply), since apply checks the same before any
+// write.
+func (b *resourceBase) planCall(ctx context.Context) *call {
+	c, _, diags := b.data.prepare(ctx, true, "planning", adviceApplyFirst)
+	if diags.HasError() {
+		return nil
 	}
-	if len(d.unknown) > 0 {
-		if deferralAllowed {
-			return nil, true, nil
-		}
-		diags.AddError("Provider configuration is not known yet",
-			fmt.Sprintf("The provider attributes %s depend on values known only after apply, so the provider cannot "+
-				"call the API for %s yet. Give the provider block values known at plan time (variables, not other "+
-				"resources' attributes), or apply the resources they come from first with -target.",
-				strings.Join(d.unknown, ", "), what))
-		return nil, false, diags
-	}
-	if d.client == nil {
-		for _, m := range d.missing {
-			diags.AddError("Missing Volcengine credential: "+m.attr,
-				fmt.Sprintf("The volcrtc provider needs %s for %s. Set %q in the provider \"volcrtc\" block or the %s "+
-					"environment variable.", m.attr, what, m.attr, m.env))
-		}
-		if !diags.HasError() {
-			diags.Append(bugDiagnostic("Provider not configured", errors.New("the volcrtc provider has no API client")))
-		}
-		return nil, false, diags
-	}
-	ctx, stop := d.interruptible(ctx)
-	return &call{client: d.client, ctx: d.logContext(ctx), stop: stop}, false, nil
+	return c
 }
 
 // writeError explains a failed write: what the API said (errorDiagnostic's
