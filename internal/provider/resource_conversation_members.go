@@ -121,14 +121,7 @@ func memberAttributes() map[string]schema.Attribute {
 }
 
 func (r *membersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	ids, diags := parseImportID(req.ID, importAppID, importConversationID)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_id"), numberOf(ids[0]))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("conversation_short_id"), numberOf(ids[1]))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), membersID(int32(ids[0]), ids[1]))...)
+	membersIdentity.importState(ctx, req, resp)
 }
 
 func numberOf(v int64) types.Number { return types.NumberValue(new(big.Float).SetInt64(v)) }
@@ -260,6 +253,7 @@ func isCurrent(p imclient.Participant) bool {
 }
 
 func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	membersIdentity.fromState(ctx, &req.State, resp.Identity, &resp.Diagnostics)
 	var st membersModel
 	op := r.startRead(ctx, req, resp, &st, "reading the conversation's members")
 	if op == nil {
@@ -314,6 +308,7 @@ func lookup(m map[int64]memberModel, id int64) *memberModel {
 }
 
 func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer membersIdentity.fromState(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan membersModel
 	op := r.startWrite(ctx, "adding the members", &resp.Diagnostics, req.Plan.Get(ctx, &plan))
 	if op == nil {
@@ -354,6 +349,7 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 }
 
 func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	membersIdentity.fromState(ctx, &req.State, resp.Identity, &resp.Diagnostics)
 	var plan, st membersModel
 	op := r.startWrite(ctx, "changing the members", &resp.Diagnostics, req.Plan.Get(ctx, &plan), req.State.Get(ctx, &st))
 	if op == nil {
