@@ -160,9 +160,7 @@ func exampleDirs(t *testing.T) []string {
 
 // The module's own test suite, as a user runs it offline.
 func testModuleSuite(t *testing.T, c *cli) {
-	if !c.supportsTestFiles() {
-		t.Skipf("%s before 1.6 cannot run .tftest.hcl suites; the suite runs on OpenTofu and newer Terraform", c.name)
-	}
+	c.requireVersion(t, "a .tftest.hcl suite", 6, 6)
 	out := c.run("test", "-no-color")
 	if !strings.Contains(out, "2 passed, 0 failed") {
 		t.Fatalf("test output:\n%s", out)
@@ -175,9 +173,7 @@ func testModuleSuite(t *testing.T, c *cli) {
 // The mocked suite: no emulator call at all, real nested values in
 // mock_data and override_data.
 func testMockSuite(t *testing.T, c *cli) {
-	if !c.supportsMocks() {
-		t.Skipf("%s before Terraform 1.7 / OpenTofu 1.8 has no mock_provider; the suite runs on newer CLIs", c.name)
-	}
+	c.requireVersion(t, "mock_provider (the mocked suite)", 7, 8)
 	out := c.run("test", "-no-color")
 	if !strings.Contains(out, "2 passed, 0 failed") {
 		t.Fatalf("test output:\n%s", out)
