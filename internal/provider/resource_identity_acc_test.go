@@ -26,13 +26,18 @@ var identityCLIs = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversi
 
 // identityResources is the three resources in one configuration: a group
 // the provider creates, its members, and one member of another group.
-func identityResources(name string) string {
+func identityResources(name string) string { return identityResourcesProtected(name, false) }
+
+// identityResourcesProtected is identityResources with the conversation's
+// deletion_protection: an imported conversation starts protected, so an
+// import that plans no change configures it so.
+func identityResourcesProtected(name string, protect bool) string {
 	return fmt.Sprintf(`
 resource "volcrtc_conversation" "test" {
   app_id              = %[1]d
   owner_user_id       = 1
   name                = %[2]q
-  deletion_protection = false
+  deletion_protection = %[4]t
 }
 
 resource "volcrtc_conversation_members" "test" {
@@ -49,7 +54,7 @@ resource "volcrtc_conversation_member" "test" {
   user_id               = 8
   nick_name             = %[2]q
 }
-`, emulator.SampleAppID, name, groupA)
+`, emulator.SampleAppID, name, groupA, protect)
 }
 
 // identityChecks expect the identities of identityResources, conv being
@@ -79,7 +84,7 @@ func TestAccIdentity_createAndImport(t *testing.T) {
 	importStep := func(addr string) resource.TestStep {
 		return resource.TestStep{
 			PreConfig:       emu.ResetRequests,
-			Config:          config,
+			Config:          identityResourcesProtected("ops", addr == convAddr),
 			ResourceName:    addr,
 			ImportState:     true,
 			ImportStateKind: resource.ImportBlockWithResourceIdentity,
