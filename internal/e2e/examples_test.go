@@ -89,6 +89,7 @@ func TestAccExamples(t *testing.T) {
 		}{dir, byDir[dir]}
 		t.Run(tc.dir, func(t *testing.T) {
 			c := newCLI(t, filepath.Join("../../examples", tc.dir), emulator.Options{})
+			c.pickImportExample()
 			if strings.HasPrefix(tc.dir, "ephemeral-resources/") {
 				c = ephemeralCLI(t, c)
 			}
@@ -128,6 +129,25 @@ func TestAccExamples(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// pickImportExample keeps the import example the CLI takes: an import
+// block by identity (import-by-identity.tf) on Terraform and OpenTofu
+// 1.12+, in place of the one by ID string (import-by-string-id.tf), which
+// imports the same object; the ID string elsewhere. So CI runs each on
+// one of its CLIs.
+func (c *cli) pickImportExample() {
+	c.t.Helper()
+	drop := "import-by-identity.tf"
+	if c.atLeast(12, 12) {
+		drop = "import-by-string-id.tf"
+		if _, err := os.Stat(filepath.Join(c.dir, "import-by-identity.tf")); err != nil {
+			return
+		}
+	}
+	if err := os.Remove(filepath.Join(c.dir, drop)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		c.t.Fatal(err)
 	}
 }
 
