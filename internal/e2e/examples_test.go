@@ -60,6 +60,12 @@ func TestAccExamples(t *testing.T) {
 			"admins": []any{"9007199254740993"}, "member_count": 3.0,
 			"auditor": "10004 in 7000000000000000001 (member)",
 		}},
+		{dir: "adopt-groups", stdout: "Apply complete! Resources: 6 imported, 0 added, 0 changed, 0 destroyed.", outputs: map[string]any{
+			"adopted": map[string]any{
+				"payments": map[string]any{"id": "100001/7000000000000000101", "members": 2.0},
+				"search":   map[string]any{"id": "100001/7000000000000000102", "members": 1.0},
+				"storage":  map[string]any{"id": "100001/7000000000000000103", "members": 1.0},
+			}}},
 		{dir: "resources/volcrtc_conversation"},
 		{dir: "resources/volcrtc_conversation_members", outputs: map[string]any{"admins": []any{"9007199254740993"}}},
 		{dir: "resources/volcrtc_conversation_member"},
@@ -88,8 +94,11 @@ func TestAccExamples(t *testing.T) {
 			expectation
 		}{dir, byDir[dir]}
 		t.Run(tc.dir, func(t *testing.T) {
-			c := newCLI(t, filepath.Join("../../examples", tc.dir), emulator.Options{})
+			c := exampleCLI(t, tc.dir)
 			c.pickImportExample()
+			if tc.dir == "adopt-groups" {
+				c.requireVersion(t, "import blocks with for_each", 7, 7)
+			}
 			if strings.HasPrefix(tc.dir, "ephemeral-resources/") {
 				c = ephemeralCLI(t, c)
 			}
@@ -122,6 +131,15 @@ func TestAccExamples(t *testing.T) {
 			if st := c.emu.Stats(); st.OK == 0 || st.Total != st.OK {
 				t.Errorf("emulator saw %+v", st)
 			}
+			if tc.dir == "adopt-groups" {
+				// Adoption writes nothing and leaves nothing to change.
+				if w := writesOf(c.emu); len(w) != 0 {
+					t.Errorf("adopting the groups wrote: %v", w)
+				}
+				if plan := c.run("plan", "-input=false", "-no-color"); !strings.Contains(plan, "No changes.") {
+					t.Errorf("the plan after adopting them is not empty:\n%s", plan)
+				}
+			}
 			if tc.dir == "manage-group" {
 				// The module's mocked suite, as its users run it offline.
 				t.Run("mocked suite", func(t *testing.T) {
@@ -130,6 +148,34 @@ func TestAccExamples(t *testing.T) {
 			}
 		})
 	}
+}
+
+// exampleCLI is a CLI in a copy of examples/dir, on an emulator serving
+// the example's own fixtures.json when it has one, the demo's otherwise.
+func exampleCLI(t *testing.T, dir string) *cli {
+	t.Helper()
+	src := filepath.Join("../../examples", dir)
+	if _, err := os.Stat(filepath.Join(src, "fixtures.json")); err != nil || dir == "demo" {
+		return newCLI(t, src, emulator.Options{})
+	}
+	fx, err := emulator.LoadFixtures(filepath.Join(src, "fixtures.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newCLIWith(t, src, fx, emulator.Options{})
+}
+
+// writesOf lists the write calls the emulator received, as "Action body".
+func writesOf(emu *emulator.Server) []string {
+	var out []string
+	for _, r := range emu.Requests() {
+		switch r.Action {
+		case emulator.ActionCreateConversation, emulator.ActionModifyConversation, emulator.ActionDestroyConversation,
+			emulator.ActionAddParticipants, emulator.ActionModifyParticipants, emulator.ActionRemoveParticipants:
+			out = append(out, r.Action+" "+r.RawBody)
+		}
+	}
+	return out
 }
 
 // pickImportExample keeps the import example the CLI takes: an import
