@@ -13,7 +13,9 @@ cd "$root"
 source scripts/tool.sh
 export CHECKPOINT_DISABLE=1
 
-cli="$(scripts/terraform-cli.sh)"
+# OpenTofu 1.12.6 (built once, cached): a CLI that reports resource
+# identity schemas, which the docs show, and the same one on every machine.
+cli="$(VOLCRTC_CLI=tofu-build scripts/terraform-cli.sh)"
 mkdir -p .build
 go build -o .build/terraform-provider-volcrtc .
 

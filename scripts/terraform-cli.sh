@@ -6,13 +6,16 @@
 # and the demo. Order: $TF_ACC_TERRAFORM_PATH, `terraform` or `tofu` on PATH,
 # a cached build under .tools/, else a build from the Go module proxy.
 # Set VOLCRTC_CLI=terraform-build or VOLCRTC_CLI=tofu-build to use a pinned
-# build (made once, then reused) whatever is on PATH.
+# build (made once, then reused) whatever is on PATH: Terraform 1.5.7, the
+# oldest supported and the newest buildable from the Go module proxy, and
+# OpenTofu 1.12.6, the newest (resource identity; it reports itself as
+# v1.12.6-dev). VOLCRTC_TERRAFORM_VERSION / VOLCRTC_TOFU_VERSION pick others.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tools="${VOLCRTC_TOOLS_DIR:-$root/.tools}"
 tf_version="${VOLCRTC_TERRAFORM_VERSION:-1.5.7}"
-tofu_version="${VOLCRTC_TOFU_VERSION:-1.10.6}"
+tofu_version="${VOLCRTC_TOFU_VERSION:-1.12.6}"
 mode="${VOLCRTC_CLI:-auto}"
 
 # A CLI works if it prints its version; a missing TF_CLI_CONFIG_FILE only warns.

@@ -104,9 +104,16 @@ output "token" {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Two tokens during plan, and two again during apply where the CLI
+	// opens them there: OpenTofu 1.12 does not when the plan applies no
+	// change.
+	want := 2
+	if strings.Contains(apply, "volcrtc_app_token.tester: Opening...") {
+		want = 4
+	}
 	tokens := c.emu.Tokens()
-	if len(tokens) < 4 { // two tokens, during plan and again during apply
-		t.Fatalf("%d tokens issued; the ephemeral resources were not opened:\n%s\n%s", len(tokens), plan, apply)
+	if len(tokens) < want || !strings.Contains(plan, "volcrtc_app_token.tester: Opening...") {
+		t.Fatalf("%d tokens issued, want %d; the ephemeral resources were not opened:\n%s\n%s", len(tokens), want, plan, apply)
 	}
 	for _, tok := range tokens {
 		for name, text := range map[string]string{"plan output": plan, "apply output": apply, "show -json": show,

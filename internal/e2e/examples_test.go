@@ -61,6 +61,12 @@ func TestAccExamples(t *testing.T) {
 			"auditor":  "10004 in 7000000000000000001 (member)",
 			"notifier": "100001/900001 bot in the team as member",
 		}},
+		{dir: "adopt-groups", stdout: "Apply complete! Resources: 6 imported, 0 added, 0 changed, 0 destroyed.", outputs: map[string]any{
+			"adopted": map[string]any{
+				"payments": map[string]any{"id": "100001/7000000000000000101", "members": 2.0},
+				"search":   map[string]any{"id": "100001/7000000000000000102", "members": 1.0},
+				"storage":  map[string]any{"id": "100001/7000000000000000103", "members": 1.0},
+			}}},
 		{dir: "resources/volcrtc_conversation"},
 		{dir: "resources/volcrtc_conversation_members", outputs: map[string]any{"admins": []any{"9007199254740993"}}},
 		{dir: "resources/volcrtc_conversation_member"},
@@ -90,7 +96,11 @@ func TestAccExamples(t *testing.T) {
 			expectation
 		}{dir, byDir[dir]}
 		t.Run(tc.dir, func(t *testing.T) {
-			c := newCLI(t, filepath.Join("../../examples", tc.dir), emulator.Options{})
+			c := exampleCLI(t, tc.dir)
+			c.pickImportExample()
+			if tc.dir == "adopt-groups" {
+				c.requireVersion(t, "import blocks with for_each", 7, 7)
+			}
 			if strings.HasPrefix(tc.dir, "ephemeral-resources/") {
 				c = ephemeralCLI(t, c)
 			}
@@ -123,6 +133,15 @@ func TestAccExamples(t *testing.T) {
 			if st := c.emu.Stats(); st.OK == 0 || st.Total != st.OK {
 				t.Errorf("emulator saw %+v", st)
 			}
+			if tc.dir == "adopt-groups" {
+				// Adoption writes nothing and leaves nothing to change.
+				if w := writesOf(c.emu); len(w) != 0 {
+					t.Errorf("adopting the groups wrote: %v", w)
+				}
+				if plan := c.run("plan", "-input=false", "-no-color"); !strings.Contains(plan, "No changes.") {
+					t.Errorf("the plan after adopting them is not empty:\n%s", plan)
+				}
+			}
 			if tc.dir == "manage-group" {
 				// The module's mocked suite, as its users run it offline.
 				t.Run("mocked suite", func(t *testing.T) {
@@ -130,6 +149,53 @@ func TestAccExamples(t *testing.T) {
 				})
 			}
 		})
+	}
+}
+
+// exampleCLI is a CLI in a copy of examples/dir, on an emulator serving
+// the example's own fixtures.json when it has one, the demo's otherwise.
+func exampleCLI(t *testing.T, dir string) *cli {
+	t.Helper()
+	src := filepath.Join("../../examples", dir)
+	if _, err := os.Stat(filepath.Join(src, "fixtures.json")); err != nil || dir == "demo" {
+		return newCLI(t, src, emulator.Options{})
+	}
+	fx, err := emulator.LoadFixtures(filepath.Join(src, "fixtures.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newCLIWith(t, src, fx, emulator.Options{})
+}
+
+// writesOf lists the write calls the emulator received, as "Action body".
+func writesOf(emu *emulator.Server) []string {
+	var out []string
+	for _, r := range emu.Requests() {
+		switch r.Action {
+		case emulator.ActionCreateConversation, emulator.ActionModifyConversation, emulator.ActionDestroyConversation,
+			emulator.ActionAddParticipants, emulator.ActionModifyParticipants, emulator.ActionRemoveParticipants:
+			out = append(out, r.Action+" "+r.RawBody)
+		}
+	}
+	return out
+}
+
+// pickImportExample keeps the import example the CLI takes: an import
+// block by identity (import-by-identity.tf) on Terraform and OpenTofu
+// 1.12+, in place of the one by ID string (import-by-string-id.tf), which
+// imports the same object; the ID string elsewhere. So CI runs each on
+// one of its CLIs.
+func (c *cli) pickImportExample() {
+	c.t.Helper()
+	drop := "import-by-identity.tf"
+	if c.atLeast(12, 12) {
+		drop = "import-by-string-id.tf"
+		if _, err := os.Stat(filepath.Join(c.dir, "import-by-identity.tf")); err != nil {
+			return
+		}
+	}
+	if err := os.Remove(filepath.Join(c.dir, drop)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		c.t.Fatal(err)
 	}
 }
 
@@ -162,9 +228,7 @@ func exampleDirs(t *testing.T) []string {
 
 // The module's own test suite, as a user runs it offline.
 func testModuleSuite(t *testing.T, c *cli) {
-	if !c.supportsTestFiles() {
-		t.Skipf("%s before 1.6 cannot run .tftest.hcl suites; the suite runs on OpenTofu and newer Terraform", c.name)
-	}
+	c.requireVersion(t, "a .tftest.hcl suite", 6, 6)
 	out := c.run("test", "-no-color")
 	if !strings.Contains(out, "2 passed, 0 failed") {
 		t.Fatalf("test output:\n%s", out)
@@ -177,9 +241,7 @@ func testModuleSuite(t *testing.T, c *cli) {
 // The mocked suite: no emulator call at all, real nested values in
 // mock_data and override_data.
 func testMockSuite(t *testing.T, c *cli) {
-	if !c.supportsMocks() {
-		t.Skipf("%s before Terraform 1.7 / OpenTofu 1.8 has no mock_provider; the suite runs on newer CLIs", c.name)
-	}
+	c.requireVersion(t, "mock_provider (the mocked suite)", 7, 8)
 	out := c.run("test", "-no-color")
 	if !strings.Contains(out, "2 passed, 0 failed") {
 		t.Fatalf("test output:\n%s", out)

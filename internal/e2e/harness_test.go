@@ -202,13 +202,17 @@ func (c *cli) try(ctx context.Context, args ...string) (string, error) {
 
 var versionRE = regexp.MustCompile(`v(\d+)\.(\d+)\.`)
 
-// supportsTestFiles reports whether the CLI runs .tftest.hcl suites
-// (Terraform 1.6+, OpenTofu).
-func (c *cli) supportsTestFiles() bool { return c.atLeast(6, 6) }
-
-// supportsMocks reports whether the CLI's test command has mock_provider,
-// mock_data and override_data (Terraform 1.7+, OpenTofu 1.8+).
-func (c *cli) supportsMocks() bool { return c.atLeast(7, 8) }
+// requireVersion skips t unless the CLI is Terraform 1.terraformMinor or
+// OpenTofu 1.tofuMinor or newer, naming what needs which version: the
+// only skip tools/testsummary accepts besides missing credentials.
+func (c *cli) requireVersion(t *testing.T, what string, terraformMinor, tofuMinor int) {
+	t.Helper()
+	if !c.atLeast(terraformMinor, tofuMinor) {
+		version := strings.SplitN(c.run("version"), "\n", 2)[0]
+		t.Skipf("%s needs Terraform 1.%d or later, or OpenTofu 1.%d or later; %s is %s", what, terraformMinor, tofuMinor,
+			c.bin, version)
+	}
+}
 
 // atLeast reports whether the CLI is 1.terraformMinor (Terraform) or
 // 1.tofuMinor (OpenTofu) or newer.

@@ -281,6 +281,7 @@ func newIdempotencyKey() (string, error) {
 }
 
 func (r *conversationResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer conversationIdentity.fromState(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan conversationModel
 	c := r.startWrite(ctx, "creating a conversation", &resp.Diagnostics, req.Plan.Get(ctx, &plan))
 	if c == nil {
@@ -403,6 +404,7 @@ func fillUnknown(m *conversationModel) {
 }
 
 func (r *conversationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	conversationIdentity.fromState(ctx, &req.State, resp.Identity, &resp.Diagnostics)
 	var prior conversationModel
 	c := r.startRead(ctx, req, resp, &prior, "reading a conversation")
 	if c == nil {
@@ -444,6 +446,7 @@ func (r *conversationResource) readBack(c *call, app int32, conv int64) (imclien
 }
 
 func (r *conversationResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	conversationIdentity.fromState(ctx, &req.State, resp.Identity, &resp.Diagnostics)
 	var plan, prior conversationModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &prior)...)
@@ -586,14 +589,9 @@ func (r *conversationResource) Delete(ctx context.Context, req resource.DeleteRe
 }
 
 func (r *conversationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	ids, diags := parseImportID(req.ID, importAppID, importConversationID)
-	if resp.Diagnostics.Append(diags...); diags.HasError() {
-		return
+	if conversationIdentity.importState(ctx, req, resp) != nil {
+		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), true)...)
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), fmt.Sprintf("%d/%d", ids[0], ids[1]))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_id"), new(big.Float).SetInt64(ids[0]))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("conversation_short_id"), new(big.Float).SetInt64(ids[1]))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), true)...)
 }
 
 // fromAPI is the state for what the API reports, with what only Terraform

@@ -78,15 +78,7 @@ func (r *memberResource) Schema(_ context.Context, _ resource.SchemaRequest, res
 }
 
 func (r *memberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	ids, diags := parseImportID(req.ID, importAppID, importConversationID, importUserID)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_id"), numberOf(ids[0]))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("conversation_short_id"), numberOf(ids[1]))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), numberOf(ids[2]))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), memberID(int32(ids[0]), ids[1], ids[2]))...)
+	memberIdentity.importState(ctx, req, resp)
 }
 
 func memberID(app int32, conv, user int64) string { return fmt.Sprintf("%d/%d/%d", app, conv, user) }
@@ -154,6 +146,7 @@ func memberTargetOf(client *imclient.Client, m memberResourceModel, group *imcli
 }
 
 func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	memberIdentity.fromState(ctx, &req.State, resp.Identity, &resp.Diagnostics)
 	var st memberResourceModel
 	op := r.startRead(ctx, req, resp, &st, "reading the member")
 	if op == nil {
@@ -192,6 +185,7 @@ func (r *memberResource) Read(ctx context.Context, req resource.ReadRequest, res
 }
 
 func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer memberIdentity.fromState(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan memberResourceModel
 	op := r.startWrite(ctx, "adding the member", &resp.Diagnostics, req.Plan.Get(ctx, &plan))
 	if op == nil {
@@ -230,6 +224,7 @@ func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest,
 }
 
 func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	memberIdentity.fromState(ctx, &req.State, resp.Identity, &resp.Diagnostics)
 	var plan, st memberResourceModel
 	op := r.startWrite(ctx, "changing the member", &resp.Diagnostics, req.Plan.Get(ctx, &plan), req.State.Get(ctx, &st))
 	if op == nil {

@@ -81,14 +81,7 @@ func (r *membersResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 }
 
 func (r *membersResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	ids, diags := parseImportID(req.ID, importAppID, importConversationID)
-	resp.Diagnostics.Append(diags...)
-	if diags.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("app_id"), numberOf(ids[0]))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("conversation_short_id"), numberOf(ids[1]))...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), membersID(int32(ids[0]), ids[1]))...)
+	membersIdentity.importState(ctx, req, resp)
 }
 
 func membersID(app int32, conv int64) string { return fmt.Sprintf("%d/%d", app, conv) }
@@ -160,6 +153,7 @@ func checkOwnerAtPlan(group *imclient.Conversation, planned, prior map[int64]mem
 }
 
 func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	membersIdentity.fromState(ctx, &req.State, resp.Identity, &resp.Diagnostics)
 	var st membersModel
 	op := r.startRead(ctx, req, resp, &st, "reading the conversation's members")
 	if op == nil {
@@ -200,6 +194,7 @@ func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, re
 }
 
 func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer membersIdentity.fromState(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan membersModel
 	op := r.startWrite(ctx, "adding the members", &resp.Diagnostics, req.Plan.Get(ctx, &plan))
 	if op == nil {
@@ -233,6 +228,7 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 }
 
 func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	membersIdentity.fromState(ctx, &req.State, resp.Identity, &resp.Diagnostics)
 	var plan, st membersModel
 	op := r.startWrite(ctx, "changing the members", &resp.Diagnostics, req.Plan.Get(ctx, &plan), req.State.Get(ctx, &st))
 	if op == nil {

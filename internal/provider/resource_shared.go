@@ -23,12 +23,14 @@ import (
 )
 
 // fullResource is what each of the provider's resources implements:
-// Configure (from resourceBase), import, and a plan checked against the
-// API. One assertion a resource keeps the list the same for all.
+// Configure (from resourceBase), import, a plan checked against the API,
+// and an identity (resource_identity.go). One assertion a resource keeps
+// the list the same for all.
 type fullResource interface {
 	resource.ResourceWithConfigure
 	resource.ResourceWithImportState
 	resource.ResourceWithModifyPlan
+	resource.ResourceWithIdentity
 }
 
 // resourceBase is what every resource keeps from the provider's

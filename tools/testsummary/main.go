@@ -4,8 +4,9 @@
 // Command testsummary reads `go test -json` output and prints how many
 // tests passed, failed and were skipped, counting subtests, as one line
 // CI can read. It fails when a test failed, when no top-level acceptance
-// test (TestAcc...) passed, or when one was skipped other than the
-// real-API cases, which need Volcengine credentials.
+// test (TestAcc...) passed, or when one was skipped for any reason but
+// two: the real-API cases, which need Volcengine credentials, and a CLI
+// older than the test needs, when the skip names the version it needs.
 package main
 
 import (
@@ -14,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -22,7 +24,14 @@ type event struct {
 	Action  string
 	Package string
 	Test    string
+	Output  string
 }
+
+// cliVersionSkip is a skip for a CLI too old, naming the version needed:
+// terraform-plugin-testing's tfversion.SkipBelow, or the end-to-end tests'
+// "needs Terraform 1.7 or later, or OpenTofu 1.7 or later".
+var cliVersionSkip = regexp.MustCompile(`Terraform CLI version \S+ is below minimum version \d+\.\d+|` +
+	`needs? Terraform \d+\.\d+(\.\d+)? or later, or OpenTofu \d+\.\d+(\.\d+)? or later`)
 
 type summary struct {
 	passed, failed, skipped int
@@ -34,6 +43,7 @@ type summary struct {
 
 func read(r io.Reader) (summary, error) {
 	var s summary
+	output := map[string]*strings.Builder{} // each top-level acceptance test's output
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 1<<20), 16<<20)
 	for sc.Scan() {
@@ -61,9 +71,21 @@ func read(r io.Reader) (summary, error) {
 		case "fail":
 			s.failed++
 			s.failures = append(s.failures, e.Package+" "+e.Test)
+		case "output":
+			if topAcc {
+				key := e.Package + " " + e.Test
+				if output[key] == nil {
+					output[key] = &strings.Builder{}
+				}
+				output[key].WriteString(e.Output)
+			}
 		case "skip":
 			s.skipped++
-			if topAcc && !strings.HasPrefix(e.Test, "TestAccRealAPI_") {
+			why := ""
+			if b := output[e.Package+" "+e.Test]; b != nil {
+				why = b.String()
+			}
+			if topAcc && !strings.HasPrefix(e.Test, "TestAccRealAPI_") && !cliVersionSkip.MatchString(why) {
 				s.badSkips = append(s.badSkips, e.Test)
 			}
 		}
@@ -91,7 +113,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "FAIL: no acceptance test ran")
 		os.Exit(1)
 	case len(s.badSkips) > 0:
-		fmt.Fprintln(os.Stderr, "FAIL: emulator acceptance tests were skipped:", strings.Join(s.badSkips, ", "))
+		fmt.Fprintln(os.Stderr, "FAIL: emulator acceptance tests were skipped, not for credentials or a CLI version they name:",
+			strings.Join(s.badSkips, ", "))
 		os.Exit(1)
 	}
 }
