@@ -154,10 +154,11 @@ func budgetWarnings(client *imclient.Client) diag.Diagnostics {
 	}
 	if notice, ok := client.TakeRedisNotice(); ok {
 		diags.AddWarning("Request budget not shared through Redis",
-			"The request budget shared through budget_redis_url could not be used ("+notice+"), so this provider "+
-				"process paced its calls by its own budget (budget_scope) meanwhile, and tries Redis again after a "+
-				"backoff; every call still completes. Processes on other machines spend the API's calls beside it "+
-				"until Redis answers again: check that the server is up and reachable, the password and TLS settings.")
+			"The request budget shared through budget_redis_url could not be used as it stood ("+notice+"). Whenever "+
+				"Redis cannot be used, this provider process paces its calls by its own budget (budget_scope) and tries "+
+				"Redis again after a backoff; every call still completes, but processes on other machines spend the "+
+				"API's calls beside it meanwhile. Check that the server is up and reachable, the password and TLS "+
+				"settings, and who else can write to it.")
 	}
 	return diags
 }
