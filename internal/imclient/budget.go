@@ -192,12 +192,15 @@ func (s *budgetState) throttled(now time.Time, limit float64) {
 // handedOver takes over slots, the reservations a process had in a budget
 // it shared with a fleet and can no longer see (Redis went away): those
 // of the last window and those its calls still wait for, which go out as
-// reserved. The rate starts as a throttle at the process's share would
-// start it (the slots up to now): every other process of the fleet is
-// losing sight of it too, and each starting at the limit would send the
-// fleet's whole budget at once. A cut within the last window (another
-// process of this machine handed over, or a throttle) is the same event.
-func (s *budgetState) handedOver(now time.Time, limit float64, slots []int64) {
+// reserved. share is the rate the process had of the fleet's: below the
+// limit, the rate starts as a throttle at the share would start it, since
+// every other process of the fleet is losing sight of it too, and each
+// starting at the limit would send the fleet's whole budget at once. A
+// process that had the whole budget (alone on it) keeps its rate: cut, a
+// process alone would fall to a fraction of its budget each time a flaky
+// Redis failed. A cut within the last window (another process of this
+// machine handed over, or a throttle) is the same event.
+func (s *budgetState) handedOver(now time.Time, limit float64, slots []int64, share float64) {
 	s.tidy(now)
 	s.Sent = append(s.Sent, slots...)
 	s.tidy(now)
@@ -215,19 +218,11 @@ func (s *budgetState) handedOver(now time.Time, limit float64, slots []int64) {
 		j++
 		return false
 	})
-	if s.CutAt != 0 && now.Sub(time.Unix(0, s.CutAt)) < budgetWindow {
+	if share >= limit || share <= 0 || (s.CutAt != 0 && now.Sub(time.Unix(0, s.CutAt)) < budgetWindow) {
 		return
 	}
-	share := 0
-	for _, v := range slots {
-		if v <= now.UnixNano() {
-			share++
-		}
-	}
-	if share > 0 {
-		s.WMax = min(limit, max(minRate, float64(share)))
-		s.CutAt = now.UnixNano()
-	}
+	s.WMax = max(minRate, share)
+	s.CutAt = now.UnixNano()
 }
 
 // stateStore holds a budget's state: in memory (one process) or in a
@@ -318,8 +313,23 @@ func (m stateSlots) throttled(ctx context.Context, limit float64) {
 	m.store.update(ctx, func(st *budgetState) { st.throttled(m.clock.Now(), limit) })
 }
 
-func (m stateSlots) handedOver(ctx context.Context, limit float64, slots []int64) {
-	m.store.update(ctx, func(st *budgetState) { st.handedOver(m.clock.Now(), limit, slots) })
+func (m stateSlots) handedOver(ctx context.Context, limit float64, slots []int64, share float64) {
+	m.store.update(ctx, func(st *budgetState) { st.handedOver(m.clock.Now(), limit, slots, share) })
+}
+
+// sent returns the reservations of the last window and ahead, on the
+// clock: what a budget handed back to Redis must count.
+func (m stateSlots) sent(ctx context.Context) []int64 {
+	var out []int64
+	m.store.update(ctx, func(st *budgetState) {
+		from := m.clock.Now().Add(-budgetWindow).UnixNano()
+		for _, v := range st.Sent {
+			if v >= from {
+				out = append(out, v)
+			}
+		}
+	})
+	return out
 }
 
 // budget paces one action's calls.

@@ -5,6 +5,7 @@ package imclient
 
 import (
 	"context"
+	_ "embed" // the scripts: budget_redis.lua
 	"errors"
 	"fmt"
 	"net/url"
@@ -142,6 +143,12 @@ type redisStore struct {
 
 	mu     sync.Mutex
 	recent []time.Time // this process's slots from Redis, on its clock
+	// share is the rate this process had of the fleet's budget at its last
+	// reservation from Redis, which handOver starts the own budget from.
+	share float64
+	// away is true once the own budget paced a call: the next reservation
+	// from Redis hands its slots back.
+	away bool
 }
 
 func newRedisStore(rc *redisClient, name string, clock Clock, own stateSlots, note func(string)) *redisStore {
@@ -181,12 +188,16 @@ func (r *redisStore) run(ctx context.Context, script *redis.Script, limit float6
 
 func (r *redisStore) reserve(ctx context.Context, limit float64) (slot, bool) {
 	if r.rc.usable(r.clock.Now()) {
-		out, err := r.run(ctx, reserveScript, limit)
+		back := r.handBack(ctx)
+		out, err := r.run(ctx, reserveScript, limit, back...)
 		if err == nil {
-			at, now, id, ok := reserveReply(out)
+			rep, ok := reserveReply(out)
 			if ok {
-				s := slot{at: r.clock.Now().Add(time.Duration(at-now) * time.Microsecond), made: now, id: id}
-				r.took(s.at)
+				if rep.dropped {
+					r.poisoned()
+				}
+				s := slot{at: r.clock.Now().Add(time.Duration(rep.at-rep.now) * time.Microsecond), made: rep.now, id: rep.id}
+				r.took(s.at, rep.n, rep.rate, len(back) > 0)
 				return s, true
 			}
 			r.rc.failed(r.clock.Now())
@@ -199,13 +210,49 @@ func (r *redisStore) reserve(ctx context.Context, limit float64) (slot, bool) {
 	return r.own.reserve(ctx, limit)
 }
 
+// poisoned notes that Redis held values no budget writes, which the
+// script dropped: reservations further ahead than a fleet makes stall
+// every process of it, and someone who can write to Redis may plant them.
+func (r *redisStore) poisoned() {
+	r.note(fmt.Sprintf("Redis at %s held reservations or a rate that no provider writes (planted by someone who "+
+		"can write to it, or left by a clock that jumped); they were ignored", r.rc.addr))
+}
+
+// handBack returns, after the own budget paced calls, its reservations of
+// the last window and ahead as the reserve script takes them: microseconds
+// from now. Redis counts them before its next slot, or a process back on
+// Redis could send a second window's worth into the API's one.
+func (r *redisStore) handBack(ctx context.Context) []any {
+	r.mu.Lock()
+	away := r.away
+	r.mu.Unlock()
+	if !away {
+		return nil
+	}
+	now := r.clock.Now()
+	var out []any
+	for _, v := range r.own.sent(ctx) {
+		out = append(out, time.Unix(0, v).Sub(now).Microseconds())
+	}
+	return out
+}
+
 // took keeps the slot at among the last window's, which handOver takes
-// over.
-func (r *redisStore) took(at time.Time) {
+// over, and the process's share of the fleet's budget: the rate Redis
+// reserved at, times the part of the fleet's n reservations (of the last
+// window and ahead) that are this process's. One slot of slack: the
+// process's window and Redis's start a round trip apart, and a process
+// alone on the budget must not count itself a part of it. back says the
+// own budget's slots were handed back: the process is on Redis again.
+func (r *redisStore) took(at time.Time, n int64, rate float64, back bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	from := r.clock.Now().Add(-budgetWindow) // not at's: a fleet's queue may run seconds ahead
 	r.recent = append(slices.DeleteFunc(r.recent, func(v time.Time) bool { return v.Before(from) }), at)
+	r.share = rate * min(1, float64(len(r.recent)+1)/float64(max(1, n)))
+	if back {
+		r.away = false
+	}
 }
 
 // forget drops a slot given back to Redis from the last window's.
@@ -216,8 +263,8 @@ func (r *redisStore) forget(at time.Time) {
 }
 
 // handOver gives the own budget, the first time it is used after Redis,
-// this process's slots from Redis of the last window and ahead (see
-// budgetState.handedOver).
+// this process's slots from Redis of the last window and ahead and its
+// share of the fleet's rate (see budgetState.handedOver).
 func (r *redisStore) handOver(limit float64) {
 	from := r.clock.Now().Add(-budgetWindow)
 	r.mu.Lock()
@@ -227,26 +274,42 @@ func (r *redisStore) handOver(limit float64) {
 			slots = append(slots, v.UnixNano())
 		}
 	}
-	r.recent = nil
+	share := r.share
+	r.recent, r.away = nil, true
 	r.mu.Unlock()
 	if len(slots) > 0 {
 		// Even when ctx has ended: recent is cleared, and the store's own
 		// deadline bounds the wait.
-		r.own.handedOver(context.Background(), limit, slots)
+		r.own.handedOver(context.Background(), limit, slots, share)
 	}
 }
 
-// reserveReply reads {at, now, id}: times in Redis microseconds.
-func reserveReply(out []any) (at, now int64, id string, ok bool) {
-	if len(out) != 3 {
-		return 0, 0, "", false
+// reservation is the reserve script's answer.
+type reservation struct {
+	at, now int64 // Redis microseconds
+	id      string
+	dropped bool    // Redis held values no budget writes, and dropped them
+	n       int64   // reservations of the last window and ahead
+	rate    float64 // calls per second reserved at
+}
+
+// reserveReply reads {at, now, id, dropped, n, rate in millionths}.
+func reserveReply(out []any) (reservation, bool) {
+	var rep reservation
+	if len(out) != 6 {
+		return rep, false
 	}
 	at, ok1 := out[0].(int64)
 	now, ok2 := out[1].(int64)
 	id, ok3 := out[2].(string)
+	dropped, ok4 := out[3].(int64)
+	n, ok5 := out[4].(int64)
+	rate, ok6 := out[5].(int64)
+	rep = reservation{at: at, now: now, id: id, dropped: dropped == 1, n: n, rate: float64(rate) / 1e6}
 	// A reservation no budget makes: before now, or beyond maxAhead.
-	ok = ok1 && ok2 && ok3 && now > 0 && at >= now && at-now <= int64(maxAhead/time.Microsecond) && id != ""
-	return at, now, id, ok
+	ok := ok1 && ok2 && ok3 && ok4 && ok5 && ok6 && now > 0 && at >= now && at-now <= int64(maxAhead/time.Microsecond) &&
+		id != "" && n > 0 && rate > 0
+	return rep, ok
 }
 
 func (r *redisStore) release(ctx context.Context, s slot) {
@@ -288,7 +351,10 @@ func (r *redisStore) voided(ctx context.Context, s slot) bool {
 
 func (r *redisStore) throttled(ctx context.Context, limit float64) {
 	if r.rc.usable(r.clock.Now()) {
-		if _, err := r.run(ctx, throttledScript, limit); err == nil {
+		if out, err := r.run(ctx, throttledScript, limit); err == nil {
+			if len(out) == 2 && out[1] == int64(1) {
+				r.poisoned()
+			}
 			return
 		}
 	}
@@ -298,111 +364,37 @@ func (r *redisStore) throttled(ctx context.Context, limit float64) {
 	r.own.throttled(ctx, limit)
 }
 
-// redisPrelude is the start of every script: the arguments, Redis's now,
-// and state(), which forgets reservations no rule can reach and deletes a
-// budget with values none writes (as budgetState.check), and rate(), the
-// cubic recovery. Numbers sent back to Redis are formatted by hand: Lua
-// would print them with 14 digits, and microseconds since 1970 have 16.
-const redisPrelude = `
-local window, beta, cc, minrate = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local maxahead, maxsent, ttl, apimax = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-local limit = tonumber(ARGV[9])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local function f(x) return string.format('%.0f', x) end
-local function state()
-  redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. f(now - window))
-  local h = redis.call('HMGET', KEYS[2], 'wmax', 'cut')
-  local wmax, cut = tonumber(h[1]), tonumber(h[2])
-  local bad = (cut == nil and wmax ~= nil) or
-    (cut ~= nil and (cut > now or cut < 0 or wmax == nil or wmax <= 0 or wmax > apimax))
-  local n = redis.call('ZCARD', KEYS[1])
-  if n > maxsent then bad = true end
-  if not bad and n > 0 then
-    local last = tonumber(redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')[2])
-    local ahead = redis.call('ZCOUNT', KEYS[1], '(' .. f(now), '+inf')
-    if last == nil or last - now > math.min(maxahead, ahead * window + 1000) then bad = true end
-  end
-  if bad then
-    redis.call('DEL', KEYS[1], KEYS[2])
-    return nil, nil, 0
-  end
-  return wmax, cut, n
-end
-local function rate(wmax, cut)
-  if cut == nil then return limit end
-  local d = math.max(0, (now - cut) / 1e6) - (wmax * (1 - beta) / cc) ^ (1 / 3)
-  return math.min(limit, math.max(minrate, cc * d * d * d + wmax))
-end
-local function keep()
-  redis.call('PEXPIRE', KEYS[1], ttl)
-  redis.call('PEXPIRE', KEYS[2], ttl)
-end
-`
+// budgetRedisLua holds every script of the budget in Redis, each under
+// its "--@name" line; a name that ends in "+" starts with the prelude.
+//
+//go:embed budget_redis.lua
+var budgetRedisLua string
 
-// reserveScript takes the first slot no closer than 1/rate to the last
-// and with no more than rate slots in any window; it returns {at, now,
-// id}.
-var reserveScript = redis.NewScript(redisPrelude + `
-local wmax, cut, n = state()
-local r = rate(wmax, cut)
-local at = now
-if n > 0 then
-  at = math.max(at, tonumber(redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')[2]) + 1e6 / r)
-end
-local per = math.max(1, math.floor(r + 1e-9))
-if n >= per then
-  at = math.max(at, tonumber(redis.call('ZRANGE', KEYS[1], n - per, n - per, 'WITHSCORES')[2]) + window)
-end
-at = math.ceil(at)
-local id = f(at) .. ':' .. redis.call('HINCRBY', KEYS[2], 'seq', 1)
-redis.call('ZADD', KEYS[1], f(at), id)
-keep()
-return {at, now, id}
-`)
+var (
+	reserveScript   = redisScript("reserve+")
+	releaseScript   = redisScript("release")
+	wroteScript     = redisScript("wrote+")
+	voidedScript    = redisScript("voided")
+	throttledScript = redisScript("throttled+")
+)
 
-// releaseScript gives back slot ARGV[10].
-var releaseScript = redis.NewScript(`
-return {redis.call('ZREM', KEYS[1], ARGV[10])}
-`)
-
-// wroteScript moves slot ARGV[10], written ARGV[11] microseconds ago, to
-// then if that is later.
-var wroteScript = redis.NewScript(redisPrelude + `
-local old = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[10]))
-local at = now - tonumber(ARGV[11])
-if old ~= nil and at > old then
-  redis.call('ZADD', KEYS[1], f(at), ARGV[10])
-  keep()
-end
-return {1}
-`)
-
-// voidedScript gives back slot ARGV[10], taken at ARGV[11], and returns
-// {1} when the rate was cut since.
-var voidedScript = redis.NewScript(`
-local cut = tonumber(redis.call('HGET', KEYS[2], 'cut'))
-if cut ~= nil and cut > tonumber(ARGV[11]) then
-  redis.call('ZREM', KEYS[1], ARGV[10])
-  return {1}
-end
-return {0}
-`)
-
-// throttledScript cuts the rate to what this budget sent in the last
-// window when that is less, and voids the slots ahead (budgetState's
-// throttled); throttles within a window of a cut are the same event.
-var throttledScript = redis.NewScript(redisPrelude + `
-local wmax, cut, n = state()
-if cut ~= nil and now - cut < window then return {0} end
-local r = rate(wmax, cut)
-local ours = redis.call('ZCOUNT', KEYS[1], '(' .. f(now - window), f(now))
-if ours > 0 then r = math.min(r, ours) end
-redis.call('HSET', KEYS[2], 'wmax', string.format('%.6f', r), 'cut', f(now))
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '(' .. f(now), '+inf')
-keep()
-return {1}
-`)
+// redisScript is the script named name in budgetRedisLua (a name it lacks
+// is a bug: every one is loaded when the package is).
+func redisScript(name string) *redis.Script {
+	sections := map[string]string{}
+	for _, part := range strings.Split(budgetRedisLua, "\n--@")[1:] {
+		head, body, _ := strings.Cut(part, "\n")
+		sections[head] = body
+	}
+	body, ok := sections[name]
+	if !ok {
+		panic("budget_redis.lua has no script " + name)
+	}
+	if strings.HasSuffix(name, "+") {
+		body = sections["prelude"] + body
+	}
+	return redis.NewScript(body)
+}
 
 // CheckRedisURL reports what is wrong with a budget's Redis URL, naming
 // its host at most.

@@ -243,14 +243,18 @@ func TestRedisBudgetFallback(t *testing.T) {
 // hold; a slot given back is not among them. Whether the first the own
 // budget hears is a reservation or a throttle.
 func TestRedisBudgetHandOver(t *testing.T) {
-	// lose takes 10 slots from Redis at a limit of 20 (the fleet had the
-	// rest), holds two ahead, gives one back, and stops Redis.
+	// lose takes 10 slots from Redis at a limit of 20 while another
+	// client of the fleet takes 10, holds two ahead, gives one back, and
+	// stops Redis.
 	lose := func(t *testing.T) (b *budget, ahead, given slot) {
 		srv := redistest.Start(t, redistest.Options{})
 		_, b = redisBudget(t, srv.URL(), nil)
+		_, other := redisBudget(t, srv.URL(), nil)
 		for i := 0; i < 10; i++ {
-			if s, err := b.wait(context.Background()); err != nil || s.id == "" {
-				t.Fatalf("slot %+v %v from Redis", s, err)
+			for _, c := range []*budget{b, other} {
+				if s, err := c.wait(context.Background()); err != nil || s.id == "" {
+					t.Fatalf("slot %+v %v from Redis", s, err)
+				}
 			}
 		}
 		for i := 0; i < 2; i++ {
@@ -278,11 +282,11 @@ func TestRedisBudgetHandOver(t *testing.T) {
 		})
 		return st
 	}
-	// The share is 10 calls in the last window (fewer if this machine is
-	// slow enough to take more than a window for them): the rate starts at
-	// 0.7 of it, as after a throttle at that rate, not at the limit of 20.
+	// The share is about half of the limit of 20 (the other client took
+	// the other half): the rate starts at 0.7 of it, as after a throttle
+	// at that rate, not at the limit.
 	shared := func(t *testing.T, st budgetState) {
-		if st.CutAt == 0 || st.WMax < 5 || st.WMax > 10 {
+		if st.CutAt == 0 || st.WMax < 5 || st.WMax > 15 {
 			t.Fatalf("own budget %+v: want the rate cut at the share of about 10", st)
 		}
 	}
@@ -372,13 +376,13 @@ func nonsenseServer(t *testing.T) string {
 func TestRedisSlotsOfTheLastWindowKept(t *testing.T) {
 	clock := &fakeClock{now: time.Unix(1000, 0)}
 	r := &redisStore{clock: clock}
-	r.took(clock.Now().Add(-500 * time.Millisecond))
-	r.took(clock.Now().Add(2 * time.Second)) // a backlogged fleet
+	r.took(clock.Now().Add(-500*time.Millisecond), 1, 10, false)
+	r.took(clock.Now().Add(2*time.Second), 2, 10, false) // a backlogged fleet
 	if len(r.recent) != 2 {
 		t.Fatalf("kept %v", r.recent)
 	}
 	clock.add(budgetWindow)
-	r.took(clock.Now().Add(time.Second))
+	r.took(clock.Now().Add(time.Second), 3, 10, false)
 	if len(r.recent) != 2 || !r.recent[0].Equal(time.Unix(1002, 0)) {
 		t.Fatalf("kept %v: want the slot of the window gone, the ones ahead kept", r.recent)
 	}

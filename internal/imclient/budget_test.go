@@ -461,7 +461,7 @@ func TestHandedOverStateIsValid(t *testing.T) {
 	now := time.Unix(1000, 0)
 	at := func(d time.Duration) int64 { return now.Add(d).UnixNano() }
 	var s budgetState
-	s.handedOver(now, 100, []int64{at(-500 * time.Millisecond), at(-100 * time.Millisecond), at(2500 * time.Millisecond), at(2550 * time.Millisecond)})
+	s.handedOver(now, 100, []int64{at(-500 * time.Millisecond), at(-100 * time.Millisecond), at(2500 * time.Millisecond), at(2550 * time.Millisecond)}, 2)
 	if err := s.check(now); err != nil {
 		t.Fatalf("state %+v: %v", s, err)
 	}

@@ -9,7 +9,6 @@ import (
 	"math/big"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
@@ -80,15 +79,18 @@ func budgetShare(n types.Number) float64 {
 }
 
 // checkBudgetRedisURL checks the URL, from the block or the environment,
-// without quoting it: it holds the password.
+// without quoting it: it holds the password. The error has no attribute
+// path on purpose: Terraform prints the source line of the attribute a
+// diagnostic names, sensitive or not, and that line holds the URL.
 func checkBudgetRedisURL(raw string) diag.Diagnostics {
 	var diags diag.Diagnostics
 	if raw == "" {
 		return diags
 	}
 	if err := imclient.CheckRedisURL(raw); err != nil {
-		diags.AddAttributeError(path.Root("budget_redis_url"), "Invalid budget_redis_url",
-			err.Error()+" (the value from the block or "+EnvBudgetRedisURL+" is not shown: it may hold a password)")
+		diags.AddError("Invalid budget_redis_url",
+			"The provider's budget_redis_url (from the provider block, or "+EnvBudgetRedisURL+" when the block has none) "+
+				"cannot be used: "+err.Error()+". Its value is not shown, here or in logs: it may hold a password.")
 	}
 	return diags
 }

@@ -13,7 +13,8 @@ import (
 )
 
 // A bad budget_redis_url, from the block or the environment, is an error
-// on the attribute that never quotes it (it holds the password).
+// that names the attribute and never quotes it (it holds the password),
+// on no attribute path: Terraform would print the path's source line.
 func TestBudgetRedisURLIsNotPrinted(t *testing.T) {
 	for _, u := range []string{"http://user:s3cretpw@127.0.0.1:1", "redis://user:s3cretpw@host:1/notadb", "redis://:s3cretpw@[::1"} {
 		for _, fromEnv := range []bool{false, true} {
@@ -30,6 +31,11 @@ func TestBudgetRedisURLIsNotPrinted(t *testing.T) {
 			if countSeverity(diags, tfprotov6.DiagnosticSeverityError) == 0 || strings.Contains(text, "s3cretpw") ||
 				!strings.Contains(text, "budget_redis_url") {
 				t.Errorf("URL %q (env %v):\n%s", u, fromEnv, text)
+			}
+			for _, d := range diags {
+				if d.Attribute != nil {
+					t.Errorf("URL %q (env %v): %q on %v, whose source line Terraform prints", u, fromEnv, d.Summary, d.Attribute)
+				}
 			}
 		}
 	}

@@ -146,3 +146,31 @@ func batchSizeWarning(client *imclient.Client, action, what string, diags *diag.
 				"succeeded. Set max_batch_size = %d in the provider block to skip the refused calls in later runs.", action, what, size, size))
 	}
 }
+
+// budgetWarnings says, once per provider process, that the request budget
+// could not be shared (the machine's file, or Redis) and this process
+// paces itself alone. Every operation that calls the API ends with it (see
+// server.withBudgetWarnings): a configuration of resources alone, or of
+// ephemeral resources, is as blind to the fallback as one of data sources.
+func budgetWarnings(client *imclient.Client) diag.Diagnostics {
+	var diags diag.Diagnostics
+	if client == nil {
+		return diags
+	}
+	if notice, ok := client.TakeBudgetNotice(); ok {
+		diags.AddWarning("Request budget not shared",
+			"This provider process paces its calls alone: the machine-wide request budget cannot be used ("+notice+"). "+
+				"Other provider processes using the same access key (aliases, parallel runs) then spend the API's 100 "+
+				"calls per second each, and may be throttled. Set "+EnvBudgetDir+" to a writable directory, or "+
+				"budget_scope = \"process\" to say this is intended.")
+	}
+	if notice, ok := client.TakeRedisNotice(); ok {
+		diags.AddWarning("Request budget not shared through Redis",
+			"The request budget shared through budget_redis_url could not be used as it stood ("+notice+"). Whenever "+
+				"Redis cannot be used, this provider process paces its calls by its own budget (budget_scope) and tries "+
+				"Redis again after a backoff; every call still completes, but processes on other machines spend the "+
+				"API's calls beside it meanwhile. Check that the server is up and reachable, the password and TLS "+
+				"settings, and who else can write to it.")
+	}
+	return diags
+}

@@ -84,20 +84,7 @@ func runRead(ctx context.Context, data *providerData, deferralAllowed bool, conf
 	if diags.Append(readDiags...); diags.HasError() {
 		return readOutcome{diags: diags}
 	}
-	if notice, ok := client.TakeBudgetNotice(); ok {
-		diags.AddWarning("Request budget not shared",
-			"This provider process paces its calls alone: the machine-wide request budget cannot be used ("+notice+"). "+
-				"Other provider processes using the same access key (aliases, parallel runs) then spend the API's 100 "+
-				"calls per second each, and may be throttled. Set "+EnvBudgetDir+" to a writable directory, or "+
-				"budget_scope = \"process\" to say this is intended.")
-	}
-	if notice, ok := client.TakeRedisNotice(); ok {
-		diags.AddWarning("Request budget not shared through Redis",
-			"The request budget shared through budget_redis_url could not be used ("+notice+"), so this provider "+
-				"process paced its calls by its own budget (budget_scope) meanwhile, and tries Redis again after a "+
-				"backoff; every read still completes. Processes on other machines spend the API's calls beside it "+
-				"until Redis answers again: check that the server is up and reachable, the password and TLS settings.")
-	}
+	diags.Append(budgetWarnings(client)...)
 	b := encodeState(s, st, &diags)
 	return readOutcome{state: b, diags: diags}
 }

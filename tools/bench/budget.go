@@ -84,6 +84,7 @@ func runBudget(cli, pluginDir string) {
 			100*float64(st.Throttled)/float64(st.Total), round(span), round(floor), span.Seconds()/floor.Seconds())
 	}
 	runFleet(cli, pluginDir)
+	runFallback(cli, pluginDir)
 }
 
 // budgetConfig is n aliases on one key, each reading ids (a multiple of
@@ -226,9 +227,10 @@ func terraformRunEnv(cli, pluginDir, url string, env []string, config string, ar
 
 // redisServer is a redis-server for the bench, on a free loopback port.
 type redisServer struct {
-	url  string
-	cmd  *exec.Cmd
-	once sync.Once
+	url     string
+	cmd     *exec.Cmd
+	once    sync.Once
+	closers []func() // what stands in front of it, closed before it stops
 }
 
 func startRedis(bin string) *redisServer {
@@ -255,6 +257,9 @@ func startRedis(bin string) *redisServer {
 
 func (r *redisServer) stop() {
 	r.once.Do(func() {
+		for _, c := range r.closers {
+			c()
+		}
 		_ = r.cmd.Process.Kill()
 		_ = r.cmd.Wait()
 	})

@@ -52,6 +52,7 @@ func main() {
 	inProcessOnly := flag.Bool("inprocess-only", false, "only the provider's in-process read of 20,000 IDs")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the in-process read to this file")
 	budgetOnly := flag.Bool("budget-only", false, "only the request budget shared by processes and aliases")
+	fallbackOnly := flag.Bool("budget-fallback-only", false, "only one process on a Redis budget that is full or answers late")
 	membersOnly := flag.Bool("members-only", false, "only volcrtc_conversation_members: adding 2,000 members, changing 500, refreshing")
 	usersOnly := flag.Bool("users-only", false, "only volcrtc_user: registering 500 bots by for_each")
 	qpsList := flag.String("qps", fmt.Sprintf("%d,100", imclient.DefaultMaxQPS), "max_qps settings to measure the client at")
@@ -59,13 +60,17 @@ func main() {
 	flag.Parse()
 	var res *results
 	if *out != "" {
-		if *cli == "" || *budgetOnly || *oversizedOnly || *inProcessOnly || *scanOnly || *terraformOnly || *membersOnly || *usersOnly {
+		if *cli == "" || *budgetOnly || *fallbackOnly || *oversizedOnly || *inProcessOnly || *scanOnly || *terraformOnly || *membersOnly || *usersOnly {
 			check(fmt.Errorf("-out records only a full run, with -cli and no -*-only flag"))
 		}
 		res = record()
 	}
 	if *budgetOnly {
 		runBudget(*cli, *pluginDir)
+		return
+	}
+	if *fallbackOnly {
+		runFallback(*cli, *pluginDir)
 		return
 	}
 	if *membersOnly {
