@@ -34,7 +34,7 @@ func retryable(err error) bool {
 			return true
 		}
 		switch apiErr.Code {
-		case "FlowLimitExceeded", "InternalError", "InternalServiceTimeout":
+		case CodeFlowLimitExceeded, CodeInternalError, CodeInternalServiceTimeout:
 			return true
 		}
 		return false
@@ -55,7 +55,7 @@ func throttledErr(err error) (*APIError, bool) {
 	if !errors.As(err, &apiErr) {
 		return nil, false
 	}
-	return apiErr, apiErr.HTTPStatus == http.StatusTooManyRequests || apiErr.Code == "FlowLimitExceeded"
+	return apiErr, apiErr.HTTPStatus == http.StatusTooManyRequests || apiErr.Code == CodeFlowLimitExceeded
 }
 
 // call runs one action with the action's budget and the retry policy.

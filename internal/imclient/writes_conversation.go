@@ -17,12 +17,6 @@ const (
 	ActionDestroyConversation = "DestroyConversation"
 )
 
-// Conversation types a conversation can be created with.
-const (
-	ConversationTypeGroup     int32 = 2
-	ConversationTypeLiveGroup int32 = 100
-)
-
 // CreateConversationInput is one conversation to create. IdempotentID is
 // required: it makes every retry of this create, and any later create with
 // the same key, find the conversation instead of making a second one.
@@ -220,7 +214,7 @@ func (c *Client) DestroyConversation(ctx context.Context, appID int32, conversat
 	body := destroyConversationBody{AppID: appID, ConversationShortID: conversationShortID, OwnerUserID: ownerUserID}
 	err := c.call(ctx, ActionDestroyConversation, body, 1, &noResult{})
 	var apiErr *APIError
-	if errors.As(err, &apiErr) && apiErr.Code == "ConversationNotFound" && apiErr.Attempts > 1 {
+	if errors.As(err, &apiErr) && apiErr.Code == CodeConversationNotFound && apiErr.Attempts > 1 {
 		return nil
 	}
 	return err
