@@ -144,19 +144,44 @@ type writeRun struct {
 	action string
 	bs     *batchSize
 	send   func(context.Context, []int64) ([]int64, error)
+	// answered, when set, is told the IDs of each call once it has its
+	// answer, whatever it was (see WriteHooks).
+	answered func([]int64)
 
 	mu sync.Mutex
-	// size is this write's batch size: lowered when a shorter call
-	// succeeded after a refusal, and given to bs at the end unless a call
-	// of one user was refused the same way (the conversation is full, so
-	// the refusals said nothing about the size).
-	size     int
-	best     int // the longest call answered
-	full     bool
-	outcomes map[int64]outcome
-	errs     []BatchError
-	firstErr error
-	stopped  bool
+	// search is this write's batch size, searched when the API refuses a
+	// call as too long, and given to bs at the end unless a call of one
+	// user was refused the same way (the conversation is full, so the
+	// refusals said nothing about the size).
+	search    sizeSearch
+	confirmed bool // a call of the search's size worked and the search is over
+	best      int  // the longest call answered
+	full      bool
+	outcomes  map[int64]outcome
+	errs      []BatchError
+	firstErr  error
+	stopped   bool
+}
+
+// WriteHooks are told what a batch write does while it runs.
+type WriteHooks struct {
+	// Answered is called with the user IDs of each call once the call has
+	// its answer (done, failed, or an error after its retries), from the
+	// goroutine that made it: a caller can read those users back while
+	// the write goes on, instead of after it.
+	Answered func(userIDs []int64)
+}
+
+type hooksKey struct{}
+
+// WithWriteHooks returns ctx carrying hooks for the batch writes made on it.
+func WithWriteHooks(ctx context.Context, hooks WriteHooks) context.Context {
+	return context.WithValue(ctx, hooksKey{}, hooks)
+}
+
+func hooksOf(ctx context.Context) WriteHooks {
+	h, _ := ctx.Value(hooksKey{}).(WriteHooks)
+	return h
 }
 
 // writeBatched sends ids in calls of at most the action's batch size,
@@ -168,22 +193,25 @@ type writeRun struct {
 // ending stops new calls and retries, and the calls in flight get their
 // answers, so what they did is known. The first call that fails (after
 // its retries) stops new calls too. A call the API refuses as too long is
-// split in halves, and the size is lowered once a shorter call has
-// succeeded. The API's code for a call too long is also its code for a
-// conversation that is full: when a call of one user is refused with it,
-// the refusals said nothing about the size, and the client's batch size
-// is left as it was.
+// sent again in shorter calls while the largest size the API takes is
+// searched for (sizeSearch), one call at a time until it is found. The
+// API's code for a call too long is also its code for a conversation that
+// is full: when a call of one user is refused with it, the refusals said
+// nothing about the size, and the client's batch size is left as it was.
 func (c *Client) writeBatched(ctx context.Context, action string, ids []int64,
 	send func(context.Context, []int64) ([]int64, error)) (WriteResult, error) {
 	bs := c.batchSizeOf(action, 0)
-	w := &writeRun{action: action, bs: bs, size: bs.size(), send: send, outcomes: make(map[int64]outcome, len(ids))}
+	bs.mu.Lock()
+	w := &writeRun{action: action, bs: bs, send: send, answered: hooksOf(ctx).Answered,
+		search: bs.search, confirmed: bs.confirmed, outcomes: make(map[int64]outcome, len(ids))}
+	bs.mu.Unlock()
 	defer w.commit()
 	sendCtx := withStop(context.WithoutCancel(ctx), ctx)
 	rest := ids
-	if size := w.sizeNow(); !bs.isConfirmed() && len(ids) > size {
-		// The first call goes alone, so the others start with the size it found.
-		w.run(tflog.SetField(sendCtx, "batch", 0), ctx, ids[:size])
-		rest = ids[size:]
+	// Until the size is known, calls go one at a time, so that the others
+	// start with the size found.
+	if !w.known() {
+		rest, _ = w.run(tflog.SetField(sendCtx, "batch", 0), ctx, ids, true)
 	}
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, c.concurrency)
@@ -203,7 +231,7 @@ func (c *Client) writeBatched(ctx context.Context, action string, ids []int64,
 		go func() {
 			defer wg.Done()
 			defer func() { <-slots }()
-			w.run(bctx, ctx, part)
+			w.run(bctx, ctx, part, false)
 		}()
 	}
 	wg.Wait()
@@ -220,31 +248,32 @@ func (c *Client) writeBatched(ctx context.Context, action string, ids []int64,
 func (w *writeRun) sizeNow() int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.size
+	return w.search.cur
 }
 
-// lower records that n IDs were refused as too long and a call of next
-// then succeeded.
-func (w *writeRun) lower(n, next int) {
+func (w *writeRun) known() bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if next < w.size && n <= w.size {
-		w.size = next
+	return w.confirmed
+}
+
+// refusedSize records that a call of n IDs was refused as too long and
+// returns the size to send them again in.
+func (w *writeRun) refusedSize(n int) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.search.refused(n) {
+		w.confirmed = false
 	}
+	return shorter(n, w.search.cur)
 }
 
 // commit tells the client's batch size what this write learned.
 func (w *writeRun) commit() {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.full {
-		return
-	}
-	if cur := w.bs.size(); w.size < cur {
-		w.bs.refused(cur, w.size)
-	}
-	if w.best > 0 {
-		w.bs.worked(w.best)
+	if !w.full {
+		w.bs.learned(w.search, w.best)
 	}
 }
 
@@ -254,20 +283,41 @@ func (w *writeRun) halted(ctx context.Context) bool {
 	return w.stopped || ctx.Err() != nil
 }
 
-// run sends part (splitting it when the API refuses it as too long) and
-// records what became of each ID; it reports whether every call was
-// answered.
-func (w *writeRun) run(ctx, stop context.Context, part []int64) bool {
-	if size := w.sizeNow(); len(part) > size {
-		for _, p := range split(part, size) {
-			if !w.run(ctx, stop, p) {
-				return false
-			}
+// run sends ids in calls of the write's size, one at a time, and records
+// what became of each ID. With untilKnown it stops once the size is known
+// and returns the IDs it did not send. ok is false when the write stopped.
+func (w *writeRun) run(ctx, stop context.Context, ids []int64, untilKnown bool) (rest []int64, ok bool) {
+	limit := 0 // after a refusal, below the refused call even when another call moved the size
+	for len(ids) > 0 && !(untilKnown && w.known()) {
+		n := min(len(ids), w.sizeNow())
+		if limit > 0 {
+			n = min(n, limit)
 		}
-		return true
+		switch w.call(ctx, stop, ids[:n]) {
+		case callRefused:
+			limit = shorter(n, w.sizeNow())
+			continue
+		case callStopped:
+			return ids, false
+		}
+		limit = 0
+		ids = ids[n:]
 	}
+	return ids, true
+}
+
+type callResult int
+
+const (
+	callAnswered callResult = iota
+	callRefused             // as too long: send the IDs again in shorter calls
+	callStopped             // not sent, or failed: the write stops
+)
+
+// call sends part in one call and records what became of each ID.
+func (w *writeRun) call(ctx, stop context.Context, part []int64) callResult {
 	if w.halted(stop) {
-		return false
+		return callStopped
 	}
 	failedIDs, err := w.send(ctx, part)
 	if err == nil {
@@ -275,21 +325,23 @@ func (w *writeRun) run(ctx, stop context.Context, part []int64) bool {
 	}
 	var apiErr *APIError
 	if err != nil && errors.As(err, &apiErr) && apiErr.TooManyIDs() && len(part) > 1 && !apiErr.Unreadable {
-		half := (len(part) + 1) / 2
+		next := w.refusedSize(len(part))
 		tflog.Warn(ctx, "the API refused a batch as too long; splitting it", map[string]any{
-			"batch_size": len(part), "next_size": half, "code": apiErr.Code,
+			"batch_size": len(part), "next_size": next, "code": apiErr.Code,
 		})
-		if !w.run(ctx, stop, part[:half]) {
-			return false
-		}
-		// A shorter call was answered: the size was the problem.
-		w.lower(len(part), half)
-		return w.run(ctx, stop, part[half:])
+		return callRefused
+	}
+	if w.answered != nil {
+		w.answered(part)
 	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if err == nil {
 		w.best = max(w.best, len(part))
+		w.search.worked(len(part))
+		if len(part) >= w.search.cur && w.search.settled() {
+			w.confirmed = true
+		}
 		isFailed := make(map[int64]bool, len(failedIDs))
 		for _, id := range failedIDs {
 			isFailed[id] = true
@@ -300,7 +352,7 @@ func (w *writeRun) run(ctx, stop context.Context, part []int64) bool {
 				w.outcomes[id] = done
 			}
 		}
-		return true
+		return callAnswered
 	}
 	var verr *verifyError
 	if errors.As(err, &verr) {
@@ -319,7 +371,7 @@ func (w *writeRun) run(ctx, stop context.Context, part []int64) bool {
 		if w.firstErr == nil {
 			w.firstErr = err
 		}
-		return true
+		return callAnswered
 	}
 	if apiErr != nil && apiErr.TooManyIDs() && len(part) == 1 {
 		w.full = true
@@ -341,7 +393,7 @@ func (w *writeRun) run(ctx, stop context.Context, part []int64) bool {
 		w.firstErr = err
 	}
 	w.stopped = true
-	return false
+	return callStopped
 }
 
 // result sorts every ID into its list, in the order of ids.
