@@ -6,6 +6,7 @@ package imclient
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 )
 
@@ -127,9 +128,69 @@ func (c *Client) writeInfos(ctx context.Context, action string, in ParticipantsI
 			body.ParticipantInfos[i] = byID[id].body()
 		}
 		var out failedUsersResult
-		err := c.call(ctx, action, body, len(part), &out)
+		var settle settleFunc
+		if action == ActionAddParticipants {
+			settle = c.settleAdd(in, &body)
+		}
+		err := c.callSettled(ctx, action, body, len(part), &out, settle)
 		return out.FailedUserIDs, err
 	})
+}
+
+// settleAdd reads back the users of an add whose attempt failed after it
+// may have been applied (a 5xx, an error answer, no answer): those the API
+// lists as members holding what the add sets are done, and the add is sent
+// again for the others only. Each add posts a system message in the
+// group, so a user whose add was applied is never added again; before
+// this, a user behind three lost answers was added four times.
+func (c *Client) settleAdd(in ParticipantsInput, body *participantsBody) settleFunc {
+	return func(ctx context.Context) (any, int, bool, error) {
+		ids := make([]int64, len(body.ParticipantInfos))
+		for i, p := range body.ParticipantInfos {
+			ids[i] = p.ParticipantUserID
+		}
+		found, err := c.BatchGetConversationParticipant(ctx, BatchGetParticipantsInput{
+			AppID: in.AppID, ConversationShortID: in.ConversationShortID, UserIDs: ids})
+		if err != nil {
+			return nil, 0, false, err
+		}
+		byID := map[int64]Participant{}
+		for _, p := range found {
+			if p.ParticipantUserID != nil && (p.ConversationShortID == nil || *p.ConversationShortID == body.ConversationShortID) {
+				byID[*p.ParticipantUserID] = p
+			}
+		}
+		left := body.ParticipantInfos[:0:0]
+		for _, info := range body.ParticipantInfos {
+			if p, ok := byID[info.ParticipantUserID]; !ok || !holds(p, info) {
+				left = append(left, info)
+			}
+		}
+		if len(left) == 0 {
+			return nil, 0, true, nil
+		}
+		next := *body
+		next.ParticipantInfos = left
+		*body = next
+		return next, len(left), false, nil
+	}
+}
+
+// holds says a current member p holds every field info sets.
+func holds(p Participant, info participantInfoBody) bool {
+	switch {
+	case p.Status != nil && *p.Status == StatusLeft:
+		return false
+	case info.Role != nil && (p.Role == nil || *p.Role != *info.Role):
+		return false
+	case info.Level != nil && (p.Level == nil || *p.Level != int64(*info.Level)):
+		return false
+	case info.NickName != nil && (p.NickName == nil || *p.NickName != *info.NickName):
+		return false
+	case info.Ext != nil && !maps.Equal(p.Ext, *info.Ext):
+		return false
+	}
+	return true
 }
 
 // RemoveParticipants removes members. Removing is safe to repeat, but the
