@@ -36,8 +36,8 @@ var listSizeMessage = regexp.MustCompile(`(?i)ParticipantUserIds|too many|more t
 
 // TooManyIDs reports whether the API refused the call's list of IDs as too long.
 func (e *APIError) TooManyIDs() bool {
-	return e.Code == "ConversationParticipantsMoreThanLimit" ||
-		(e.Code == "InvalidParam" && listSizeMessage.MatchString(e.Message))
+	return e.Code == CodeParticipantsMoreThanLimit ||
+		(e.Code == CodeInvalidParam && listSizeMessage.MatchString(e.Message))
 }
 
 func (e *APIError) Error() string {

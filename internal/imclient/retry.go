@@ -34,7 +34,7 @@ func retryable(err error) bool {
 			return true
 		}
 		switch apiErr.Code {
-		case "FlowLimitExceeded", "InternalError", "InternalServiceTimeout":
+		case CodeFlowLimitExceeded, CodeInternalError, CodeInternalServiceTimeout:
 			return true
 		}
 		return false
@@ -55,12 +55,26 @@ func throttledErr(err error) (*APIError, bool) {
 	if !errors.As(err, &apiErr) {
 		return nil, false
 	}
-	return apiErr, apiErr.HTTPStatus == http.StatusTooManyRequests || apiErr.Code == "FlowLimitExceeded"
+	return apiErr, apiErr.HTTPStatus == http.StatusTooManyRequests || apiErr.Code == CodeFlowLimitExceeded
 }
 
 // call runs one action with the action's budget and the retry policy.
 // items is how many records the answer can hold, which bounds its size.
 func (c *Client) call(ctx context.Context, action string, body any, items int, out any) error {
+	return c.callSettled(ctx, action, body, items, out, nil)
+}
+
+// settleFunc is asked, before a call that failed without a throttle is
+// sent again, what the failed attempt may already have done: done is true
+// when nothing is left to send; otherwise body and items are what to send
+// instead. An error ends the retries with the attempt's error.
+type settleFunc func(ctx context.Context) (body any, items int, done bool, err error)
+
+// callSettled is call for a write whose repeat is not free (an add posts
+// a message in the group each time): an attempt that failed after it may
+// have been applied (a 5xx, an error answer, no answer) is settled before
+// it is sent again, and only what is still to do is sent.
+func (c *Client) callSettled(ctx context.Context, action string, body any, items int, out any, settle settleFunc) error {
 	// tflog masks a context's fields in place when it logs: every call
 	// logs on a copy of its own, so calls running at once never share one.
 	ctx = tflog.SetField(ctx, "action", action)
@@ -116,6 +130,22 @@ func (c *Client) call(ctx context.Context, action string, body any, items int, o
 			if err := c.clock.Sleep(stopOf(ctx), delay); err != nil {
 				return ctxErr(ctx, err)
 			}
+		}
+		if _, throttled := throttledErr(err); settle != nil && !throttled {
+			next, n, done, serr := settle(ctx)
+			if serr != nil {
+				tflog.Warn(ctx, "could not read back what a failed call did; not sending it again", map[string]any{
+					"action": action, "error": serr.Error()})
+				return withAttempts(err, failures+throttles)
+			}
+			if done {
+				tflog.Info(ctx, "a failed call had been applied: nothing left to send", map[string]any{"action": action})
+				return nil
+			}
+			if payload, err = json.Marshal(next); err != nil {
+				return fmt.Errorf("encoding %s request: %w", action, err)
+			}
+			items = n
 		}
 	}
 }

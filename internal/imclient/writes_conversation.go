@@ -17,14 +17,6 @@ const (
 	ActionDestroyConversation = "DestroyConversation"
 )
 
-// Conversation types (ConversationType). A conversation is created as a
-// group or a live group; a one-to-one chat is made by the API alone.
-const (
-	ConversationTypeOneToOne  int32 = 1
-	ConversationTypeGroup     int32 = 2
-	ConversationTypeLiveGroup int32 = 100
-)
-
 // CreateConversationInput is one conversation to create. IdempotentID is
 // required: it makes every retry of this create, and any later create with
 // the same key, find the conversation instead of making a second one.
@@ -222,7 +214,7 @@ func (c *Client) DestroyConversation(ctx context.Context, appID int32, conversat
 	body := destroyConversationBody{AppID: appID, ConversationShortID: conversationShortID, OwnerUserID: ownerUserID}
 	err := c.call(ctx, ActionDestroyConversation, body, 1, &noResult{})
 	var apiErr *APIError
-	if errors.As(err, &apiErr) && apiErr.Code == "ConversationNotFound" && apiErr.Attempts > 1 {
+	if errors.As(err, &apiErr) && apiErr.Code == CodeConversationNotFound && apiErr.Attempts > 1 {
 		return nil
 	}
 	return err

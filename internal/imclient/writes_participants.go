@@ -5,14 +5,9 @@ package imclient
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"maps"
 	"slices"
-	"strconv"
-	"strings"
-	"sync"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 )
 
 // The batch write actions on members. Each has a budget of its own at the
@@ -22,13 +17,6 @@ const (
 	ActionAddParticipants    = "BatchAddConversationParticipant"
 	ActionModifyParticipants = "BatchModifyConversationParticipant"
 	ActionRemoveParticipants = "BatchDeleteConversationParticipant"
-)
-
-// Member roles as the API numbers them.
-const (
-	RoleMember int64 = 0
-	RoleOwner  int64 = 1
-	RoleAdmin  int64 = 2
 )
 
 // ParticipantInfo is one member to add or modify. A nil field is not sent.
@@ -80,86 +68,6 @@ type RemoveParticipantsInput struct {
 	ConversationShortID int64
 	Operator            int64
 	UserIDs             []int64
-}
-
-// WriteResult says, for every user ID of a batch write, what became of it:
-// each ID is in exactly one list, and each list keeps the input's order.
-type WriteResult struct {
-	// Done: the API applied the change (for a removal: the user is not a
-	// member afterwards).
-	Done []int64
-	// Failed: the API said the change was not made: the ID was in the
-	// call's FailedUserIds, or the API refused the call with an error.
-	Failed []int64
-	// Unknown: the call got no usable answer (no answer, a 5xx after the
-	// retries, an unreadable answer, interrupted while in flight), so the
-	// change may or may not have been made: read the members back.
-	Unknown []int64
-	// NotSent: never sent, because an earlier call failed or ctx ended.
-	NotSent []int64
-	// Errors holds each call that did not succeed, with the IDs it carried.
-	Errors []BatchError
-	// Reasons holds, for the Failed IDs of an action whose answer says why
-	// (FailedInfos of the user writes), the API's code and message.
-	Reasons map[int64]FailedInfo
-}
-
-// BatchError is one call of a batch write that did not succeed.
-type BatchError struct {
-	UserIDs []int64
-	Err     error
-}
-
-// WriteError is the error of a batch write that did not do everything:
-// Result says which IDs are in which state, Err is the first call's error
-// (or ctx's), nil when the only failures were FailedUserIds.
-type WriteError struct {
-	Action string
-	Total  int
-	Result WriteResult
-	Err    error
-}
-
-func (e *WriteError) Unwrap() error { return e.Err }
-
-func (e *WriteError) Error() string {
-	var b strings.Builder
-	r := e.Result
-	fmt.Fprintf(&b, "%s: %d of %d users not done", e.Action, e.Total-len(r.Done), e.Total)
-	part := func(what string, ids []int64) {
-		if len(ids) > 0 {
-			fmt.Fprintf(&b, "; %s: %s", what, idList(ids, 20))
-		}
-	}
-	if len(r.Reasons) > 0 {
-		for _, id := range r.Failed[:min(len(r.Failed), 20)] {
-			if why, ok := r.Reasons[id]; ok {
-				fmt.Fprintf(&b, "; user %d failed: %s", id, why)
-			}
-		}
-	}
-	part("failed", r.Failed)
-	part("unknown (the call got no usable answer; it may have been applied)", r.Unknown)
-	part("not sent", r.NotSent)
-	if e.Err != nil {
-		fmt.Fprintf(&b, ": %v", e.Err)
-	} else if len(r.Failed) > 0 && len(r.Reasons) == 0 {
-		b.WriteString(": the API listed them in FailedUserIds without a reason")
-	}
-	return b.String()
-}
-
-// idList writes at most n IDs, then how many more there are.
-func idList(ids []int64, n int) string {
-	parts := make([]string, 0, min(len(ids), n))
-	for _, id := range ids[:min(len(ids), n)] {
-		parts = append(parts, strconv.FormatInt(id, 10))
-	}
-	s := strings.Join(parts, ", ")
-	if len(ids) > n {
-		s += fmt.Sprintf(" and %d more", len(ids)-n)
-	}
-	return s
 }
 
 type participantsBody struct {
@@ -220,9 +128,69 @@ func (c *Client) writeInfos(ctx context.Context, action string, in ParticipantsI
 			body.ParticipantInfos[i] = byID[id].body()
 		}
 		var out failedUsersResult
-		err := c.call(ctx, action, body, len(part), &out)
+		var settle settleFunc
+		if action == ActionAddParticipants {
+			settle = c.settleAdd(in, &body)
+		}
+		err := c.callSettled(ctx, action, body, len(part), &out, settle)
 		return out.FailedUserIDs, err
 	})
+}
+
+// settleAdd reads back the users of an add whose attempt failed after it
+// may have been applied (a 5xx, an error answer, no answer): those the API
+// lists as members holding what the add sets are done, and the add is sent
+// again for the others only. Each add posts a system message in the
+// group, so a user whose add was applied is never added again; before
+// this, a user behind three lost answers was added four times.
+func (c *Client) settleAdd(in ParticipantsInput, body *participantsBody) settleFunc {
+	return func(ctx context.Context) (any, int, bool, error) {
+		ids := make([]int64, len(body.ParticipantInfos))
+		for i, p := range body.ParticipantInfos {
+			ids[i] = p.ParticipantUserID
+		}
+		found, err := c.BatchGetConversationParticipant(ctx, BatchGetParticipantsInput{
+			AppID: in.AppID, ConversationShortID: in.ConversationShortID, UserIDs: ids})
+		if err != nil {
+			return nil, 0, false, err
+		}
+		byID := map[int64]Participant{}
+		for _, p := range found {
+			if p.ParticipantUserID != nil && (p.ConversationShortID == nil || *p.ConversationShortID == body.ConversationShortID) {
+				byID[*p.ParticipantUserID] = p
+			}
+		}
+		left := body.ParticipantInfos[:0:0]
+		for _, info := range body.ParticipantInfos {
+			if p, ok := byID[info.ParticipantUserID]; !ok || !holds(p, info) {
+				left = append(left, info)
+			}
+		}
+		if len(left) == 0 {
+			return nil, 0, true, nil
+		}
+		next := *body
+		next.ParticipantInfos = left
+		*body = next
+		return next, len(left), false, nil
+	}
+}
+
+// holds says a current member p holds every field info sets.
+func holds(p Participant, info participantInfoBody) bool {
+	switch {
+	case p.Status != nil && *p.Status == StatusLeft:
+		return false
+	case info.Role != nil && (p.Role == nil || *p.Role != *info.Role):
+		return false
+	case info.Level != nil && (p.Level == nil || *p.Level != int64(*info.Level)):
+		return false
+	case info.NickName != nil && (p.NickName == nil || *p.NickName != *info.NickName):
+		return false
+	case info.Ext != nil && !maps.Equal(p.Ext, *info.Ext):
+		return false
+	}
+	return true
 }
 
 // RemoveParticipants removes members. Removing is safe to repeat, but the
@@ -253,27 +221,13 @@ func (c *Client) RemoveParticipants(ctx context.Context, in RemoveParticipantsIn
 		}
 		still := map[int64]bool{}
 		for _, m := range members {
-			if m.ParticipantUserID != nil && (m.Status == nil || *m.Status != 1) {
+			if m.ParticipantUserID != nil && (m.Status == nil || *m.Status != StatusLeft) {
 				still[*m.ParticipantUserID] = true
 			}
 		}
 		return slices.DeleteFunc(failed, func(id int64) bool { return !still[id] }), nil
 	})
 }
-
-// verifyError is a removal whose answer listed FailedUserIds that could
-// not be looked up: the removal was answered, but for those users the
-// outcome is unknown.
-type verifyError struct {
-	UserIDs []int64
-	Err     error
-}
-
-func (e *verifyError) Error() string {
-	return "the API listed users in FailedUserIds, and reading them back to see whether they are still members failed: " + e.Err.Error()
-}
-
-func (e *verifyError) Unwrap() error { return e.Err }
 
 func checkWrite(action string, appID int32, conversationShortID, operator int64, ids []int64) error {
 	if err := checkConversation(action, appID, conversationShortID); err != nil {
@@ -293,266 +247,4 @@ func checkWrite(action string, appID int32, conversationShortID, operator int64,
 		seen[id] = true
 	}
 	return nil
-}
-
-// foreign checks an answer's FailedUserIds against the IDs the call sent:
-// an ID it did not send is a contradiction, and the answer is unreadable
-// (its other IDs are not trusted either). Repeats are dropped.
-func foreign(action string, sent, failed []int64) ([]int64, error) {
-	if len(failed) == 0 {
-		return nil, nil
-	}
-	asked := make(map[int64]bool, len(sent))
-	for _, id := range sent {
-		asked[id] = true
-	}
-	out := make([]int64, 0, len(failed))
-	seen := map[int64]bool{}
-	for _, id := range failed {
-		if !asked[id] {
-			return nil, &APIError{Action: action, HTTPStatus: 200, Unreadable: true, Envelope: true,
-				Message: fmt.Sprintf("FailedUserIds names user %d, whom this call did not send", id)}
-		}
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out, nil
-}
-
-type outcome int
-
-const (
-	notSent outcome = iota
-	done
-	failed
-	unknown
-)
-
-// writeRun is one batch write in progress.
-type writeRun struct {
-	action string
-	bs     *batchSize
-	send   func(context.Context, []int64) ([]int64, error)
-
-	mu sync.Mutex
-	// size is this write's batch size: lowered when a shorter call
-	// succeeded after a refusal, and given to bs at the end unless a call
-	// of one user was refused the same way (the conversation is full, so
-	// the refusals said nothing about the size).
-	size     int
-	best     int // the longest call answered
-	full     bool
-	outcomes map[int64]outcome
-	errs     []BatchError
-	firstErr error
-	stopped  bool
-}
-
-// writeBatched sends ids in calls of at most the action's batch size,
-// several at a time within the client's concurrency and the action's
-// budget, and accounts for every ID (see WriteResult). send makes one call
-// and returns the IDs of that call the API says failed. documented is the
-// action's documented cap per call (0 when it has none; see batchSizeOf).
-//
-// Sent calls run on a context that Ctrl-C does not cancel (withStop): ctx
-// ending stops new calls and retries, and the calls in flight get their
-// answers, so what they did is known. The first call that fails (after
-// its retries) stops new calls too. A call the API refuses as too long is
-// split in halves, and the size is lowered once a shorter call has
-// succeeded. The API's code for a call too long is also its code for a
-// conversation that is full: when a call of one user is refused with it,
-// the refusals said nothing about the size, and the client's batch size
-// is left as it was.
-func (c *Client) writeBatched(ctx context.Context, action string, documented int, ids []int64,
-	send func(context.Context, []int64) ([]int64, error)) (WriteResult, error) {
-	bs := c.batchSizeOf(action, documented)
-	w := &writeRun{action: action, bs: bs, size: bs.size(), send: send, outcomes: make(map[int64]outcome, len(ids))}
-	defer w.commit()
-	sendCtx := withStop(context.WithoutCancel(ctx), ctx)
-	rest := ids
-	if size := w.sizeNow(); !bs.isConfirmed() && len(ids) > size {
-		// The first call goes alone, so the others start with the size it found.
-		w.run(tflog.SetField(sendCtx, "batch", 0), ctx, ids[:size])
-		rest = ids[size:]
-	}
-	var wg sync.WaitGroup
-	slots := make(chan struct{}, c.concurrency)
-	for i, part := range split(rest, w.sizeNow()) {
-		if w.halted(ctx) {
-			break
-		}
-		select {
-		case slots <- struct{}{}:
-		case <-ctx.Done():
-		}
-		if w.halted(ctx) {
-			break
-		}
-		wg.Add(1)
-		bctx := tflog.SetField(sendCtx, "batch", i+1)
-		go func() {
-			defer wg.Done()
-			defer func() { <-slots }()
-			w.run(bctx, ctx, part)
-		}()
-	}
-	wg.Wait()
-	res := w.result(ids)
-	if err := w.firstErr; err == nil && ctx.Err() != nil && len(res.NotSent) > 0 {
-		w.firstErr = ctx.Err()
-	}
-	if len(res.Done) == len(ids) {
-		return res, nil
-	}
-	return res, &WriteError{Action: action, Total: len(ids), Result: res, Err: w.firstErr}
-}
-
-func (w *writeRun) sizeNow() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.size
-}
-
-// lower records that n IDs were refused as too long and a call of next
-// then succeeded.
-func (w *writeRun) lower(n, next int) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if next < w.size && n <= w.size {
-		w.size = next
-	}
-}
-
-// commit tells the client's batch size what this write learned.
-func (w *writeRun) commit() {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.full {
-		return
-	}
-	if cur := w.bs.size(); w.size < cur {
-		w.bs.refused(cur, w.size)
-	}
-	if w.best > 0 {
-		w.bs.worked(w.best)
-	}
-}
-
-func (w *writeRun) halted(ctx context.Context) bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.stopped || ctx.Err() != nil
-}
-
-// run sends part (splitting it when the API refuses it as too long) and
-// records what became of each ID; it reports whether every call was
-// answered.
-func (w *writeRun) run(ctx, stop context.Context, part []int64) bool {
-	if size := w.sizeNow(); len(part) > size {
-		for _, p := range split(part, size) {
-			if !w.run(ctx, stop, p) {
-				return false
-			}
-		}
-		return true
-	}
-	if w.halted(stop) {
-		return false
-	}
-	failedIDs, err := w.send(ctx, part)
-	if err == nil {
-		failedIDs, err = foreign(w.action, part, failedIDs)
-	}
-	var apiErr *APIError
-	if err != nil && errors.As(err, &apiErr) && apiErr.TooManyIDs() && len(part) > 1 && !apiErr.Unreadable {
-		half := (len(part) + 1) / 2
-		tflog.Warn(ctx, "the API refused a batch as too long; splitting it", map[string]any{
-			"batch_size": len(part), "next_size": half, "code": apiErr.Code,
-		})
-		if !w.run(ctx, stop, part[:half]) {
-			return false
-		}
-		// A shorter call was answered: the size was the problem.
-		w.lower(len(part), half)
-		return w.run(ctx, stop, part[half:])
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if err == nil {
-		w.best = max(w.best, len(part))
-		isFailed := make(map[int64]bool, len(failedIDs))
-		for _, id := range failedIDs {
-			isFailed[id] = true
-			w.outcomes[id] = failed
-		}
-		for _, id := range part {
-			if !isFailed[id] {
-				w.outcomes[id] = done
-			}
-		}
-		return true
-	}
-	var verr *verifyError
-	if errors.As(err, &verr) {
-		// The removal was answered; only the users it listed are unknown.
-		unsure := make(map[int64]bool, len(verr.UserIDs))
-		for _, id := range verr.UserIDs {
-			unsure[id] = true
-			w.outcomes[id] = unknown
-		}
-		for _, id := range part {
-			if !unsure[id] {
-				w.outcomes[id] = done
-			}
-		}
-		w.errs = append(w.errs, BatchError{UserIDs: append([]int64(nil), verr.UserIDs...), Err: err})
-		if w.firstErr == nil {
-			w.firstErr = err
-		}
-		return true
-	}
-	if apiErr != nil && apiErr.TooManyIDs() && len(part) == 1 {
-		w.full = true
-	}
-	// Refused on its only attempt: nothing was applied. After a retry, an
-	// earlier attempt may have been applied whatever the last answer says.
-	o := unknown
-	if errors.As(err, &apiErr) && !apiErr.Unreadable && apiErr.HTTPStatus/100 != 5 && apiErr.Attempts <= 1 {
-		o = failed
-	}
-	for _, id := range part {
-		w.outcomes[id] = o
-	}
-	if apiErr != nil {
-		apiErr.BatchSize = len(part)
-	}
-	w.errs = append(w.errs, BatchError{UserIDs: append([]int64(nil), part...), Err: err})
-	if w.firstErr == nil {
-		w.firstErr = err
-	}
-	w.stopped = true
-	return false
-}
-
-// result sorts every ID into its list, in the order of ids.
-func (w *writeRun) result(ids []int64) WriteResult {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	var r WriteResult
-	for _, id := range ids {
-		switch w.outcomes[id] {
-		case done:
-			r.Done = append(r.Done, id)
-		case failed:
-			r.Failed = append(r.Failed, id)
-		case unknown:
-			r.Unknown = append(r.Unknown, id)
-		default:
-			r.NotSent = append(r.NotSent, id)
-		}
-	}
-	r.Errors = append([]BatchError(nil), w.errs...)
-	return r
 }

@@ -5,6 +5,7 @@ package imclient
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -159,8 +160,9 @@ func TestAddPartialFailure(t *testing.T) {
 	}
 }
 
-// A lost answer is retried (adding again overwrites with the same data),
-// and every user is done once.
+// A lost answer is settled by reading the users back: they are members
+// with the data sent, so the add is not sent again (each add posts a
+// system message in the group).
 func TestAddLostAnswerRetried(t *testing.T) {
 	emu, c, _ := emulatorClient(t, emulator.Options{}, func(c *Config) { c.MaxRetries = 2 })
 	conv := newGroup(t, c)
@@ -172,8 +174,87 @@ func TestAddLostAnswerRetried(t *testing.T) {
 	if got := memberIDs(t, emu, conv); !slices.Equal(got, []int64{10001, 1, 2, 3}) {
 		t.Fatalf("members %v", got)
 	}
-	if reqs := requestsOf(emu, ActionAddParticipants); len(reqs) != 2 || reqs[0] != reqs[1] {
+	if reqs := requestsOf(emu, ActionAddParticipants); len(reqs) != 1 {
 		t.Fatalf("requests %q", reqs)
+	}
+}
+
+// An add that may have been applied but was answered with an error (a 5xx,
+// an HTTP-200 error body) is settled by reading its users back before it
+// is retried: each user is added once when the add was applied, and the
+// retry carries only the users the API does not hold as sent.
+func TestAddMaybeAppliedIsSettled(t *testing.T) {
+	nick := "Ada"
+	for _, tc := range []struct {
+		name  string
+		setup func(emu *emulator.Server)
+		adds  [][]int64
+	}{
+		{"three 503s after applying", func(emu *emulator.Server) {
+			emu.LoseAnswers(ActionAddParticipants, 3, emulator.FaultUnavailable)
+		}, [][]int64{{1, 2, 3}}},
+		{"an HTTP-200 error body after applying", func(emu *emulator.Server) {
+			emu.LoseAnswers(ActionAddParticipants, 1, emulator.Fault{Status: 200, Code: CodeInternalError, Message: "try again"})
+		}, [][]int64{{1, 2, 3}}},
+		{"a 503 before applying", func(emu *emulator.Server) {
+			emu.FailNext(1, emulator.FaultUnavailable)
+		}, [][]int64{{1, 2, 3}, {1, 2, 3}}},
+		{"applied for some", func(emu *emulator.Server) {
+			emu.LoseAnswers(ActionAddParticipants, 1, emulator.FaultUnavailable)
+		}, [][]int64{{1, 2, 3}, {3}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			emu, c, _ := emulatorClient(t, emulator.Options{}, func(c *Config) { c.MaxRetries = 3 })
+			conv := newGroup(t, c)
+			in := addInput(conv, []int64{1, 2, 3})
+			if tc.name == "applied for some" {
+				// 3 is already a member with another nickname: holding the
+				// user is not enough, the data must be what the add sets.
+				if _, err := c.AddParticipants(context.Background(), addInput(conv, []int64{3})); err != nil {
+					t.Fatal(err)
+				}
+				for i := range in.Participants {
+					in.Participants[i].NickName = &nick
+				}
+				emu.FailUsers(ActionAddParticipants, 3)
+				tc.setup(emu)
+				emu.ResetRequests()
+				// The first call applies 1 and 2 (3 fails) and its answer
+				// is lost; the retry is for 3 alone.
+				res, err := c.AddParticipants(context.Background(), in)
+				if !slices.Equal(res.Done, []int64{1, 2}) || !slices.Equal(res.Failed, []int64{3}) {
+					t.Fatalf("%+v, %v", res, err)
+				}
+			} else {
+				tc.setup(emu)
+				emu.ResetRequests()
+				res, err := c.AddParticipants(context.Background(), in)
+				if err != nil || len(res.Done) != 3 {
+					t.Fatalf("%+v, %v", res, err)
+				}
+			}
+			var adds [][]int64
+			for _, r := range emu.Requests() {
+				if r.Action == ActionAddParticipants {
+					var b struct {
+						ParticipantInfos []struct {
+							ParticipantUserID int64 `json:"ParticipantUserId"`
+						}
+					}
+					if err := json.Unmarshal([]byte(r.RawBody), &b); err != nil {
+						t.Fatal(err)
+					}
+					var ids []int64
+					for _, p := range b.ParticipantInfos {
+						ids = append(ids, p.ParticipantUserID)
+					}
+					adds = append(adds, ids)
+				}
+			}
+			if fmt.Sprint(adds) != fmt.Sprint(tc.adds) {
+				t.Fatalf("add calls %v, want %v", adds, tc.adds)
+			}
+		})
 	}
 }
 
@@ -272,11 +353,12 @@ func TestWriteBatchSizeAdapts(t *testing.T) {
 	if err != nil || len(res.Done) != 250 {
 		t.Fatalf("%d done, %v", len(res.Done), err)
 	}
-	// 100 and 50 refused, then 25s: four for the first 100, six for the rest.
-	if n := len(requestsOf(emu, ActionAddParticipants)); n != 12 {
+	// 100 and 50 refused, 25 works; 37 and 31 refused, 28, 29 and 30 work;
+	// then five of 30 for the remaining 138.
+	if n := len(requestsOf(emu, ActionAddParticipants)); n != 13 {
 		t.Fatalf("%d calls", n)
 	}
-	if size, ok := c.TakeBatchSizeNotice(ActionAddParticipants); !ok || size != 25 {
+	if size, ok := c.TakeBatchSizeNotice(ActionAddParticipants); !ok || size != 30 {
 		t.Fatalf("notice %d %v", size, ok)
 	}
 	if got := len(memberIDs(t, emu, conv)); got != 251 {
@@ -393,5 +475,70 @@ func TestParticipantsHostileAnswers(t *testing.T) {
 				t.Fatalf("result %+v, err %v", res, err)
 			}
 		})
+	}
+}
+
+// Against an API that refuses calls of more than 10 users, the write finds
+// 10, not the first size that works (halving stopped at 7: 288 calls for
+// 2,000 users), and every refused call took a slot of the write budget: on
+// the emulator's strict 50 a second (on the same fake clock) none is
+// throttled.
+func TestWriteBatchSizeFindsTheLargest(t *testing.T) {
+	clock := &sleeps{}
+	emu, c, _ := emulatorClient(t, emulator.Options{MaxIDsPerCall: 10, MaxMembers: 3000, RateLimit: 100, Now: clock.Now},
+		func(c *Config) { c.MaxQPS, c.Clock, c.Concurrency = 100, clock, 1 })
+	conv := newGroup(t, c)
+	before := emu.Stats()
+	res, err := c.AddParticipants(context.Background(), addInput(conv, usersFrom(1, 2000)))
+	if err != nil || len(res.Done) != 2000 {
+		t.Fatalf("%d done, %v", len(res.Done), err)
+	}
+	var sizes []int
+	for _, r := range emu.Requests() {
+		if r.Action == ActionAddParticipants {
+			var b struct{ ParticipantInfos []json.RawMessage }
+			if err := json.Unmarshal([]byte(r.RawBody), &b); err != nil {
+				t.Fatal(err)
+			}
+			sizes = append(sizes, len(b.ParticipantInfos))
+		}
+	}
+	// Halving to 7 (100, 50, 25, 13 refused), a probe of 10 that works and
+	// one of 11 that does not; then 10 a call.
+	if want := []int{100, 50, 25, 13, 7, 10, 11, 10, 10}; len(sizes) < len(want) || !slices.Equal(sizes[:len(want)], want) {
+		t.Fatalf("call sizes %v", sizes[:min(len(sizes), 12)])
+	}
+	if len(sizes) > 210 {
+		t.Fatalf("%d add calls for 2,000 users, want at most 210", len(sizes))
+	}
+	if got := emu.Stats().Throttled - before.Throttled; got != 0 {
+		t.Fatalf("%d calls throttled", got)
+	}
+	if size, ok := c.TakeBatchSizeNotice(ActionAddParticipants); !ok || size != 10 {
+		t.Fatalf("notice %d %v", size, ok)
+	}
+	if got := len(memberIDs(t, emu, conv)); got != 2001 {
+		t.Fatalf("%d members", got)
+	}
+}
+
+// The reads search the same way: a limit of 30 under 100 ends at 30.
+func TestReadBatchSizeFindsTheLargest(t *testing.T) {
+	emu, c, _ := emulatorClient(t, emulator.Options{MaxIDsPerCall: 30}, func(c *Config) { c.Concurrency = 1 })
+	in := sampleInput()
+	in.UserIDs = usersFrom(1, 300)
+	if _, err := c.BatchGetConversationParticipant(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+	var sizes []int
+	for _, r := range emu.Requests() {
+		sizes = append(sizes, len(r.Body.ParticipantUserIDs))
+	}
+	// 100, 50 refused; 25 works; 37, 31 refused; 28, 29, 30 work.
+	if want := []int{100, 50, 25, 37, 31, 28, 29, 30, 30}; len(sizes) < len(want) || !slices.Equal(sizes[:len(want)], want) {
+		t.Fatalf("call sizes %v", sizes)
+	}
+	if size, ok := c.TakeBatchSizeNotice(ActionBatchGetParticipants); !ok || size != 30 {
+		t.Fatalf("notice %d %v", size, ok)
 	}
 }

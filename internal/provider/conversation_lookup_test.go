@@ -27,7 +27,7 @@ func TestAccMembers_destroyAfterTheGroupIsGone(t *testing.T) {
 			emu, url := startGroups(t, opts)
 			dissolve := func(*terraform.State) error {
 				return emu.UpdateConversation(emulator.SampleAppID, groupA, func(c *emulator.Conversation) {
-					c.Status = ptrTo(imclient.StatusDissolved)
+					c.Status = ptrTo(int64(imclient.StatusDissolved))
 				})
 			}
 			config := membersHCL(groupA, `{ "10002" = {} }`) + memberHCL(groupB, 10003, "") +
