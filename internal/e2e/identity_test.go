@@ -111,7 +111,11 @@ func (c *cli) stripIdentity() {
 		delete(inst, "identity")
 		delete(inst, "identity_schema_version")
 	}
-	serial, _ := st["serial"].(json.Number).Int64()
+	num, ok := st["serial"].(json.Number)
+	if !ok {
+		c.t.Fatalf("serial %v is not a number", st["serial"])
+	}
+	serial, _ := num.Int64()
 	st["serial"] = serial + 1
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {

@@ -15,7 +15,8 @@ import (
 )
 
 // idList prints user IDs, at most limit of them and how many more.
-func idList(ids []int64, limit int) string {
+func idList(ids []int64) string {
+	const limit = maxListed
 	parts := make([]string, 0, min(len(ids), limit)+1)
 	for i, id := range ids {
 		if i == limit {
@@ -84,7 +85,7 @@ func (t memberTarget) report(ctx context.Context, d memberDiff, want map[int64]m
 		reasons[r] = append(reasons[r], id)
 	}
 	for _, r := range order {
-		fmt.Fprintf(&b, "\n- %s: %s", idList(reasons[r], maxListed), r)
+		fmt.Fprintf(&b, "\n- %s: %s", idList(reasons[r]), r)
 	}
 	b.WriteString("\n\nThe state records what the API has now, read back after the writes")
 	summary := "Members only partly written"

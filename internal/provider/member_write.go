@@ -207,10 +207,10 @@ func warnLagging(ids []int64, want map[int64]memberFields, diags *diag.Diagnosti
 	fmt.Fprintf(&b, "The API answered that these member changes were made, but after reading them again for %s it still "+
 		"lists the members as they were before:", readLagPatience)
 	if len(changed) > 0 {
-		fmt.Fprintf(&b, "\n- added or changed, not listed yet as planned: %s", idList(changed, maxListed))
+		fmt.Fprintf(&b, "\n- added or changed, not listed yet as planned: %s", idList(changed))
 	}
 	if len(removed) > 0 {
-		fmt.Fprintf(&b, "\n- still listed after their removal: %s", idList(removed, maxListed))
+		fmt.Fprintf(&b, "\n- still listed after their removal: %s", idList(removed))
 	}
 	b.WriteString("\n\nReads of the API can lag its writes. The state records these changes as the API answered them; the " +
 		"next plan reads the members again and shows any change still to make.")

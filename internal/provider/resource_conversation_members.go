@@ -149,7 +149,7 @@ func checkOwnerAtPlan(group *imclient.Conversation, planned, prior map[int64]mem
 	diags.AddAttributeWarning(memberPath(owner), "The owner is listed in members",
 		fmt.Sprintf("User %d owns conversation %d now. This plan works only if ownership moves in the same apply to a "+
 			"member it removes (%s), through volcrtc_conversation's owner_user_id; otherwise the apply stops before any "+
-			"member write.", owner, *group.ConversationShortID, idList(heirs, maxListed)))
+			"member write.", owner, *group.ConversationShortID, idList(heirs)))
 }
 
 func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
