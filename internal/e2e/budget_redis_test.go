@@ -5,11 +5,14 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/redistest"
@@ -139,4 +142,36 @@ func redisKeys(t *testing.T, srv *redistest.Server) []string {
 		t.Fatal(err)
 	}
 	return keys
+}
+
+// Reservations planted in the Redis 90 s ahead (100 of them: they stalled
+// a read 88.5 s in silence) are dropped with the one warning, and the
+// read goes on at once.
+func TestAccBudgetRedisPlantedReservations(t *testing.T) {
+	srv := redistest.Start(t, redistest.Options{})
+	c := fleet(t, 1, srv.URL(), emulator.Options{Latency: 5 * time.Millisecond, RateLimit: 100})[0]
+	if out := c.run("apply", "-auto-approve", "-input=false", "-no-color"); strings.Contains(out, "Request budget not shared") {
+		t.Fatalf("apply warned:\n%s", out)
+	}
+	rdb := srv.Client(t)
+	ctx := context.Background()
+	sets, err := srv.Keys(ctx, "volcrtc:budget:*:sent")
+	if err != nil || len(sets) == 0 {
+		t.Fatalf("no reservations in Redis (%v)", err)
+	}
+	now := rdb.Time(ctx).Val().UnixMicro()
+	for _, key := range sets {
+		for i := 0; i < 100; i++ {
+			rdb.ZAdd(ctx, key, redis.Z{Score: float64(now + 90_000_000 + int64(i)), Member: fmt.Sprint("planted-", i)})
+		}
+	}
+	out := c.run("apply", "-auto-approve", "-input=false", "-no-color")
+	if !strings.Contains(out, "Request budget not shared through Redis") || !strings.Contains(out, "they were ignored") {
+		t.Fatalf("no warning of the planted reservations:\n%s", out)
+	}
+	for _, key := range sets {
+		if n := rdb.ZCount(ctx, key, fmt.Sprint(now+60_000_000), "+inf").Val(); n != 0 {
+			t.Fatalf("%d planted reservations left in %s", n, key)
+		}
+	}
 }

@@ -137,13 +137,13 @@ func TestRedisBudgetPlantedAhead(t *testing.T) {
 	ctx := context.Background()
 	_, other := redisBudget(t, srv.URL(), nil)
 	c, b := redisBudget(t, srv.URL(), nil)
-	var sent []slot
+	var fleet []slot
 	for i := 0; i < 3; i++ {
 		s, ok := other.store.reserve(ctx, other.limit)
 		if !ok || s.id == "" {
 			t.Fatalf("slot %+v", s)
 		}
-		sent = append(sent, s)
+		fleet = append(fleet, s)
 	}
 	store, _ := b.store.(*redisStore)
 	now := rdb.Time(ctx).Val().UnixMicro()
@@ -157,10 +157,10 @@ func TestRedisBudgetPlantedAhead(t *testing.T) {
 	if notice, ok := c.TakeRedisNotice(); !ok || !strings.Contains(notice, "ignored") {
 		t.Fatalf("notice %q", notice)
 	}
-	if n := rdb.ZCard(ctx, store.keys[0]).Val(); n != int64(len(sent)+1) {
-		t.Fatalf("%d reservations left, want the fleet's %d and the new one", n, len(sent))
+	if n := rdb.ZCard(ctx, store.keys[0]).Val(); n != int64(len(fleet)+1) {
+		t.Fatalf("%d reservations left, want the fleet's %d and the new one", n, len(fleet))
 	}
-	for _, r := range sent {
+	for _, r := range fleet {
 		if err := rdb.ZScore(ctx, store.keys[0], r.id).Err(); err != nil {
 			t.Fatalf("the fleet's reservation %s dropped: %v", r.id, err)
 		}

@@ -28,9 +28,10 @@ func budgetRedisURLAttribute() schema.StringAttribute {
 			"through which every provider process that uses the same access key, endpoint and Redis shares one " +
 			"request budget per action, on any machine: CI runners, Atlantis or Terraform Cloud agents, Terragrunt " +
 			"fleets. Reservations are atomic in Redis, on Redis's clock, and the adaptive rate lives there too. " +
-			"When Redis cannot be used (unreachable, slower than 250 ms, refusing the password, answering " +
+			"When Redis cannot be used (unreachable, slower than 250 ms, full, refusing the password, answering " +
 			"nonsense) each process paces itself by its `budget_scope` budget, with one warning, and tries Redis " +
-			"again after a backoff. Unset (the default), nothing connects to Redis. Falls back to `" +
+			"again after a backoff; reservations further ahead than any fleet makes (planted there) are ignored " +
+			"with the same warning. Unset (the default), nothing connects to Redis. Falls back to `" +
 			EnvBudgetRedisURL + "`. A secret: never written to logs, state or diagnostics (they name host and " +
 			"port at most). A server certificate from a private CA is trusted through `SSL_CERT_FILE`.",
 		Optional:  true,

@@ -247,8 +247,28 @@ func writeCerts(t testing.TB, dir string) string {
 	return write("ca.pem", "CERTIFICATE", caDER)
 }
 
+// Client is a client of the server, closed when the test ends.
+func (s *Server) Client(t testing.TB) *redis.Client {
+	t.Helper()
+	rdb, err := s.client()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rdb.Close() })
+	return rdb
+}
+
 // Keys lists the server's keys matching pattern.
 func (s *Server) Keys(ctx context.Context, pattern string) ([]string, error) {
+	rdb, err := s.client()
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = rdb.Close() }()
+	return rdb.Keys(ctx, pattern).Result()
+}
+
+func (s *Server) client() (*redis.Client, error) {
 	opts, err := redis.ParseURL(s.URL())
 	if err != nil {
 		return nil, err
@@ -262,7 +282,5 @@ func (s *Server) Keys(ctx context.Context, pattern string) ([]string, error) {
 		pool.AppendCertsFromPEM(pem)
 		opts.TLSConfig = &tls.Config{RootCAs: pool, ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}
 	}
-	rdb := redis.NewClient(opts)
-	defer func() { _ = rdb.Close() }()
-	return rdb.Keys(ctx, pattern).Result()
+	return redis.NewClient(opts), nil
 }
