@@ -232,7 +232,7 @@ func batched[T any](ctx context.Context, c *Client, action string, documented in
 // once the size is known and returns the IDs it did not read.
 func adaptive[T any](ctx context.Context, bs *batchSize, ids []int64, untilKnown bool, fetch func(context.Context, []int64) ([]T, error)) (all []T, rest []int64, err error) {
 	limit := 0 // after a refusal, below the refused call even when another call moved the size
-	for len(ids) > 0 && !(untilKnown && bs.isConfirmed()) {
+	for len(ids) > 0 && (!untilKnown || !bs.isConfirmed()) {
 		n := min(len(ids), bs.size())
 		if limit > 0 {
 			n = min(n, limit)
@@ -279,4 +279,9 @@ func split(ids []int64, n int) [][]int64 {
 		out = append(out, ids)
 	}
 	return out
+}
+
+// BatchSize is how many IDs a call of action carries now (see batchSize).
+func (c *Client) BatchSize(action string) int {
+	return c.batchSizeOf(action, 0).size()
 }

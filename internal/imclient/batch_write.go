@@ -211,7 +211,7 @@ func (c *Client) writeBatched(ctx context.Context, action string, ids []int64,
 	// Until the size is known, calls go one at a time, so that the others
 	// start with the size found.
 	if !w.known() {
-		rest, _ = w.run(tflog.SetField(sendCtx, "batch", 0), ctx, ids, true)
+		rest = w.run(tflog.SetField(sendCtx, "batch", 0), ctx, ids, true)
 	}
 	var wg sync.WaitGroup
 	slots := make(chan struct{}, c.concurrency)
@@ -285,10 +285,11 @@ func (w *writeRun) halted(ctx context.Context) bool {
 
 // run sends ids in calls of the write's size, one at a time, and records
 // what became of each ID. With untilKnown it stops once the size is known
-// and returns the IDs it did not send. ok is false when the write stopped.
-func (w *writeRun) run(ctx, stop context.Context, ids []int64, untilKnown bool) (rest []int64, ok bool) {
+// and returns the IDs it did not send (all that were left when the write
+// stopped).
+func (w *writeRun) run(ctx, stop context.Context, ids []int64, untilKnown bool) (rest []int64) {
 	limit := 0 // after a refusal, below the refused call even when another call moved the size
-	for len(ids) > 0 && !(untilKnown && w.known()) {
+	for len(ids) > 0 && (!untilKnown || !w.known()) {
 		n := min(len(ids), w.sizeNow())
 		if limit > 0 {
 			n = min(n, limit)
@@ -298,12 +299,12 @@ func (w *writeRun) run(ctx, stop context.Context, ids []int64, untilKnown bool) 
 			limit = shorter(n, w.sizeNow())
 			continue
 		case callStopped:
-			return ids, false
+			return ids
 		}
 		limit = 0
 		ids = ids[n:]
 	}
-	return ids, true
+	return ids
 }
 
 type callResult int

@@ -208,6 +208,7 @@ func (t memberTarget) write(ctx context.Context, prior, planned map[int64]member
 	}
 	outcomes := map[int64]outcome{}
 	halted := false
+	early := t.startEarlyReads(ctx)
 	for _, s := range steps {
 		ids := s.ids()
 		if len(ids) == 0 {
@@ -220,7 +221,7 @@ func (t memberTarget) write(ctx context.Context, prior, planned map[int64]member
 			continue
 		}
 		tflog.Debug(ctx, "writing members", map[string]any{"action": s.action, "users": len(ids)})
-		res, err := t.run(ctx, s)
+		res, err := t.run(early.hooks(ctx), s)
 		var werr *imclient.WriteError
 		if err != nil && !errors.As(err, &werr) {
 			// Refused before any call (a bug: the plan's checks passed).
@@ -239,7 +240,7 @@ func (t memberTarget) write(ctx context.Context, prior, planned map[int64]member
 	// Read back every user the diff touched: that, not the answers, is what
 	// the API has.
 	touched := d.ids()
-	got, readErr := t.readBack(ctx, touched)
+	got, readErr := t.readBackAfter(ctx, touched, early)
 	out := make(map[int64]memberModel, len(planned)+len(prior))
 	for id, m := range planned {
 		out[id] = m

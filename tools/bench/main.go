@@ -54,14 +54,26 @@ func main() {
 	budgetOnly := flag.Bool("budget-only", false, "only the request budget shared by processes and aliases")
 	membersOnly := flag.Bool("members-only", false, "only volcrtc_conversation_members: adding 2,000 members, changing 500, refreshing")
 	qpsList := flag.String("qps", fmt.Sprintf("%d,100", imclient.DefaultMaxQPS), "max_qps settings to measure the client at")
+	cases := flag.String("cases", "", "run only these cases, comma-separated: readback, batchsearch, members")
 	out := flag.String("out", "", "write the output of a full run (every part, with -cli) to this file as well")
 	flag.Parse()
 	var res *results
 	if *out != "" {
-		if *cli == "" || *budgetOnly || *oversizedOnly || *inProcessOnly || *scanOnly || *terraformOnly || *membersOnly {
+		if *cli == "" || *cases != "" || *budgetOnly || *oversizedOnly || *inProcessOnly || *scanOnly || *terraformOnly || *membersOnly {
 			check(fmt.Errorf("-out records only a full run, with -cli and no -*-only flag"))
 		}
 		res = record()
+	}
+	if *cases != "" {
+		for _, name := range strings.Split(*cases, ",") {
+			run, ok := writeCases[strings.TrimSpace(name)]
+			if !ok {
+				check(fmt.Errorf("-cases: no case %q", name))
+			}
+			run(*cli, *pluginDir)
+			fmt.Println()
+		}
+		return
 	}
 	if *budgetOnly {
 		runBudget(*cli, *pluginDir)
@@ -159,6 +171,10 @@ func main() {
 	runBudget(*cli, *pluginDir)
 	fmt.Println()
 	runMembers(*cli, *pluginDir)
+	fmt.Println()
+	runReadBack(*cli, *pluginDir)
+	fmt.Println()
+	runBatchSearch()
 	if res != nil {
 		res.write(*out, *cli)
 	}
