@@ -280,3 +280,8 @@ func split(ids []int64, n int) [][]int64 {
 	}
 	return out
 }
+
+// BatchSize is how many IDs a call of action carries now (see batchSize).
+func (c *Client) BatchSize(action string) int {
+	return c.batchSizeOf(action, 0).size()
+}

@@ -296,7 +296,8 @@ func (w *writeRun) halted(ctx context.Context) bool {
 
 // run sends ids in calls of the write's size, one at a time, and records
 // what became of each ID. With untilKnown it stops once the size is known
-// and returns the IDs it did not send.
+// and returns the IDs it did not send (all that were left when the write
+// stopped).
 func (w *writeRun) run(ctx, stop context.Context, ids []int64, untilKnown bool) (rest []int64) {
 	limit := 0 // after a refusal, below the refused call even when another call moved the size
 	for len(ids) > 0 && (!untilKnown || !w.known()) {

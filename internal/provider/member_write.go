@@ -132,13 +132,14 @@ func (t memberTarget) readBack(ctx context.Context, ids []int64) (map[int64]memb
 	return out, nil
 }
 
-// readBackShown is readBack of the touched users, read again while the
+// readBackShown is the read-back of the touched users (early reads, and
+// readBack of the rest), read again while the
 // API still shows a change it answered as done as it was before (a read
 // that lags the write); the changes it still does not show after that
 // are taken as answered, and returned.
-func (t memberTarget) readBackShown(ctx context.Context, touched []int64, had, want map[int64]memberFields,
+func (t memberTarget) readBackShown(ctx context.Context, touched []int64, early *earlyReads, had, want map[int64]memberFields,
 	outcomes map[int64]outcome) (map[int64]memberFields, []int64, error) {
-	got, err := t.readBack(ctx, touched)
+	got, err := t.readBackAfter(ctx, touched, early)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -294,6 +295,7 @@ func (t memberTarget) write(ctx context.Context, prior, planned map[int64]member
 	}
 	outcomes := map[int64]outcome{}
 	halted := false
+	early := t.startEarlyReads(ctx)
 	for _, s := range steps {
 		ids := s.ids()
 		if len(ids) == 0 {
@@ -306,7 +308,7 @@ func (t memberTarget) write(ctx context.Context, prior, planned map[int64]member
 			continue
 		}
 		tflog.Debug(ctx, "writing members", map[string]any{"action": s.action, "users": len(ids)})
-		res, err := t.run(ctx, s)
+		res, err := t.run(early.hooks(ctx), s)
 		var werr *imclient.WriteError
 		if err != nil && !errors.As(err, &werr) {
 			// Refused before any call (a bug: the plan's checks passed).
@@ -325,7 +327,7 @@ func (t memberTarget) write(ctx context.Context, prior, planned map[int64]member
 	// Read back every user the diff touched: that, not the answers, is what
 	// the API has.
 	touched := d.ids()
-	got, lagging, readErr := t.readBackShown(ctx, touched, fieldsOfAll(ctx, prior), want, outcomes)
+	got, lagging, readErr := t.readBackShown(ctx, touched, early, fieldsOfAll(ctx, prior), want, outcomes)
 	warnLagging(lagging, want, diags)
 	out := make(map[int64]memberModel, len(planned)+len(prior))
 	for id, m := range planned {

@@ -129,11 +129,12 @@ func (p *volcrtcProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"max_batch_size": schema.NumberAttribute{
 				MarkdownDescription: fmt.Sprintf("Most IDs sent in one API call (1 to 1000, default %d): user IDs of "+
 					"`volcrtc_conversation_participants` and of `volcrtc_users` (which never sends more than the %d "+
-					"`BatchGetUser` documents), conversation IDs of `volcrtc_conversations`. Longer lists are "+
-					"split into several calls and merged back in order. The API does not document its own limit: when it "+
-					"refuses a call as too long (`ConversationParticipantsMoreThanLimit`, or `InvalidParam` about the list), "+
-					"the provider splits the call in halves, keeps the largest size that worked for the rest of the run "+
-					"and warns once, naming the value to set here.", imclient.DefaultMaxBatchSize, imclient.MaxUsersPerCall),
+					"`BatchGetUser` documents), conversation IDs of `volcrtc_conversations`, and the users of each member "+
+					"write and of its read-back. Longer lists are split into several calls and merged back in order. The "+
+					"API does not document its own limit: when it refuses a call as too long "+
+					"(`ConversationParticipantsMoreThanLimit`, or `InvalidParam` about the list), the provider sends shorter "+
+					"calls, finds the largest size the API takes, keeps it for the rest of the run and warns once, naming "+
+					"the value to set here.", imclient.DefaultMaxBatchSize, imclient.MaxUsersPerCall),
 				Optional:   true,
 				Validators: []validator.Number{wholeNumber{1, 1000}},
 			},

@@ -56,14 +56,26 @@ func main() {
 	membersOnly := flag.Bool("members-only", false, "only volcrtc_conversation_members: adding 2,000 members, changing 500, refreshing")
 	usersOnly := flag.Bool("users-only", false, "only volcrtc_user: registering 500 bots by for_each")
 	qpsList := flag.String("qps", fmt.Sprintf("%d,100", imclient.DefaultMaxQPS), "max_qps settings to measure the client at")
+	cases := flag.String("cases", "", "run only these cases, comma-separated: readback, batchsearch, members")
 	out := flag.String("out", "", "write the output of a full run (every part, with -cli) to this file as well")
 	flag.Parse()
 	var res *results
 	if *out != "" {
-		if *cli == "" || *budgetOnly || *fallbackOnly || *oversizedOnly || *inProcessOnly || *scanOnly || *terraformOnly || *membersOnly || *usersOnly {
+		if *cli == "" || *cases != "" || *budgetOnly || *fallbackOnly || *oversizedOnly || *inProcessOnly || *scanOnly || *terraformOnly || *membersOnly || *usersOnly {
 			check(fmt.Errorf("-out records only a full run, with -cli and no -*-only flag"))
 		}
 		res = record()
+	}
+	if *cases != "" {
+		for _, name := range strings.Split(*cases, ",") {
+			run, ok := writeCases[strings.TrimSpace(name)]
+			if !ok {
+				check(fmt.Errorf("-cases: no case %q", name))
+			}
+			run(*cli, *pluginDir)
+			fmt.Println()
+		}
+		return
 	}
 	if *budgetOnly {
 		runBudget(*cli, *pluginDir)
@@ -171,6 +183,10 @@ func main() {
 	runMembers(*cli, *pluginDir)
 	fmt.Println()
 	runUsers(*cli, *pluginDir)
+	fmt.Println()
+	runReadBack(*cli, *pluginDir)
+	fmt.Println()
+	runBatchSearch()
 	if res != nil {
 		res.write(*out, *cli)
 	}
