@@ -246,8 +246,8 @@ func TestAccUserFailedInfos(t *testing.T) {
 // user. Both undocumented behaviours of a repeated register are covered.
 func TestAccUserLostRegisterAnswer(t *testing.T) {
 	for name, opts := range map[string]emulator.Options{
-		"refuses repeat":    {UserReadLag: time.Second},
-		"overwrites repeat": {UserReadLag: time.Second, RegisterOverwrites: true},
+		"refuses repeat":    {ReadLag: time.Second},
+		"overwrites repeat": {ReadLag: time.Second, RegisterOverwrites: true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			emu, url := newEmulator(t, opts)
