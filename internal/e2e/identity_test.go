@@ -111,7 +111,11 @@ func (c *cli) stripIdentity() {
 		delete(inst, "identity")
 		delete(inst, "identity_schema_version")
 	}
-	serial, _ := st["serial"].(json.Number).Int64()
+	n, _ := st["serial"].(json.Number)
+	serial, err := n.Int64()
+	if err != nil {
+		c.t.Fatalf("state serial %q: %v", n, err)
+	}
 	st["serial"] = serial + 1
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
