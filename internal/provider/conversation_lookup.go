@@ -120,3 +120,13 @@ func (d *providerData) goneAtPlan(app int32, conv int64, diags *diag.Diagnostics
 			"apply fails unless the conversation is created again first.", app, conv))
 	return true
 }
+
+// memberPlanCall prepares a member resource's ModifyPlan lookups on
+// conversation conv: nil when there is nothing to check at plan (no
+// client yet, or a create on a conversation this run found gone).
+func (b *resourceBase) memberPlanCall(ctx context.Context, creating bool, app int32, conv int64, diags *diag.Diagnostics) *call {
+	if creating && b.data != nil && b.data.goneAtPlan(app, conv, diags) {
+		return nil
+	}
+	return b.planCall(ctx)
+}

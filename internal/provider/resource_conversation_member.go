@@ -94,17 +94,13 @@ func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() || plan.AppID.IsUnknown() || plan.ConversationShortID.IsUnknown() || plan.UserID.IsUnknown() {
 		return
 	}
-	c := r.planCall(ctx)
+	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
+	c := r.memberPlanCall(ctx, req.State.Raw.IsNull(), app, conv, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
 	defer c.stop()
-	ctx, client := c.ctx, c.client
-	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
-	if req.State.Raw.IsNull() && r.data.goneAtPlan(app, conv, &resp.Diagnostics) {
-		return
-	}
-	lookupMemberGroup(ctx, client, int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID), int64Of(plan.UserID), &resp.Diagnostics)
+	lookupMemberGroup(c.ctx, c.client, app, conv, int64Of(plan.UserID), &resp.Diagnostics)
 }
 
 // lookupMemberGroup reads the conversation a member is written to: nil,

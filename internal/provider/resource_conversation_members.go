@@ -101,16 +101,13 @@ func (r *membersResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if resp.Diagnostics.HasError() || plan.AppID.IsUnknown() || plan.ConversationShortID.IsUnknown() {
 		return
 	}
-	c := r.planCall(ctx)
+	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
+	c := r.memberPlanCall(ctx, req.State.Raw.IsNull(), app, conv, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
 	defer c.stop()
 	ctx, client := c.ctx, c.client
-	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
-	if req.State.Raw.IsNull() && r.data.goneAtPlan(app, conv, &resp.Diagnostics) {
-		return
-	}
 	group := lookupGroup(ctx, client, app, conv, &resp.Diagnostics)
 	if group == nil || plan.Members.IsUnknown() {
 		return

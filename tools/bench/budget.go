@@ -43,18 +43,9 @@ func runBudget(cli, pluginDir string) {
 		{"four aliases, 40/s taken by an unseen client", 1, 4, 40},
 	} {
 		pause()
-		var mu sync.Mutex
-		var first, last time.Time
+		arrivals := &arrivalSpan{}
 		emu, err := emulator.New(fixtures(), emulator.Options{Latency: 50 * time.Millisecond, RateLimit: 100, NoRecord: true,
-			OnRequest: func(emulator.Request) {
-				mu.Lock()
-				defer mu.Unlock()
-				now := time.Now()
-				if first.IsZero() {
-					first = now
-				}
-				last = now
-			}})
+			OnRequest: arrivals.record})
 		check(err)
 		srv := httptest.NewServer(emu)
 		if tc.taken > 0 {
@@ -78,7 +69,7 @@ func runBudget(cli, pluginDir string) {
 		wg.Wait()
 		srv.Close()
 		st := emu.Stats()
-		span := last.Sub(first) + 10*time.Millisecond
+		span := arrivals.span()
 		floor := time.Duration(st.OK) * time.Second / time.Duration(100-tc.taken)
 		fmt.Printf("%-44s | %5d | %4d %3.1f%% | %8s | %8s | %6.2fx\n", tc.name, st.Total, st.Throttled,
 			100*float64(st.Throttled)/float64(st.Total), round(span), round(floor), span.Seconds()/floor.Seconds())
@@ -263,4 +254,29 @@ func (r *redisServer) stop() {
 		_ = r.cmd.Process.Kill()
 		_ = r.cmd.Wait()
 	})
+}
+
+// arrivalSpan is the time from the first request the emulator answered to
+// the last, as an emulator's OnRequest sees them.
+type arrivalSpan struct {
+	mu          sync.Mutex
+	first, last time.Time
+}
+
+func (a *arrivalSpan) record(emulator.Request) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	now := time.Now()
+	if a.first.IsZero() {
+		a.first = now
+	}
+	a.last = now
+}
+
+// span is the first to the last arrival, plus 10 ms: a second's worth of
+// calls spans just under a second.
+func (a *arrivalSpan) span() time.Duration {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.last.Sub(a.first) + 10*time.Millisecond
 }

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"os/exec"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -67,18 +66,9 @@ func runFallback(cli, pluginDir string) {
 			srv = startRedis(bin)
 			env = append(env, "VOLCRTC_BUDGET_REDIS_URL="+tc.spoil(srv))
 		}
-		var mu sync.Mutex
-		var first, last time.Time
+		arrivals := &arrivalSpan{}
 		emu, err := emulator.New(fixtures(), emulator.Options{Latency: 50 * time.Millisecond, RateLimit: 100, NoRecord: true,
-			OnRequest: func(emulator.Request) {
-				mu.Lock()
-				defer mu.Unlock()
-				now := time.Now()
-				if first.IsZero() {
-					first = now
-				}
-				last = now
-			}})
+			OnRequest: arrivals.record})
 		check(err)
 		hs := httptest.NewServer(emu)
 		out, err := terraformRunEnv(cli, pluginDir, hs.URL, env, budgetConfig(1, fallbackIDs), "apply", "-auto-approve", "-input=false", "-no-color")
@@ -90,7 +80,7 @@ func runFallback(cli, pluginDir string) {
 			check(fmt.Errorf("%s: %v\n%s", tc.name, err, out))
 		}
 		st := emu.Stats()
-		span := last.Sub(first) + 10*time.Millisecond
+		span := arrivals.span()
 		ratio := "-"
 		if base == 0 {
 			base = span
