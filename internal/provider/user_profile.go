@@ -9,7 +9,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -159,12 +158,6 @@ func sameProfile(u imclient.User, p imclient.UserProfile) bool {
 		maps.Equal(u.Ext, p.Ext) && (u.IsRobot != nil && *u.IsRobot) == p.IsRobot
 }
 
-// readBackDelays are the waits between reads of a user after a write that
-// does not show yet: the API promises no read-your-writes. About six
-// seconds in all.
-var readBackDelays = []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond,
-	800 * time.Millisecond, 1600 * time.Millisecond, 3200 * time.Millisecond}
-
 // readUser reads one user: nil when the API does not know them.
 func readUser(ctx context.Context, client *imclient.Client, app int32, user int64) (*imclient.User, error) {
 	res, err := client.BatchGetUser(ctx, imclient.BatchGetUsersInput{AppID: app, UserIDs: []int64{user}})
@@ -180,20 +173,19 @@ func readUser(ctx context.Context, client *imclient.Client, app int32, user int6
 }
 
 // readUntil reads a user until done says the read shows the write, with
-// patience for a read that lags (readBackDelays). It returns the last
-// read, and whether done accepted it.
+// the patience for a read that lags that every write has (awaitShown). It
+// returns the last read, and whether done accepted it.
 func readUntil(ctx context.Context, client *imclient.Client, app int32, user int64, done func(*imclient.User) bool) (*imclient.User, bool, error) {
-	for i := 0; ; i++ {
-		u, err := readUser(ctx, client, app, user)
-		if err != nil || done(u) || i == len(readBackDelays) {
-			return u, err == nil && done(u), err
-		}
-		select {
-		case <-ctx.Done():
-			return u, false, ctx.Err()
-		case <-time.After(readBackDelays[i]):
-		}
+	var u *imclient.User
+	shown, err := awaitShown(ctx, func() (bool, error) {
+		var err error
+		u, err = readUser(ctx, client, app, user)
+		return err == nil && done(u), err
+	})
+	if err == nil && !shown && ctx.Err() != nil {
+		err = ctx.Err()
 	}
+	return u, shown, err
 }
 
 // failedInfoText names each failed user with the API's code and message.
