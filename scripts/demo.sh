@@ -4,7 +4,9 @@
 #
 # make demo: build the provider, obtain a CLI, start the emulator with the
 # demo fixtures (unless Volcengine credentials are set), then plan and
-# apply examples/demo through dev_overrides and print the members.
+# apply examples/demo through dev_overrides and print the members; then,
+# against the emulator only, create a group and its members, have user
+# 4242 join outside Terraform, plan (a removal by user ID), apply, destroy.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -71,3 +73,24 @@ if [ -n "$emulator_pid" ]; then
   echo "==> requests the emulator answered"
   cat "$work/emulator.log"
 fi
+
+# The resources, against the emulator only: with real credentials the demo
+# stops here, so that it never writes to a real account.
+if [ -z "$emulator_pid" ]; then
+  echo "==> real credentials: the managing half (create, plan a removal, destroy) runs against the emulator only; skipped"
+  exit 0
+fi
+mkdir "$work/manage"
+cp "$root/examples/demo/manage/main.tf" "$work/manage/"
+cd "$work/manage"
+echo "==> managing a group (examples/demo/manage): $(basename "$cli") apply creates it and its members"
+"$cli" apply -input=false -auto-approve -no-color
+conv="$("$cli" output -no-color -raw conversation_short_id)"
+echo "==> user 4242 joins the group outside Terraform (the emulator's admin call)"
+"$build/volcrtc-emulator" join -endpoint "$VOLCENGINE_ENDPOINT" -app 100001 -conversation "$conv" -user 4242
+echo "==> $(basename "$cli") plan: refresh finds 4242, and the plan removes them by user ID"
+"$cli" plan -input=false -no-color
+echo "==> $(basename "$cli") apply removes 4242"
+"$cli" apply -input=false -auto-approve -no-color
+echo "==> $(basename "$cli") destroy removes what the demo made"
+"$cli" destroy -input=false -auto-approve -no-color

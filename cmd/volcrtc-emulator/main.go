@@ -9,7 +9,10 @@
 // long as the process runs. GET /_emulator/stats counts the answers;
 // GET /_emulator/conversation?app=ID&conversation=ID and
 // /_emulator/members?app=ID&conversation=ID show a conversation and its
-// members as they are now (404 when unknown).
+// members as they are now (404 when unknown); POST
+// /_emulator/join?app=ID&conversation=ID&user=ID adds a member, as someone
+// joining outside Terraform, which `volcrtc-emulator join -endpoint URL
+// -app ID -conversation ID -user ID` calls.
 package main
 
 import (
@@ -43,6 +46,9 @@ func main() {
 const shutdownGrace = 2 * time.Second
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "join" {
+		return runJoin(ctx, args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("volcrtc-emulator", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:8787", "address to listen on (port 0 picks a free port)")
@@ -117,6 +123,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		ms, found := emu.Members(app, conv)
 		writeState(w, ms, found)
 	})
+	mux.HandleFunc("POST "+joinPath, handleJoin(emu))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()

@@ -4,6 +4,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,8 +51,9 @@ resource "volcrtc_conversation" "incident" {
 	out := strings.Join(strings.Fields(c.run("apply", "-auto-approve", "-input=false", "-no-color")), " ")
 	for _, want := range []string{
 		"Warning: The conversation already existed",
-		`A conversation with idempotency_key "incident-2026-12-01" already existed (100001/`,
-		"so nothing was created: this resource now manages that one.",
+		fmt.Sprintf(`CreateConversation found conversation 100001/%d, created earlier with IdempotentId "incident-2026-12-01", `+
+			"exactly as this configuration describes it, so nothing was created: this resource now manages 100001/%d.",
+			first.ConversationShortID, first.ConversationShortID),
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("apply output lacks %q:\n%s", want, out)

@@ -111,11 +111,11 @@ func (c *cli) stripIdentity() {
 		delete(inst, "identity")
 		delete(inst, "identity_schema_version")
 	}
-	num, ok := st["serial"].(json.Number)
-	if !ok {
-		c.t.Fatalf("serial %v is not a number", st["serial"])
+	n, _ := st["serial"].(json.Number)
+	serial, err := n.Int64()
+	if err != nil {
+		c.t.Fatalf("state serial %q: %v", n, err)
 	}
-	serial, _ := num.Int64()
 	st["serial"] = serial + 1
 	b, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {

@@ -6,27 +6,13 @@ package emulator
 import (
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
 
-// fakeNow is a clock a test moves by hand.
-type fakeNow struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (f *fakeNow) now() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return f.t }
-func (f *fakeNow) add(d time.Duration) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.t = f.t.Add(d)
-}
-
 func TestReadLagDelaysReadsNotWrites(t *testing.T) {
-	clock := &fakeNow{t: time.Now()}
-	s, ts := newServer(t, Options{Now: clock.now})
+	clock := &fakeClock{t: time.Now()}
+	s, ts := newServer(t, Options{Now: clock.Now})
 	s.SetReadLag(1500 * time.Millisecond)
 	id := createdID(t, mustWrite(t, ts, ActionCreateConversation, createBody("k", 2)))
 	convs := func() string {
@@ -41,7 +27,7 @@ func TestReadLagDelaysReadsNotWrites(t *testing.T) {
 	if got := convs(); got != "[]" {
 		t.Fatalf("a read right after the create returned %s", got)
 	}
-	clock.add(1600 * time.Millisecond)
+	clock.Add(1600 * time.Millisecond)
 	if got := convs(); !strings.Contains(got, fmt.Sprint(id)) {
 		t.Fatalf("a read after the lag returned %s", got)
 	}
@@ -58,7 +44,7 @@ func TestReadLagDelaysReadsNotWrites(t *testing.T) {
 	if m, ok := s.Member(SampleAppID, id, 20002); !ok || m.ParticipantUserID != 20002 {
 		t.Fatal("the emulator's own state misses the second add")
 	}
-	clock.add(1600 * time.Millisecond)
+	clock.Add(1600 * time.Millisecond)
 	if got := get(); !strings.Contains(got, "20002") {
 		t.Fatalf("the second add is not visible after the lag: %s", got)
 	}

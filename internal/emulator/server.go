@@ -92,9 +92,11 @@ type Options struct {
 	// who is not registered; by default it lists them in FailedInfos
 	// (UserNotFound). The API does not document which.
 	UnregisterUnknownSucceeds bool
-	// UserReadLag makes BatchGetUser show a user as they were before a
-	// write until this long after it: the API promises no read-your-writes.
-	UserReadLag time.Duration
+	// ReadLag makes every change (by a write action or a test helper)
+	// visible to the read actions only this long after it, while writes
+	// see it at once: the API promises no read-your-writes. SetReadLag
+	// changes it while the emulator runs.
+	ReadLag time.Duration
 	// Latency delays every answer, as a distant API would.
 	Latency time.Duration
 	// FaultRate is the share of authenticated requests (0 to 1) that get
@@ -191,7 +193,7 @@ func New(fx Fixtures, opts Options) (*Server, error) {
 	default:
 		return nil, fmt.Errorf("unknown cursor style %q (%s or %s)", opts.CursorStyle, CursorOffset, CursorOpaque)
 	}
-	s := &Server{opts: opts, creds: creds, apps: apps, convs: convs, sections: map[int64]map[string]json.RawMessage{}}
+	s := &Server{opts: opts, readLag: opts.ReadLag, creds: creds, apps: apps, convs: convs, sections: map[int64]map[string]json.RawMessage{}}
 	for _, a := range fx.Apps {
 		s.sections[a.AppID] = a.Sections
 		for key := range a.Sections {

@@ -45,7 +45,7 @@ func WithUsers(fx Fixtures, users ...User) Fixtures {
 }
 
 // handleBatchGetUser serves BatchGetUser: the users the app has, in request
-// order, and the others in NotFoundUsers. With Options.UserReadLag, a user
+// order, and the others in NotFoundUsers. With a read lag (Options.ReadLag), a user
 // written less than that long ago is shown as before the write.
 func (s *Server) handleBatchGetUser(body []byte, _ *Request) (any, *apiError) {
 	var b struct {
@@ -78,7 +78,7 @@ func (s *Server) handleBatchGetUser(body []byte, _ *Request) (any, *apiError) {
 	now := s.opts.Now()
 	visible := make(map[int64]User, len(b.UserIDs))
 	for _, id := range b.UserIDs {
-		if u := byID[id].seen(now, s.opts.UserReadLag); u != nil {
+		if u := byID[id].seen(now, s.readLag); u != nil {
 			visible[id] = clone(*u)
 		}
 	}

@@ -52,7 +52,7 @@ func init() {
 }
 
 // userRecord is a user now (nil: not registered) and before the last
-// write, for Options.UserReadLag.
+// write, for the read lag (Options.ReadLag).
 type userRecord struct {
 	cur, prev *User
 	at        time.Time
@@ -97,7 +97,7 @@ func (s *Server) setUser(m map[int64]*userRecord, id int64, u *User) {
 		r = &userRecord{}
 		m[id] = r
 	}
-	r.prev, r.cur, r.at = r.seen(s.opts.Now(), s.opts.UserReadLag), u, s.opts.Now()
+	r.prev, r.cur, r.at = r.seen(s.opts.Now(), s.readLag), u, s.opts.Now()
 }
 
 type userBody struct {
@@ -336,7 +336,7 @@ func (s *Server) UserState(app, id int64) (User, bool) {
 }
 
 // SetUser registers or replaces a user as someone outside Terraform would
-// (no request is recorded); Options.UserReadLag applies to it.
+// (no request is recorded); the read lag applies to it.
 func (s *Server) SetUser(app int64, u User) error {
 	s.state.Lock()
 	defer s.state.Unlock()

@@ -119,13 +119,13 @@ func TestUserWritesScriptedFaults(t *testing.T) {
 	}
 }
 
-// With UserReadLag, BatchGetUser shows a user as before the write until
+// With a read lag, BatchGetUser shows a user as before the write until
 // the lag has passed.
-func TestUserReadLag(t *testing.T) {
+func TestReadLagOfUsers(t *testing.T) {
 	var mu sync.Mutex
 	var ahead time.Duration
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return time.Now().Add(ahead) }
-	_, ts := newServer(t, Options{UserReadLag: 2 * time.Second, Now: clock})
+	_, ts := newServer(t, Options{ReadLag: 2 * time.Second, Now: clock})
 	mustWrite(t, ts, ActionRegisterUsers, registerBody(userJSON(1, "a")))
 	read := func() string {
 		return string(mustWrite(t, ts, "BatchGetUser", fmt.Sprintf(`{"AppId":%d,"UserIds":[1]}`, SampleAppID))["NotFoundUsers"])

@@ -236,6 +236,12 @@ func checkWrite(action string, appID int32, conversationShortID, operator int64,
 	if operator <= 0 {
 		return fmt.Errorf("%s: operator user ID %d is not positive", action, operator)
 	}
+	return checkUserIDList(action, ids)
+}
+
+// checkUserIDList refuses a user ID that is not positive or is listed
+// twice: either would make the result's accounting by ID ambiguous.
+func checkUserIDList(action string, ids []int64) error {
 	seen := make(map[int64]bool, len(ids))
 	for _, id := range ids {
 		switch {

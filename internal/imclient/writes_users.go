@@ -280,15 +280,5 @@ func checkUserIDs(action string, appID int32, ids []int64) error {
 	if appID <= 0 {
 		return fmt.Errorf("%s: app ID %d is not positive", action, appID)
 	}
-	seen := make(map[int64]bool, len(ids))
-	for _, id := range ids {
-		switch {
-		case id <= 0:
-			return fmt.Errorf("%s: user ID %d is not positive", action, id)
-		case seen[id]:
-			return fmt.Errorf("%s: user %d is listed twice", action, id)
-		}
-		seen[id] = true
-	}
-	return nil
+	return checkUserIDList(action, ids)
 }

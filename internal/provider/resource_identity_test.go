@@ -28,6 +28,7 @@ func TestIdentitySchemas(t *testing.T) {
 		"volcrtc_conversation":         "app_id conversation_short_id",
 		"volcrtc_conversation_members": "app_id conversation_short_id",
 		"volcrtc_conversation_member":  "app_id conversation_short_id user_id",
+		"volcrtc_user":                 "app_id user_id",
 	}
 	if len(resp.IdentitySchemas) != len(want) {
 		t.Errorf("identity schemas for %d resources, want %d", len(resp.IdentitySchemas), len(want))

@@ -248,8 +248,8 @@ func TestAccUserFailedInfos(t *testing.T) {
 func TestAccUserLostRegisterAnswer(t *testing.T) {
 	t.Parallel()
 	for name, opts := range map[string]emulator.Options{
-		"refuses repeat":    {UserReadLag: time.Second},
-		"overwrites repeat": {UserReadLag: time.Second, RegisterOverwrites: true},
+		"refuses repeat":    {ReadLag: time.Second},
+		"overwrites repeat": {ReadLag: time.Second, RegisterOverwrites: true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
