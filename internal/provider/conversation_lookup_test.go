@@ -4,7 +4,6 @@
 package provider
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -18,6 +17,7 @@ import (
 // already gone, whether the API leaves a gone conversation out of
 // BatchGetConversations or answers ConversationNotFound.
 func TestAccMembers_destroyAfterTheGroupIsGone(t *testing.T) {
+	t.Parallel()
 	for name, opts := range map[string]emulator.Options{
 		"left out":             {},
 		"ConversationNotFound": {NotFoundAsError: true},
@@ -39,12 +39,10 @@ resource "volcrtc_conversation_member" "on_a" {
 }`
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories(sampleEnv(url)),
-				CheckDestroy: func(*terraform.State) error {
-					if got := memberSummary(emu, groupB); got != "" {
-						return fmt.Errorf("group %d still holds %s", groupB, got)
-					}
-					return nil
-				},
+				// Group B's member is removed; the gone group A keeps its two:
+				// nothing is removed from a conversation that is not there.
+				CheckDestroy: resource.ComposeTestCheckFunc(membersDestroyed(emu, groupB),
+					expectMembers(emu, groupA, `10002 member - - {}`, `10004 member - - {}`)),
 				Steps: []resource.TestStep{
 					{
 						Config: config,
@@ -67,9 +65,10 @@ resource "volcrtc_conversation_member" "on_a" {
 // destroy's: a conversation this run never had in state.
 func TestAccMembers_unknownConversationStillFailsThePlan(t *testing.T) {
 	t.Parallel()
-	_, url := startGroups(t, emulator.Options{NotFoundAsError: true})
+	emu, url := startGroups(t, emulator.Options{NotFoundAsError: true})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             membersDestroyed(emu, groupA),
 		Steps: []resource.TestStep{
 			{
 				Config:      membersHCL(999, `{ "2" = {} }`),

@@ -81,6 +81,9 @@ func TestAccConversationMembers_laggingReadOnCreate(t *testing.T) {
 // A lag longer than the patience: the apply succeeds with a warning, the
 // state records what the writes answered, and nobody is added twice.
 func TestAccConversationMembers_lagBeyondPatience(t *testing.T) {
+	// Parallel: readLagPatience is only read here; the one test that
+	// changes it runs alone and puts it back.
+	t.Parallel()
 	emu, url := startGroups(t, emulator.Options{})
 	emu.SetReadLag(readLagPatience + 3*time.Second)
 	config := membersHCL(groupA, `{ "10002" = {}, "10003" = {} }`)

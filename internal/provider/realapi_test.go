@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,9 +16,11 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
 
 // realTarget describes a test conversation on the real API, from:
@@ -61,6 +64,19 @@ func requireRealAPI(t *testing.T) realTarget {
 		rt.nonMember = id
 	}
 	return rt
+}
+
+// realClient is an API client built from the variables the provider
+// reads, to check what the API holds after a destroy.
+func realClient(t *testing.T) *imclient.Client {
+	t.Helper()
+	c, err := imclient.New(imclient.Config{AccessKey: os.Getenv(EnvAccessKey), SecretKey: os.Getenv(EnvSecretKey),
+		SessionToken: os.Getenv(EnvSessionToken), Region: os.Getenv(EnvRegion), Endpoint: os.Getenv(EnvEndpoint),
+		BudgetScope: imclient.ScopeProcess})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 func realFactories() map[string]func() (tfprotov6.ProviderServer, error) {
@@ -130,8 +146,20 @@ resource "volcrtc_user" "test" {
 }
 `, app, user, nick)
 	}
+	client := realClient(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: realFactories(),
+		CheckDestroy: func(*terraform.State) error {
+			appID, _ := strconv.ParseInt(app, 10, 32)
+			res, err := client.BatchGetUser(t.Context(), imclient.BatchGetUsersInput{AppID: int32(appID), UserIDs: []int64{user}})
+			if err != nil {
+				return err
+			}
+			if len(res.Users) != 0 || !slices.Equal(res.NotFound, []int64{user}) {
+				return fmt.Errorf("user %d is still registered after destroy: %d found, not found %v", user, len(res.Users), res.NotFound)
+			}
+			return nil
+		},
 		Steps: []resource.TestStep{
 			{Config: hcl("tf-test-bot"), ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectKnownValue("volcrtc_user.test", tfjsonpath.New("nick_name"), knownvalue.StringExact("tf-test-bot")),

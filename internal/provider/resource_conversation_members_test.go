@@ -242,10 +242,12 @@ func (c planMembers) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest
 // Create, update in place (only the differences sent), replace, import by
 // command and by block, then a plan with no changes.
 func TestAccConversationMembers_lifecycle(t *testing.T) {
+	t.Parallel()
 	emu, url := startGroups(t, emulator.Options{})
 	id := func(conv int64) string { return fmt.Sprintf("%d/%d", emulator.SampleAppID, conv) }
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             resource.ComposeTestCheckFunc(membersDestroyed(emu, groupA), membersDestroyed(emu, groupB)),
 		Steps: []resource.TestStep{
 			{
 				Config: membersHCL(groupA, `{
@@ -329,6 +331,7 @@ func TestAccConversationMembers_lifecycle(t *testing.T) {
 // Members added and changed outside Terraform show in the plan (an
 // outsider as a removal by user ID) and the apply repairs them.
 func TestAccConversationMembers_drift(t *testing.T) {
+	t.Parallel()
 	emu, url := startGroups(t, emulator.Options{})
 	config := membersHCL(groupA, `{
     "2" = {}
@@ -336,6 +339,7 @@ func TestAccConversationMembers_drift(t *testing.T) {
   }`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             membersDestroyed(emu, groupA),
 		Steps: []resource.TestStep{
 			{Config: config},
 			{
@@ -368,6 +372,7 @@ func TestAccConversationMembers_drift(t *testing.T) {
 // the state records what the API has, the next plan holds only that user,
 // and a second apply converges.
 func TestAccConversationMembers_partialFailure(t *testing.T) {
+	t.Parallel()
 	emu, url := startGroups(t, emulator.Options{})
 	config := membersHCL(groupA, `{
     "2" = {}
@@ -377,6 +382,7 @@ func TestAccConversationMembers_partialFailure(t *testing.T) {
   }`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             membersDestroyed(emu, groupA),
 		Steps: []resource.TestStep{
 			{Config: membersHCL(groupA, `{ "2" = {} }`)},
 			{
@@ -428,6 +434,7 @@ func TestAccConversationMembers_partialFailure(t *testing.T) {
 // way to add only the rest, and the state lists exactly who got in (the
 // replacement plan's "before").
 func TestAccConversationMembers_failedCreate(t *testing.T) {
+	t.Parallel()
 	emu, url := startGroups(t, emulator.Options{})
 	config := membersHCL(groupA, `{
     "2" = {}
@@ -436,6 +443,7 @@ func TestAccConversationMembers_failedCreate(t *testing.T) {
   }`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             membersDestroyed(emu, groupA),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() { emu.FailUsers(emulator.ActionAddParticipants, 3) },
@@ -467,9 +475,11 @@ func TestAccConversationMembers_failedCreate(t *testing.T) {
 // system message) and the removal's repeat finds the user gone; the apply
 // succeeds with exactly the planned members.
 func TestAccConversationMembers_lostAnswer(t *testing.T) {
+	t.Parallel()
 	emu, url := startGroups(t, emulator.Options{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             membersDestroyed(emu, groupA),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() { emu.LoseAnswers(emulator.ActionAddParticipants, 1, emulator.Fault{}) },
@@ -497,9 +507,11 @@ func TestAccConversationMembers_lostAnswer(t *testing.T) {
 // An add answered with errors after the API applied it (three 503s, then
 // an HTTP-200 error body) is never sent again: each user is added once.
 func TestAccConversationMembers_maybeAppliedAddOnce(t *testing.T) {
+	t.Parallel()
 	emu, url := startGroups(t, emulator.Options{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             membersDestroyed(emu, groupA),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() {
@@ -532,9 +544,11 @@ func TestAccConversationMembers_maybeAppliedAddOnce(t *testing.T) {
 // fails the apply naming the attribute and both values; the state holds
 // what the API has, so a configuration that says the same plans nothing.
 func TestAccConversationMembers_readAfterWrite(t *testing.T) {
-	_, url := startGroups(t, emulator.Options{MergeExt: true})
+	t.Parallel()
+	emu, url := startGroups(t, emulator.Options{MergeExt: true})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             membersDestroyed(emu, groupA),
 		Steps: []resource.TestStep{
 			{Config: membersHCL(groupA, `{ "2" = { ext = { a = "1" } } }`)},
 			{
@@ -552,6 +566,7 @@ func TestAccConversationMembers_readAfterWrite(t *testing.T) {
 
 // Every plan-time error, on its attribute, before any write.
 func TestAccConversationMembers_planErrors(t *testing.T) {
+	t.Parallel()
 	emu, url := startGroups(t, emulator.Options{})
 	admins := make([]string, 11)
 	for i := range admins {
@@ -562,6 +577,7 @@ func TestAccConversationMembers_planErrors(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             membersDestroyed(emu, groupA),
 		Steps: []resource.TestStep{
 			step(groupA, `{ "abc" = {} }`, `Invalid user ID .* members = \{ "abc" = \{\} \} .* The key "abc" is not a user ID`),
 			step(groupA, `{ "010" = {} }`, `Invalid user ID .* The key "010" is not a user ID\. .* without sign, spaces or leading zeros`),
@@ -585,9 +601,11 @@ func TestAccConversationMembers_planErrors(t *testing.T) {
 // A conversation created in the same apply has no ID at plan time: the
 // checks run in Create, before any write.
 func TestAccConversationMembers_liveGroupAtApply(t *testing.T) {
+	t.Parallel()
 	emu, url := startGroups(t, emulator.Options{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             membersDestroyed(emu, groupA),
 		Steps: []resource.TestStep{
 			{
 				Config: `
@@ -609,12 +627,14 @@ resource "terraform_data" "conv" {
 // operator, so the apply fails before any write until operator_user_id is
 // set.
 func TestAccConversationMembers_noOwner(t *testing.T) {
+	t.Parallel()
 	emu, url := startGroups(t, emulator.Options{})
 	if err := emu.UpdateConversation(emulator.SampleAppID, groupA, func(c *emulator.Conversation) { c.OwnerUserID = nil }); err != nil {
 		t.Fatal(err)
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             membersDestroyed(emu, groupA),
 		Steps: []resource.TestStep{
 			{
 				Config:      membersHCL(groupA, `{ "2" = {} }`),
@@ -633,6 +653,7 @@ func TestAccConversationMembers_noOwner(t *testing.T) {
 // answers: what the API confirmed is recorded, what it refused is left to
 // do, and the next plan holds only that.
 func TestAccConversationMembers_readBackFails(t *testing.T) {
+	t.Parallel()
 	emu, url := startGroups(t, emulator.Options{})
 	config := `
 provider "volcrtc" {
@@ -645,6 +666,7 @@ provider "volcrtc" {
   }`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             membersDestroyed(emu, groupA),
 		Steps: []resource.TestStep{
 			{Config: membersHCL(groupA, `{ "2" = {}, "3" = {} }`)},
 			{
@@ -700,6 +722,7 @@ resource "volcrtc_conversation_members" "test" {
 	var conv int64
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             conversationsDissolved(emu, emulator.SampleAppID),
 		Steps: []resource.TestStep{
 			{
 				Config: config(10001, `{ "10002" = {}, "10003" = {} }`),

@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	tfconfig "github.com/hashicorp/terraform-plugin-testing/config"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -98,21 +100,13 @@ func stateAttr(s *terraform.State, name string) string {
 // too), import both ways, drift repaired, replacement by each argument
 // that forces one, and destroy.
 func TestAccConversation_lifecycle(t *testing.T) {
+	t.Parallel()
 	emu, url := newConvEmulator(t, emulator.Options{})
 	app := int64(emulator.SampleAppID)
 	var firstID string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
-		CheckDestroy: func(*terraform.State) error {
-			for _, app := range []int64{app, otherAppID} {
-				for _, c := range createdIn(emu, app) {
-					if c.Status == nil || *c.Status != 1 {
-						return fmt.Errorf("conversation %d of app %d was not dissolved", c.ConversationShortID, app)
-					}
-				}
-			}
-			return nil
-		},
+		CheckDestroy:             resource.ComposeTestCheckFunc(conversationsDissolved(emu, app), conversationsDissolved(emu, otherAppID)),
 		Steps: []resource.TestStep{
 			{
 				Config: conversationConfig(`
@@ -339,6 +333,7 @@ func ptrTo[T any](v T) *T { return &v }
 // at plan time, before any call; turning it off is an update that calls
 // nothing.
 func TestAccConversation_deletionProtection(t *testing.T) {
+	t.Parallel()
 	emu, url := newConvEmulator(t, emulator.Options{})
 	app := int64(emulator.SampleAppID)
 	protected := conversationConfig(`
@@ -347,6 +342,8 @@ func TestAccConversation_deletionProtection(t *testing.T) {
   name          = "keep-me"`)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		// The last step turned protection off, so the destroy dissolves it.
+		CheckDestroy: conversationsDissolved(emu, app),
 		Steps: []resource.TestStep{
 			{
 				Config: protected,
@@ -404,6 +401,7 @@ func TestAccConversation_deletionProtection(t *testing.T) {
 // Every argument a user can get wrong is an error on its attribute at
 // plan time, and nothing reaches the API.
 func TestAccConversation_planErrors(t *testing.T) {
+	t.Parallel()
 	emu, url := newConvEmulator(t, emulator.Options{})
 	valid := map[string]string{"app_id": "100001", "owner_user_id": "10001"}
 	config := func(set map[string]string) string {
@@ -462,6 +460,7 @@ func TestAccConversation_planErrors(t *testing.T) {
 // Import IDs that are not APP_ID/CONVERSATION_SHORT_ID, a conversation
 // that does not exist and a one-to-one chat are refused.
 func TestAccConversation_importErrors(t *testing.T) {
+	t.Parallel()
 	_, url := newConvEmulator(t, emulator.Options{})
 	config := conversationConfig(`
   app_id        = 100001
@@ -487,6 +486,7 @@ func TestAccConversation_importErrors(t *testing.T) {
 // The sample group imports through an import block with every value from
 // the API: a configuration that says the same plans no change.
 func TestAccConversation_importBlock(t *testing.T) {
+	t.Parallel()
 	_, url := newConvEmulator(t, emulator.Options{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
@@ -518,13 +518,16 @@ func TestAccConversation_importBlock(t *testing.T) {
 // Lost answers of a create: the client's retries send the same key, and
 // the API's Exist gives back the conversation the lost attempt made.
 func TestAccConversation_lostCreateAnswer(t *testing.T) {
+	t.Parallel()
 	for name, fault := range map[string]emulator.Fault{"bad gateway": emulator.FaultBadGateway, "connection cut": {}} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			emu, url := newConvEmulator(t, emulator.Options{})
 			app := int64(emulator.SampleAppID)
 			emu.LoseAnswers("CreateConversation", 2, fault)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories(sampleEnv(url)),
+				CheckDestroy:             conversationsDissolved(emu, app),
 				Steps: []resource.TestStep{{
 					Config: conversationConfig(`
   app_id              = 100001
@@ -565,8 +568,10 @@ func TestAccConversation_lostCreateAnswer(t *testing.T) {
 // user's, or the generated one set as idempotency_key) finds the
 // conversation: one, never two.
 func TestAccConversation_lostCreateAnswerBeyondRetries(t *testing.T) {
+	t.Parallel()
 	const noRetries = "provider \"volcrtc\" {\n  max_retries = 0\n}\n"
 	t.Run("user key", func(t *testing.T) {
+		t.Parallel()
 		emu, url := newConvEmulator(t, emulator.Options{})
 		app := int64(emulator.SampleAppID)
 		emu.LoseAnswers("CreateConversation", 1, emulator.FaultUnavailable)
@@ -578,6 +583,7 @@ func TestAccConversation_lostCreateAnswerBeyondRetries(t *testing.T) {
   deletion_protection = false`)
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: factories(sampleEnv(url)),
+			CheckDestroy:             conversationsDissolved(emu, app),
 			Steps: []resource.TestStep{
 				{
 					Config: config,
@@ -601,6 +607,7 @@ func TestAccConversation_lostCreateAnswerBeyondRetries(t *testing.T) {
 		})
 	})
 	t.Run("generated key", func(t *testing.T) {
+		t.Parallel()
 		emu, url := newConvEmulator(t, emulator.Options{})
 		app := int64(emulator.SampleAppID)
 		emu.LoseAnswers("CreateConversation", 1, emulator.FaultUnavailable)
@@ -609,8 +616,12 @@ func TestAccConversation_lostCreateAnswerBeyondRetries(t *testing.T) {
   owner_user_id       = 10001
   name                = "incident"
   deletion_protection = false`
+		// The second step's key, known once the first has failed: filled in
+		// by its PreConfig, which runs before the variables are written.
+		vars := tfconfig.Variables{}
 		resource.Test(t, resource.TestCase{
 			ProtoV6ProviderFactories: factories(sampleEnv(url)),
+			CheckDestroy:             conversationsDissolved(emu, app),
 			Steps: []resource.TestStep{
 				{
 					Config:      noRetries + conversationConfig(body),
@@ -627,9 +638,10 @@ func TestAccConversation_lostCreateAnswerBeyondRetries(t *testing.T) {
 						if !ok {
 							t.Fatalf("CreateConversation sent IdempotentId %v", creates[0]["IdempotentId"])
 						}
-						t.Setenv("TF_VAR_key", key)
+						vars["key"] = tfconfig.StringVariable(key)
 					},
-					Config: noRetries + "variable \"key\" {\n  type = string\n}\n" + conversationConfig(body+"\n  idempotency_key = var.key"),
+					ConfigVariables: vars,
+					Config:          noRetries + "variable \"key\" {\n  type = string\n}\n" + conversationConfig(body+"\n  idempotency_key = var.key"),
 					Check: func(*terraform.State) error {
 						if n := len(createdIn(emu, app)); n != 1 {
 							return fmt.Errorf("%d conversations created, want 1", n)
@@ -685,10 +697,14 @@ func TestAccConversation_existingKeyAdopted(t *testing.T) {
 }
 
 // conversationsDissolved checks that every conversation created in app
-// is dissolved.
+// is dissolved; a test that uses it creates at least one there.
 func conversationsDissolved(emu *emulator.Server, app int64) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		for _, c := range createdIn(emu, app) {
+		created := createdIn(emu, app)
+		if len(created) == 0 {
+			return fmt.Errorf("no conversation was created in app %d", app)
+		}
+		for _, c := range created {
 			if c.Status == nil || *c.Status != imclient.StatusDissolved {
 				return fmt.Errorf("conversation %d is not dissolved after destroy", c.ConversationShortID)
 			}
@@ -792,6 +808,7 @@ func conversationsDissolvedBut(emu *emulator.Server, app int64, others ...int64)
 }
 
 func TestAccConversation_lostUpdateAnswer(t *testing.T) {
+	t.Parallel()
 	emu, url := newConvEmulator(t, emulator.Options{})
 	config := func(name string) string {
 		return "provider \"volcrtc\" {\n  max_retries = 0\n}\n" + conversationConfig(`
@@ -802,6 +819,7 @@ func TestAccConversation_lostUpdateAnswer(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             conversationsDissolved(emu, emulator.SampleAppID),
 		Steps: []resource.TestStep{
 			{Config: config("before")},
 			{
@@ -834,6 +852,7 @@ func TestAccConversation_readBack(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             conversationsDissolved(emu, emulator.SampleAppID),
 		Steps: []resource.TestStep{
 			{Config: config(`{ a = "1", b = "2" }`)},
 			{
@@ -862,6 +881,7 @@ func TestAccConversation_readBack(t *testing.T) {
 // A conversation dissolved outside Terraform leaves the state with a
 // warning, and the plan creates it again.
 func TestAccConversation_dissolvedOutside(t *testing.T) {
+	t.Parallel()
 	emu, url := newConvEmulator(t, emulator.Options{})
 	app := int64(emulator.SampleAppID)
 	config := conversationConfig(`
@@ -872,6 +892,8 @@ func TestAccConversation_dissolvedOutside(t *testing.T) {
 	var first string
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		// The one dissolved by hand and the one created again.
+		CheckDestroy: conversationsDissolved(emu, app),
 		Steps: []resource.TestStep{
 			{Config: config, Check: func(s *terraform.State) error { first = stateAttr(s, "id"); return nil }},
 			{
@@ -938,8 +960,32 @@ func testRealConversation(t *testing.T, rt realTarget) {
   ext                 = { purpose = "terraform-provider-volcrtc acceptance test" }
   deletion_protection = false`, rt.appID, rt.members[0], name))
 	}
+	client := realClient(t)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: realFactories(),
+		// Dissolved: BatchGetConversations leaves it out or says so.
+		CheckDestroy: func(s *terraform.State) error {
+			app, _ := strconv.ParseInt(rt.appID, 10, 32)
+			id := idOf(stateAttr(s, "id"))
+			if id == 0 {
+				return fmt.Errorf("no conversation in the state before destroy")
+			}
+			got, err := client.BatchGetConversations(t.Context(), imclient.BatchGetConversationsInput{AppID: int32(app),
+				ConversationShortIDs: []int64{id}})
+			if err != nil {
+				return err
+			}
+			for _, c := range got {
+				if c.ConversationShortID != nil && *c.ConversationShortID == id && (c.Status == nil || *c.Status != imclient.StatusDissolved) {
+					status := "none"
+					if c.Status != nil {
+						status = fmt.Sprint(*c.Status)
+					}
+					return fmt.Errorf("conversation %d is not dissolved after destroy (Status %s)", id, status)
+				}
+			}
+			return nil
+		},
 		Steps: []resource.TestStep{
 			{
 				Config: config(name),
@@ -973,6 +1019,7 @@ func testRealConversation(t *testing.T, rt realTarget) {
 // destroy, and a create whose key finds a dissolved conversation says to
 // choose another key.
 func TestAccConversation_keyOfADissolvedConversation(t *testing.T) {
+	t.Parallel()
 	emu, url := newConvEmulator(t, emulator.Options{})
 	app := int64(emulator.SampleAppID)
 	client := testClient(t, url)
@@ -986,6 +1033,7 @@ func TestAccConversation_keyOfADissolvedConversation(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             conversationsDissolved(emu, app),
 		Steps: []resource.TestStep{
 			{Config: config("group", "ops")},
 			{
@@ -1037,6 +1085,7 @@ func TestAccConversation_keyOfADissolvedConversation(t *testing.T) {
 // conversation the first call made. Two such answers fail the create,
 // naming the key, with nothing in state.
 func TestAccConversation_createAnswerWithoutID(t *testing.T) {
+	t.Parallel()
 	emu, url := newConvEmulator(t, emulator.Options{})
 	app := int64(emulator.SampleAppID)
 	config := func(key string) string {
@@ -1048,6 +1097,7 @@ func TestAccConversation_createAnswerWithoutID(t *testing.T) {
 	}
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             conversationsDissolved(emu, app),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() { emu.DropResultField("CreateConversation", 2, "ConversationShortId") },

@@ -78,6 +78,7 @@ func identityChecks(conv *int64) []statecheck.StateCheck {
 // Each resource stores its identity on create and imports by it with no
 // write and no change; a 64-bit user ID above 2^53 comes through exactly.
 func TestAccIdentity_createAndImport(t *testing.T) {
+	t.Parallel()
 	emu, url := startGroups(t, emulator.Options{})
 	var conv int64
 	config := identityResources("ops")
@@ -96,6 +97,7 @@ func TestAccIdentity_createAndImport(t *testing.T) {
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   identityCLIs,
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             identityDestroyed(emu),
 		Steps: []resource.TestStep{
 			{
 				Config: config,
@@ -126,11 +128,13 @@ func TestAccIdentity_createAndImport(t *testing.T) {
 // no change, and a resource gone by then leaves the state without an
 // error.
 func TestAccIdentity_stateFromABuildWithoutIdentity(t *testing.T) {
+	t.Parallel()
 	emu, url := startGroups(t, emulator.Options{})
 	var conv int64
 	config := identityResources("ops")
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks: identityCLIs,
+		CheckDestroy:           identityDestroyed(emu),
 		Steps: []resource.TestStep{
 			{
 				ProtoV6ProviderFactories: withoutIdentity(factories(sampleEnv(url))),
@@ -170,6 +174,12 @@ func TestAccIdentity_stateFromABuildWithoutIdentity(t *testing.T) {
 			},
 		},
 	})
+}
+
+// identityDestroyed checks the destroy of identityResources: the group
+// it created dissolved, and group A holding nobody but its owner.
+func identityDestroyed(emu *emulator.Server) resource.TestCheckFunc {
+	return resource.ComposeTestCheckFunc(conversationsDissolved(emu, emulator.SampleAppID), membersDestroyed(emu, groupA))
 }
 
 // noIdentity checks that addr has no identity in state.

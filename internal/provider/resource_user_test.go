@@ -51,7 +51,7 @@ func userCheck(emu *emulator.Server, user int64, want string) resource.TestCheck
 		if len(u.Ext) > 0 {
 			ext, _ = json.Marshal(u.Ext)
 		}
-		got := fmt.Sprintf("%s|%s|%s|%s|%v", deref(u.NickName), deref(u.Portrait), strings.Join(tags, ","), ext, *u.IsRobot)
+		got := fmt.Sprintf("%s|%s|%s|%s|%v", deref(u.NickName), deref(u.Portrait), strings.Join(tags, ","), ext, u.IsRobot != nil && *u.IsRobot)
 		if got != want {
 			return fmt.Errorf("user %d is %s, want %s", user, got, want)
 		}
@@ -84,6 +84,7 @@ func countOf(emu *emulator.Server, action string, want int) resource.TestCheckFu
 // tags and ext, import, registered again after an outside unregister, and
 // unregistered at the end.
 func TestAccUser(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{})
 	existing := "Existing"
 	if err := emu.SetUser(emulator.SampleAppID, emulator.User{UserID: 7001, NickName: &existing}); err != nil {
@@ -96,7 +97,8 @@ func TestAccUser(t *testing.T) {
   deletion_protection = false`
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
-		CheckDestroy:             userCheck(emu, 7002, ""),
+		// User 7001 was registered outside Terraform and stays.
+		CheckDestroy: resource.ComposeTestCheckFunc(userCheck(emu, 7002, ""), userCheck(emu, 7001, "Existing|||{}|false")),
 		Steps: []resource.TestStep{
 			{
 				Config: userHCL(7001, `deletion_protection = false`),
@@ -197,9 +199,12 @@ func mustEditUser(t *testing.T, emu *emulator.Server, user int64, edit func(*emu
 
 // deletion_protection refuses destroy and replacement at plan time.
 func TestAccUserDeletionProtection(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		// The last step turned protection off: one unregister at the end.
+		CheckDestroy: resource.ComposeTestCheckFunc(userCheck(emu, 7010, ""), countOf(emu, emulator.ActionUnregisterUsers, 1)),
 		Steps: []resource.TestStep{
 			{Config: userHCL(7010, `nick_name = "Ops"`)},
 			{
@@ -215,21 +220,17 @@ func TestAccUserDeletionProtection(t *testing.T) {
 			{Config: userHCL(7010, `nick_name = "Ops"`+"\n  deletion_protection = false")},
 		},
 	})
-	if _, ok := emu.UserState(emulator.SampleAppID, 7010); ok {
-		t.Fatal("user 7010 still registered after the destroy")
-	}
-	if got := writesOf(emu, emulator.ActionUnregisterUsers); len(got) != 1 {
-		t.Fatalf("unregister calls %v", got)
-	}
 }
 
 // FailedInfos is an error naming the user, the code and the message, and
 // nothing is recorded.
 func TestAccUserFailedInfos(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{})
 	emu.FailUsers(emulator.ActionRegisterUsers, 7020)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             userCheck(emu, 7020, ""),
 		Steps: []resource.TestStep{{
 			Config:      userHCL(7020, `deletion_protection = false`),
 			ExpectError: wrapped(`(?s)Cannot register the user .* user_id .* FailedInfos: .* user 7020: InternalError: scripted failure of user 7020 .* Nothing is recorded in state`),
@@ -245,15 +246,18 @@ func TestAccUserFailedInfos(t *testing.T) {
 // when reads lag: the register is sent once, and the state records the
 // user. Both undocumented behaviours of a repeated register are covered.
 func TestAccUserLostRegisterAnswer(t *testing.T) {
+	t.Parallel()
 	for name, opts := range map[string]emulator.Options{
 		"refuses repeat":    {ReadLag: time.Second},
 		"overwrites repeat": {ReadLag: time.Second, RegisterOverwrites: true},
 	} {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			emu, url := newEmulator(t, opts)
 			emu.LoseAnswers(emulator.ActionRegisterUsers, 1, emulator.FaultBadGateway)
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: factories(sampleEnv(url)),
+				CheckDestroy:             userCheck(emu, 7030, ""),
 				Steps: []resource.TestStep{{
 					Config: userHCL(7030, `nick_name = "Deploy"`+"\n  deletion_protection = false"),
 					ConfigStateChecks: []statecheck.StateCheck{
@@ -267,23 +271,31 @@ func TestAccUserLostRegisterAnswer(t *testing.T) {
 		})
 	}
 	// An answer that drops FailedInfos says nothing of the user: read back.
-	emu, url := newEmulator(t, emulator.Options{})
-	emu.DropResultField(emulator.ActionRegisterUsers, 1, "FailedInfos")
-	resource.Test(t, resource.TestCase{
-		ProtoV6ProviderFactories: factories(sampleEnv(url)),
-		Steps: []resource.TestStep{{
-			Config: userHCL(7031, `deletion_protection = false`),
-			Check:  resource.ComposeTestCheckFunc(userCheck(emu, 7031, `|||{}|false`), countOf(emu, emulator.ActionRegisterUsers, 1)),
-		}},
+	t.Run("no FailedInfos", func(t *testing.T) {
+		t.Parallel()
+		emu, url := newEmulator(t, emulator.Options{})
+		emu.DropResultField(emulator.ActionRegisterUsers, 1, "FailedInfos")
+		resource.Test(t, resource.TestCase{
+			ProtoV6ProviderFactories: factories(sampleEnv(url)),
+			CheckDestroy:             userCheck(emu, 7031, ""),
+			Steps: []resource.TestStep{{
+				Config: userHCL(7031, `deletion_protection = false`),
+				Check:  resource.ComposeTestCheckFunc(userCheck(emu, 7031, `|||{}|false`), countOf(emu, emulator.ActionRegisterUsers, 1)),
+			}},
+		})
 	})
 }
 
 // A user unregistered outside Terraform leaves the state at refresh, and
 // the plan registers them again; nothing is unregistered.
 func TestAccUserRemovedOutsideTerraform(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		// The refresh before the destroy finds the user gone: nothing to
+		// unregister.
+		CheckDestroy: resource.ComposeTestCheckFunc(userCheck(emu, 7040, ""), countOf(emu, emulator.ActionUnregisterUsers, 0)),
 		Steps: []resource.TestStep{
 			{Config: userHCL(7040, `deletion_protection = false`)},
 			{
@@ -298,14 +310,12 @@ func TestAccUserRemovedOutsideTerraform(t *testing.T) {
 			},
 		},
 	})
-	if got := writesOf(emu, emulator.ActionUnregisterUsers); len(got) != 0 {
-		t.Fatalf("unregister calls %v for a user already gone", got)
-	}
 }
 
 // Every documented limit is a plan-time error on its attribute, before any
 // request.
 func TestAccUserPlanLimits(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{})
 	var many []string
 	for i := range 21 {
@@ -337,11 +347,13 @@ resource "volcrtc_user" "test" {
 // Resource identity (OpenTofu 1.12+, Terraform 1.12+): stored, and an
 // import block by identity imports with no write and an empty plan after.
 func TestAccUserIdentity(t *testing.T) {
+	t.Parallel()
 	emu, url := newEmulator(t, emulator.Options{})
 	cfg := userHCL(7060, `nick_name = "Id"`+"\n  deletion_protection = true")
 	resource.Test(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             userCheck(emu, 7060, ""),
 		Steps: []resource.TestStep{
 			{
 				Config: cfg,
