@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -278,5 +280,35 @@ func TestProfileLimits(t *testing.T) {
 	}
 	if n := len(emu.Requests()); n != 0 {
 		t.Fatalf("%d requests", n)
+	}
+}
+
+// FailedInfos are untrusted like every answer: text that would drive the
+// terminal is escaped, and an entry without its user ID is an unreadable
+// answer, never a panic or a guess.
+func TestUserWritesHostileFailedInfos(t *testing.T) {
+	answer := func(result string) *httptest.Server {
+		return httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			_, _ = w.Write([]byte(`{"ResponseMetadata":{"RequestId":"r"},"Result":` + result + `}`))
+		}))
+	}
+	ts := answer(`{"FailedInfos":[{"UserId":900002,"Code":"Bad\u001b[2J","Message":"\r\u001b]0;owned\u0007Apply complete!"}]}`)
+	defer ts.Close()
+	res, err := newTestClient(t, ts.URL, nil).RegisterUsers(context.Background(), registerInput(profiles(2)))
+	if err == nil || !slices.Equal(res.Failed, []int64{900002}) {
+		t.Fatalf("%+v, %v", res, err)
+	}
+	for _, s := range []string{err.Error(), res.Reasons[900002].Code, res.Reasons[900002].Message} {
+		assertPrintable(t, s)
+	}
+	if !strings.Contains(err.Error(), `\x1b`) {
+		t.Errorf("escape not shown as \\x1b: %q", err.Error())
+	}
+
+	missing := answer(`{"FailedInfos":[{"Code":"UserNotFound","Message":"no such user"}]}`)
+	defer missing.Close()
+	res, err = newTestClient(t, missing.URL, nil).RegisterUsers(context.Background(), registerInput(profiles(2)))
+	if err == nil || len(res.Done) != 0 {
+		t.Fatalf("an entry without UserId: %+v, %v", res, err)
 	}
 }
