@@ -66,7 +66,7 @@ func newBenchMembers(b *testing.B, full bool) *benchMembers {
 // value is the resource's value with members 2..2,001 each with a
 // nickname; role is "member" in a state, null in a configuration.
 func (m *benchMembers) value(state bool) tftypes.Value {
-	memberType := m.typ.AttributeTypes["members"].(tftypes.Map).ElementType.(tftypes.Object)
+	memberType := membersElementType(m.p.t, m.typ)
 	role := tftypes.NewValue(tftypes.String, nil)
 	if state {
 		role = str("member")

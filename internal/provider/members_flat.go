@@ -50,7 +50,9 @@ func (memberFieldsValidator) Description(context.Context) string {
 	return "each member's fields are valid"
 }
 
-func (v memberFieldsValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (v memberFieldsValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
 
 func (v memberFieldsValidator) ValidateMap(ctx context.Context, req validator.MapRequest, resp *validator.MapResponse) {
 	for _, first := range v.first {

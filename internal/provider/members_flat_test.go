@@ -45,7 +45,11 @@ func TestTerraformSeesNestedMembers(t *testing.T) {
 		t.Errorf("the schemas Terraform is given differ from the nested form's")
 	}
 	// The framework itself serves plain objects: what makes a plan linear.
-	fw, err := p.srv.(*server).frameworkServer.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	srv, ok := p.srv.(*server)
+	if !ok {
+		t.Fatalf("the provider's server is a %T", p.srv)
+	}
+	fw, err := srv.frameworkServer.GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,8 +83,20 @@ func newMembersCase(t *testing.T, p *protocol) membersCase {
 	return membersCase{t: t, typ: obj}
 }
 
-func (c membersCase) memberType() tftypes.Object {
-	return c.typ.AttributeTypes["members"].(tftypes.Map).ElementType.(tftypes.Object)
+func (c membersCase) memberType() tftypes.Object { return membersElementType(c.t, c.typ) }
+
+// membersElementType is the type of one member in the resource's type.
+func membersElementType(t testing.TB, typ tftypes.Object) tftypes.Object {
+	t.Helper()
+	m, ok := typ.AttributeTypes["members"].(tftypes.Map)
+	if !ok {
+		t.Fatal("members is not a map")
+	}
+	obj, ok := m.ElementType.(tftypes.Object)
+	if !ok {
+		t.Fatal("a member is not an object")
+	}
+	return obj
 }
 
 // member is one member; absent fields are null.
@@ -156,7 +172,7 @@ func TestFlatMembersValidateAsNested(t *testing.T) {
 			"4":  c.member(map[string]tftypes.Value{"level": numText(t, "2147483648"), "role": str("Admin")}),
 			"10": c.member(map[string]tftypes.Value{"role": str("")}),
 		},
-		"bad keys": map[string]tftypes.Value{"010": c.member(nil), "x": c.member(map[string]tftypes.Value{"role": str("x")})},
+		"bad keys":  map[string]tftypes.Value{"010": c.member(nil), "x": c.member(map[string]tftypes.Value{"role": str("x")})},
 		"11 admins": admins,
 		"unknowns": map[string]tftypes.Value{
 			"2": tftypes.NewValue(c.memberType(), tftypes.UnknownValue),
