@@ -26,6 +26,11 @@ func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
 		defer memlimit.Manage(memlimit.Floor)()
 	}
+	// Terraform drops the SDK's logs unless asked for them; writing them
+	// cost more than half of a plan of 2,000 members (internal/provider/sdk_logs.go).
+	if err := provider.QuietSDKLogs(os.Getenv, os.Setenv); err != nil {
+		log.Printf("[WARN] cannot set the SDK's log level: %v", err)
+	}
 	var debugger bool
 	flag.BoolVar(&debugger, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
@@ -64,5 +65,69 @@ func TestFieldsFromAPIReadsAbsentAsZero(t *testing.T) {
 	f := fieldsFromAPI(imclient.Participant{Role: &role, Level: &level, NickName: &nick, Ext: map[string]string{"a": "b"}})
 	if !f.equal(fields(roleAdmin, "x", 4, map[string]string{"a": "b"})) {
 		t.Errorf("record: %+v", f)
+	}
+}
+
+// membersOf reads members without the framework's reflection; what it
+// reads must be what ElementsAs reads, null and zero kept apart, and a
+// members map it writes back must be the one it read.
+func TestMembersOfReadsAsElementsAs(t *testing.T) {
+	ctx := context.Background()
+	obj := func(role, nick attr.Value, level attr.Value, ext attr.Value) attr.Value {
+		return types.ObjectValueMust(memberAttrTypes, map[string]attr.Value{"role": role, "nick_name": nick, "level": level, "ext": ext})
+	}
+	ext := types.MapValueMust(types.StringType, map[string]attr.Value{"k": types.StringValue("v")})
+	emptyExt := types.MapValueMust(types.StringType, map[string]attr.Value{})
+	members := types.MapValueMust(types.ObjectType{AttrTypes: memberAttrTypes}, map[string]attr.Value{
+		"2": obj(types.StringValue("member"), types.StringNull(), types.NumberNull(), types.MapNull(types.StringType)),
+		"3": obj(types.StringValue("admin"), types.StringValue(""), numberOf(0), emptyExt),
+		"4": obj(types.StringValue("role 7"), types.StringValue("n"), numberOf(-3), ext),
+		"5": obj(types.StringUnknown(), types.StringUnknown(), types.NumberUnknown(), types.MapUnknown(types.StringType)),
+		"x": obj(types.StringNull(), types.StringNull(), types.NumberNull(), types.MapNull(types.StringType)),
+	})
+	var diags diag.Diagnostics
+	got := membersOf(ctx, members, &diags)
+	if diags.HasError() {
+		t.Fatal(diags)
+	}
+	want := map[string]memberModel{}
+	if d := members.ElementsAs(ctx, &want, false); d.HasError() {
+		t.Fatal(d)
+	}
+	if len(got) != 4 {
+		t.Errorf("read %d members, want 4 (the key x is no user ID)", len(got))
+	}
+	for k, w := range want {
+		id, ok := parseUserID(k)
+		if !ok {
+			continue
+		}
+		g := got[id]
+		if !g.Role.Equal(w.Role) || !g.NickName.Equal(w.NickName) || !g.Level.Equal(w.Level) || !g.Ext.Equal(w.Ext) {
+			t.Errorf("member %s: got %+v, want %+v", k, g, w)
+		}
+	}
+	delete(got, 5) // unknown fields: a plan's, never written back
+	back := membersValue(got, &diags)
+	wantBack := types.MapValueMust(types.ObjectType{AttrTypes: memberAttrTypes}, map[string]attr.Value{
+		"2": members.Elements()["2"], "3": members.Elements()["3"], "4": members.Elements()["4"]})
+	if diags.HasError() || !back.Equal(wantBack) {
+		t.Errorf("written back as %s, want %s (%v)", back, wantBack, diags)
+	}
+}
+
+// An unknown member (only in a plan) is read as ElementsAs reads it, with
+// its diagnostics.
+func TestMembersOfUnknownMemberAsElementsAs(t *testing.T) {
+	ctx := context.Background()
+	members := types.MapValueMust(types.ObjectType{AttrTypes: memberAttrTypes}, map[string]attr.Value{
+		"2": types.ObjectUnknown(memberAttrTypes),
+	})
+	var diags diag.Diagnostics
+	membersOf(ctx, members, &diags)
+	want := map[string]memberModel{}
+	wantDiags := members.ElementsAs(ctx, &want, false)
+	if !wantDiags.HasError() || !diags.Equal(wantDiags) {
+		t.Errorf("diagnostics %v, want ElementsAs's %v", diags, wantDiags)
 	}
 }

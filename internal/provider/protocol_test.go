@@ -17,18 +17,18 @@ import (
 // does, so a test can see every diagnostic, warnings included, without a
 // CLI in between.
 type protocol struct {
-	t      *testing.T
+	t      testing.TB
 	srv    tfprotov6.ProviderServer
 	schema *tfprotov6.GetProviderSchemaResponse
 }
 
-func newProtocol(t *testing.T, env map[string]string) *protocol {
+func newProtocol(t testing.TB, env map[string]string) *protocol {
 	t.Helper()
 	return newProtocolWith(t, NewServerWithEnv("test", func(k string) string { return env[k] }))
 }
 
 // newProtocolWith drives the server newServer makes.
-func newProtocolWith(t *testing.T, newServer func() (tfprotov6.ProviderServer, error)) *protocol {
+func newProtocolWith(t testing.TB, newServer func() (tfprotov6.ProviderServer, error)) *protocol {
 	t.Helper()
 	srv, err := newServer()
 	if err != nil {

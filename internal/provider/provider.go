@@ -53,6 +53,9 @@ type volcrtcProvider struct {
 	// data is what Configure made, for server.ReadDataSource, which runs
 	// in another RPC.
 	data atomic.Pointer[providerData]
+	// nestedMembers serves volcrtc_conversation_members' members as
+	// nested attributes: the schema Terraform is given (members_flat.go).
+	nestedMembers bool
 }
 
 // NewWithEnv returns a provider factory reading the environment through
@@ -279,7 +282,8 @@ func (p *volcrtcProvider) EphemeralResources(context.Context) []func() ephemeral
 }
 
 func (p *volcrtcProvider) Resources(context.Context) []func() resource.Resource {
-	return []func() resource.Resource{newConversationResource, newMembersResource, newMemberResource, newUserResource}
+	members := func() resource.Resource { return &membersResource{nested: p.nestedMembers} }
+	return []func() resource.Resource{newConversationResource, members, newMemberResource, newUserResource}
 }
 
 func userAgent(version, terraformVersion string) string {

@@ -69,16 +69,32 @@ func newServer(version string, getenv func(string) string, interrupt context.Con
 		if !ok {
 			return nil, fmt.Errorf("the framework's server %T lacks an optional server interface", fw)
 		}
-		return &server{frameworkServer: full, p: p}, nil
+		// The schema Terraform is given: the same provider with the
+		// members map as nested attributes (members_flat.go).
+		terraformSchema, err := providerserver.NewProtocol6WithError(&volcrtcProvider{version: version, getenv: getenv,
+			interrupt: interrupt, nestedMembers: true})()
+		if err != nil {
+			return nil, err
+		}
+		return &server{frameworkServer: full, p: p, terraformSchema: terraformSchema}, nil
 	}
 }
 
 type server struct {
 	frameworkServer
 	p *volcrtcProvider
+	// terraformSchema serves the schemas Terraform is given.
+	terraformSchema tfprotov6.ProviderServer
 
 	mu    sync.Mutex
 	types map[string]tftypes.Type // data source state types, once known
+}
+
+// GetProviderSchema gives Terraform the members map of
+// volcrtc_conversation_members as nested attributes, which the framework
+// serves as plain objects (members_flat.go); everything else is the same.
+func (s *server) GetProviderSchema(ctx context.Context, req *tfprotov6.GetProviderSchemaRequest) (*tfprotov6.GetProviderSchemaResponse, error) {
+	return s.terraformSchema.GetProviderSchema(ctx, req)
 }
 
 // stateType is a data source's state type from the provider's schema. A

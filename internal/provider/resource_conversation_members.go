@@ -22,12 +22,13 @@ import (
 
 var _ fullResource = (*membersResource)(nil)
 
-func newMembersResource() resource.Resource { return &membersResource{} }
-
 // membersResource is volcrtc_conversation_members: every member of one
 // group but its owner.
 type membersResource struct {
 	resourceBase
+	// nested serves members as the nested attributes Terraform is given
+	// (members_flat.go says why the framework is given plain objects).
+	nested bool
 }
 
 type membersModel struct {
@@ -64,19 +65,27 @@ func (r *membersResource) Schema(_ context.Context, _ resource.SchemaRequest, re
 			"operator_user_id": optionalUserID("The user the API records as adding, changing and removing members (a " +
 				"positive 64-bit whole number). Default: the conversation's owner at the time of the change. Changing it " +
 				"changes nothing in the group."),
-			"members": schema.MapNestedAttribute{
-				MarkdownDescription: "Every member but the owner, keyed by user ID in decimal (`\"10001\"`; use `tostring()` " +
-					"on numbers). `{}` means the owner alone. The owner is not listed here: ownership belongs to " +
-					"`volcrtc_conversation.owner_user_id`. At most 10 admins. A field left out (null) and its zero value " +
-					"(`\"\"`, `0`, `{}`) are the same to the API, so either matches a member who has none.",
-				Required: true,
-				Validators: []validator.Map{
-					memberKeysValidator{},
-					adminLimitValidator{},
-				},
-				NestedObject: schema.NestedAttributeObject{Attributes: memberAttributes()},
-			},
+			"members": r.membersAttribute(),
 		},
+	}
+}
+
+// membersAttribute is the members map: nested attributes as Terraform
+// sees them, or, unless r.nested, the framework's flat equivalent.
+func (r *membersResource) membersAttribute() schema.Attribute {
+	desc := "Every member but the owner, keyed by user ID in decimal (`\"10001\"`; use `tostring()` " +
+		"on numbers). `{}` means the owner alone. The owner is not listed here: ownership belongs to " +
+		"`volcrtc_conversation.owner_user_id`. At most 10 admins. A field left out (null) and its zero value " +
+		"(`\"\"`, `0`, `{}`) are the same to the API, so either matches a member who has none."
+	validators := []validator.Map{memberKeysValidator{}, adminLimitValidator{}}
+	if !r.nested {
+		return membersFlatAttribute(desc, validators...)
+	}
+	return schema.MapNestedAttribute{
+		MarkdownDescription: desc,
+		Required:            true,
+		Validators:          validators,
+		NestedObject:        schema.NestedAttributeObject{Attributes: memberAttributes()},
 	}
 }
 

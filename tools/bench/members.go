@@ -39,6 +39,12 @@ func runMembers(cli, pluginDir string) {
 	check(err)
 	defer func() { _ = os.RemoveAll(work) }()
 
+	// range() makes at most 1,024 values: users 2 to 2,001 in two halves.
+	membersMap := func(changed int) string {
+		return fmt.Sprintf(`merge([for half in range(2) : { for i in range(2 + half * %[1]d, 2 + (half + 1) * %[1]d) : tostring(i) => {
+    nick_name = i < %[2]d ? "changed-${i}" : "member-${i}"
+  } }]...)`, membersCount/2, changed+2)
+	}
 	config := func(changed int) string {
 		return benchTerraform + fmt.Sprintf(`provider "volcrtc" {
   max_qps = 100
@@ -46,16 +52,13 @@ func runMembers(cli, pluginDir string) {
 resource "volcrtc_conversation_members" "big" {
   app_id                = %[1]d
   conversation_short_id = %[2]d
-  # range() makes at most 1,024 values: users 2 to 2,001 in two halves.
-  members = merge([for half in range(2) : { for i in range(2 + half * %[3]d, 2 + (half + 1) * %[3]d) : tostring(i) => {
-    nick_name = i < %[4]d ? "changed-${i}" : "member-${i}"
-  } }]...)
+  members               = %[3]s
 }
-`, appID, int64(membersConv), membersCount/2, changed+2)
+`, appID, int64(membersConv), membersMap(changed))
 	}
 	fmt.Println("\nvolcrtc_conversation_members through terraform (every run plans and refreshes too)")
 	fmt.Printf("%-44s | %9s | %-28s | %9s %7s | %5s | %8s\n", "run", "time", "write calls", "floor", "x floor", "429s", "peak RSS")
-	run := func(name, config string, writeAction string, args ...string) {
+	run := func(name, config string, writeAction string, args ...string) time.Duration {
 		pause()
 		emu.ResetRequests()
 		before := emu.Stats()
@@ -94,14 +97,52 @@ resource "volcrtc_conversation_members" "big" {
 		fmt.Printf("%-44s   reads: %d BatchGetConversations, %d BatchGetConversationParticipant, %d scan pages, %d counts\n", "",
 			calls["BatchGetConversations"], calls["BatchGetConversationParticipant"], calls["ScanConversationParticipantList"],
 			calls["GetConversationUserCount"])
+		return d
 	}
-	run("apply: add 2,000 members", config(0), emulator.ActionAddParticipants, "apply", "-auto-approve", "-input=false", "-no-color")
+	apply := []string{"apply", "-auto-approve", "-input=false", "-no-color"}
+	add := run("apply: add 2,000 members", config(0), emulator.ActionAddParticipants, apply...)
 	if n := countMembers(emu); n != membersCount {
 		check(fmt.Errorf("after the create the group holds %d members, want %d", n, membersCount))
 	}
-	run("apply: change 500 of them (nick_name)", config(500), emulator.ActionModifyParticipants, "apply", "-auto-approve", "-input=false", "-no-color")
+	run("apply: change 500 of them (nick_name)", config(500), emulator.ActionModifyParticipants, apply...)
 	run("apply -refresh-only: read the 2,000 back", config(500), "", "apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
-	run("plan: refresh and compare, no changes", config(500), "", "plan", "-detailed-exitcode", "-input=false", "-no-color")
+	plan := run("plan: refresh and compare, no changes", config(500), "", "plan", "-detailed-exitcode", "-input=false", "-no-color")
+	membersPeer(cli, pluginDir, srv.URL, membersMap(500), add, plan)
+}
+
+// membersPeer sets Terraform's own share beside the provider's: a
+// terraform_data holding the same map, applied and then planned, against
+// the runs above (add: the create; plan: the plan that changes nothing).
+// The goal is 1.3x the peer plus the API's floor: the create's 20 adds at
+// 50 a second, the plan's 101 scan pages at max_qps 100.
+func membersPeer(cli, pluginDir, url, members string, add, plan time.Duration) {
+	work, err := os.MkdirTemp("", "volcrtc-bench-members-peer")
+	check(err)
+	defer func() { _ = os.RemoveAll(work) }()
+	config := fmt.Sprintf("resource \"terraform_data\" \"peer\" {\n  input = %s\n}\n", members)
+	timed := func(args ...string) time.Duration {
+		pause()
+		start := time.Now()
+		out, err := terraformIn(work, cli, pluginDir, url, config, args...)
+		if err != nil {
+			check(fmt.Errorf("peer %v: %v\n%s", args, err, out))
+		}
+		return time.Since(start)
+	}
+	peerAdd := timed("apply", "-auto-approve", "-input=false", "-no-color")
+	peerPlan := timed("plan", "-detailed-exitcode", "-input=false", "-no-color")
+	fmt.Printf("\nTerraform's own share: a terraform_data holding the same map (goal: 1.3x the peer plus the API's floor)\n")
+	fmt.Printf("%-44s | %9s | %9s | %9s | %6s\n", "run", "members", "peer", "API floor", "x")
+	for _, r := range []struct {
+		name             string
+		got, peer, floor time.Duration
+	}{
+		{"apply: add 2,000 members", add, peerAdd, 20 * time.Second / 50},
+		{"plan: refresh and compare, no changes", plan, peerPlan, 101 * time.Second / 100},
+	} {
+		fmt.Printf("%-44s | %9s | %9s | %9s | %5.2fx\n", r.name, round(r.got), round(r.peer), round(r.floor),
+			r.got.Seconds()/(r.peer+r.floor).Seconds())
+	}
 }
 
 // countMembers is how many members the bench group holds, owner aside.
