@@ -130,7 +130,7 @@ func TestUnknownArguments(t *testing.T) {
 
 // failingSchema fails GetProviderSchema until told otherwise.
 type failingSchema struct {
-	frameworkServer
+	tfprotov6.ProviderServer
 	fail bool
 }
 
@@ -139,7 +139,7 @@ func (f *failingSchema) GetProviderSchema(ctx context.Context, req *tfprotov6.Ge
 		return &tfprotov6.GetProviderSchemaResponse{Diagnostics: []*tfprotov6.Diagnostic{{
 			Severity: tfprotov6.DiagnosticSeverityError, Summary: "schema broke", Detail: "for this test"}}}, nil
 	}
-	return f.frameworkServer.GetProviderSchema(ctx, req)
+	return f.ProviderServer.GetProviderSchema(ctx, req)
 }
 
 // A schema lookup that fails says why, and is asked again next time.
@@ -152,8 +152,10 @@ func TestStateTypeFailureIsNotKept(t *testing.T) {
 	if !ok {
 		t.Fatalf("server %T", srv)
 	}
-	f := &failingSchema{frameworkServer: s.frameworkServer, fail: true}
-	s.frameworkServer = f
+	// The schemas Terraform is given are the ones whose types the state
+	// is written in.
+	f := &failingSchema{ProviderServer: s.terraformSchema, fail: true}
+	s.terraformSchema = f
 	if _, err := s.stateType(context.Background(), participantsDS); err == nil || !strings.Contains(err.Error(), "schema broke: for this test") {
 		t.Fatalf("err %v", err)
 	}
