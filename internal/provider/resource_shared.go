@@ -48,14 +48,8 @@ func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureReques
 // Interrupting (Ctrl-C) cancels the context: a write stops before its
 // next call.
 func (b *resourceBase) writeCall(ctx context.Context, what string) (*call, diag.Diagnostics) {
-	c, _, diags := b.prepare(ctx, false, what)
+	c, _, diags := b.data.prepare(ctx, false, what, adviceApplyFirst)
 	return c, diags
-}
-
-// readCall prepares a Read. deferred is true when Terraform can wait for
-// the provider's configuration, which is not known yet.
-func (b *resourceBase) readCall(ctx context.Context, deferralAllowed bool, what string) (c *call, deferred bool, diags diag.Diagnostics) {
-	return b.prepare(ctx, deferralAllowed, what)
 }
 
 // startRead reads the state into st and prepares the Read named what.
@@ -66,7 +60,7 @@ func (b *resourceBase) startRead(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.Append(req.State.Get(ctx, st)...); resp.Diagnostics.HasError() {
 		return nil
 	}
-	c, deferred, diags := b.readCall(ctx, req.ClientCapabilities.DeferralAllowed, what)
+	c, deferred, diags := b.data.prepare(ctx, req.ClientCapabilities.DeferralAllowed, what, adviceApplyFirst)
 	resp.Diagnostics.Append(diags...)
 	if deferred {
 		resp.Deferred = &resource.Deferred{Reason: resource.DeferredReasonProviderConfigUnknown}
@@ -90,10 +84,6 @@ func (b *resourceBase) startWrite(ctx context.Context, what string, diags *diag.
 	c, d := b.writeCall(ctx, what)
 	diags.Append(d...)
 	return c
-}
-
-func (b *resourceBase) prepare(ctx context.Context, deferralAllowed bool, what string) (*call, bool, diag.Diagnostics) {
-	return b.data.prepare(ctx, deferralAllowed, what, adviceApplyFirst)
 }
 
 // planCall prepares a ModifyPlan's lookups: nil, silently, when the

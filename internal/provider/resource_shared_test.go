@@ -91,10 +91,10 @@ func TestResourceCallWithoutClient(t *testing.T) {
 		t.Errorf("missing: %v", diags)
 	}
 	unknown := resourceBase{data: &providerData{unknown: []string{"endpoint"}}}
-	if _, deferred, diags := unknown.readCall(context.Background(), true, "reading a conversation"); !deferred || diags.HasError() {
+	if _, deferred, diags := unknown.data.prepare(context.Background(), true, "reading a conversation", adviceApplyFirst); !deferred || diags.HasError() {
 		t.Errorf("deferral allowed: %v %v", deferred, diags)
 	}
-	if _, _, diags := unknown.readCall(context.Background(), false, "reading a conversation"); !diags.HasError() ||
+	if _, _, diags := unknown.data.prepare(context.Background(), false, "reading a conversation", adviceApplyFirst); !diags.HasError() ||
 		!strings.Contains(diags[0].Detail(), "endpoint depend on values known only after apply") {
 		t.Errorf("deferral not allowed: %v", diags)
 	}
