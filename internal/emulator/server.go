@@ -92,6 +92,11 @@ type Options struct {
 	// who is not registered; by default it lists them in FailedInfos
 	// (UserNotFound). The API does not document which.
 	UnregisterUnknownSucceeds bool
+	// UpdateKeepsSystemExt makes BatchUpdateUser keep the system's Ext
+	// keys (those starting with "s:", which no write may send) when it
+	// replaces a profile; by default it replaces Ext whole, dropping them.
+	// The API does not document which.
+	UpdateKeepsSystemExt bool
 	// ReadLag makes every change (by a write action or a test helper)
 	// visible to the read actions only this long after it, while writes
 	// see it at once: the API promises no read-your-writes. SetReadLag

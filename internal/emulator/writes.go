@@ -74,6 +74,7 @@ type writeState struct {
 	idempotent map[idemKey]int64 // (app, IdempotentId) to the conversation it created
 	nextID     int64
 	failUsers  map[string]map[int64]bool // by action: user IDs answered in FailedUserIds
+	lieUsers   map[string]map[int64]bool // by action: user IDs applied, yet answered as failed
 	lose       map[string][]Fault        // by action: answers to lose after applying
 	drop       map[string][]string       // by action: Result fields to leave out
 }

@@ -233,6 +233,7 @@ func (s *Server) handleRegisterUsers(body []byte, rec *Request) (any, *apiError)
 			robots++
 		}
 		s.setUser(m, id, &nu)
+		failed = s.lie(rec.Action, id, failed)
 	}
 	return map[string]any{"FailedInfos": failed}, nil
 }
@@ -240,7 +241,8 @@ func (s *Server) handleRegisterUsers(body []byte, rec *Request) (any, *apiError)
 // handleUpdateUsers (BatchUpdateUser) replaces whole profiles (at most 10 a
 // call): every field is required (InvalidParam otherwise, nothing
 // applied), IsRobot is refused. Users not registered, or scripted by
-// FailUsers, are listed in FailedInfos.
+// FailUsers, are listed in FailedInfos. The system's Ext keys ("s:") are
+// dropped, or kept with Options.UpdateKeepsSystemExt.
 func (s *Server) handleUpdateUsers(body []byte, rec *Request) (any, *apiError) {
 	var b usersWriteBody
 	if aerr := s.decodeWrite(body, &b); aerr != nil {
@@ -281,7 +283,18 @@ func (s *Server) handleUpdateUsers(body []byte, rec *Request) (any, *apiError) {
 		}
 		nu := User{UserID: id, IsRobot: old.IsRobot, CreateTime: old.CreateTime, ModifyTime: ptr(now.UnixMilli())}
 		copyUser(u, &nu)
+		if s.opts.UpdateKeepsSystemExt {
+			for k, v := range old.Ext {
+				if strings.HasPrefix(k, "s:") {
+					if nu.Ext == nil {
+						nu.Ext = map[string]string{}
+					}
+					nu.Ext[k] = v
+				}
+			}
+		}
 		s.setUser(m, id, &nu)
+		failed = s.lie(rec.Action, id, failed)
 	}
 	return map[string]any{"FailedInfos": failed}, nil
 }
@@ -322,6 +335,36 @@ func (s *Server) handleUnregisterUsers(body []byte, rec *Request) (any, *apiErro
 		}
 	}
 	return map[string]any{"FailedInfos": failed}, nil
+}
+
+// LieAboutUsers makes every later RegisterUsers or BatchUpdateUser call
+// that names one of userIDs apply the change for that user and still list
+// it in FailedInfos: an answer that contradicts what was done. No IDs
+// stops it for that action.
+func (s *Server) LieAboutUsers(action string, userIDs ...int64) {
+	s.state.Lock()
+	defer s.state.Unlock()
+	if s.writes.lieUsers == nil {
+		s.writes.lieUsers = map[string]map[int64]bool{}
+	}
+	if len(userIDs) == 0 {
+		delete(s.writes.lieUsers, action)
+		return
+	}
+	set := map[int64]bool{}
+	for _, id := range userIDs {
+		set[id] = true
+	}
+	s.writes.lieUsers[action] = set
+}
+
+// lie adds id to failed when LieAboutUsers scripts it for action. The
+// caller holds s.state.
+func (s *Server) lie(action string, id int64, failed []map[string]any) []map[string]any {
+	if !s.writes.lieUsers[action][id] {
+		return failed
+	}
+	return append(failed, failedInfo(id, CodeScriptedFailure, fmt.Sprintf("scripted failure of user %d", id)))
 }
 
 // UserState returns a user as it is now (whatever a lagging read shows).

@@ -140,3 +140,29 @@ func TestReadLagOfUsers(t *testing.T) {
 		t.Fatalf("after the lag: NotFoundUsers %s", got)
 	}
 }
+
+// BatchUpdateUser drops the system's Ext keys by default and keeps them
+// with UpdateKeepsSystemExt; LieAboutUsers applies and still lists.
+func TestUserUpdateSystemExtAndLies(t *testing.T) {
+	for _, keep := range []bool{false, true} {
+		t.Run(fmt.Sprint("keep=", keep), func(t *testing.T) {
+			s, ts := newServer(t, Options{UpdateKeepsSystemExt: keep})
+			if err := s.SetUser(SampleAppID, User{UserID: 1, Ext: map[string]string{"s:sys": "1", "k": "v"}}); err != nil {
+				t.Fatal(err)
+			}
+			s.LieAboutUsers(ActionUpdateUsers, 1)
+			res := mustWrite(t, ts, ActionUpdateUsers, registerBody(`{"UserId":1,"NickName":"n","Portrait":"","Tags":[],"Ext":{"k":"w"}}`))
+			if got := string(res["FailedInfos"]); !strings.Contains(got, `"UserId":1`) {
+				t.Fatalf("FailedInfos %s", got)
+			}
+			u, _ := s.UserState(SampleAppID, 1)
+			want := map[string]string{"k": "w"}
+			if keep {
+				want["s:sys"] = "1"
+			}
+			if *u.NickName != "n" || fmt.Sprint(u.Ext) != fmt.Sprint(want) {
+				t.Fatalf("after update: %s %v, want %v", *u.NickName, u.Ext, want)
+			}
+		})
+	}
+}
