@@ -87,6 +87,18 @@ func readUsers(ctx context.Context, client *imclient.Client, a args) (state, dia
 	// IDs, and refused an answer that says a user is both found and not.
 	warnIgnored(ctx, &diags, "users", append(ignored, ignoredCount{res.Unrequested, "about IDs their call did not ask for"})...)
 	users, missing := inRequestOrder(in.UserIDs, byID, nil)
+	// Tags are a set, as volcrtc_user keeps them: a repeat is kept once,
+	// in the order first given, with one warning for the read.
+	var repeated []string
+	for i, u := range users {
+		if line := repeatedTagsLine(deref64(u.UserID), u.Tags); line != "" {
+			repeated = append(repeated, line)
+			users[i].Tags = firstOfEachTag(u.Tags)
+		}
+	}
+	if d, ok := repeatedTagsWarning(repeated); ok {
+		diags.Append(d)
+	}
 	tflog.Debug(ctx, "read users", map[string]any{"requested": len(in.UserIDs), "found": len(users),
 		"not_found": len(res.NotFound), "missing": len(missing)})
 	return state{

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -16,7 +17,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/boolplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/numberplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
@@ -99,7 +99,9 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 			},
 			"ext": schema.MapAttribute{
 				MarkdownDescription: fmt.Sprintf("Extension fields, string keys to string values: at most %d keys, each at "+
-					"most %d bytes and not starting with `%s` (the system's own), values at most %d bytes. %s`{}` clears them.",
+					"most %d bytes and not starting with `%s` (the system's own), values at most %d bytes. %s`{}` clears them. "+
+					"The system's fields (`%[3]s` keys) are neither shown here nor sent, since the API refuses them in a write; "+
+					"if an update makes the API drop them, the apply fails naming each one and its value.",
 					imclient.MaxExtKeys, imclient.MaxExtKeyBytes, imclient.ReservedExtPrefix, imclient.MaxExtValueBytes, kept),
 				Optional:      true,
 				Computed:      true,
@@ -108,12 +110,14 @@ func (r *userResource) Schema(_ context.Context, _ resource.SchemaRequest, resp 
 				PlanModifiers: []planmodifier.Map{mapplanmodifier.UseStateForUnknown()},
 			},
 			"is_robot": schema.BoolAttribute{
-				MarkdownDescription: "Whether the user is a robot (a bot account; at most 5,000 per app). Default `false`. " +
-					"Changing it replaces the user, since `BatchUpdateUser` cannot change it.",
+				MarkdownDescription: "Whether the user is a robot (a bot account; at most 5,000 per app). Left out, a new " +
+					"user is registered with `false` and an existing one keeps what the API has: a bot is never replaced " +
+					"for it. Setting it to a value other than the API's **replaces the user** (unregistered, then " +
+					"registered again), since `BatchUpdateUser` cannot change it; the profile attributes the configuration " +
+					"leaves out are registered again as the user had them.",
 				Optional:      true,
 				Computed:      true,
-				Default:       booldefault.StaticBool(false),
-				PlanModifiers: []planmodifier.Bool{boolplanmodifier.RequiresReplace()},
+				PlanModifiers: []planmodifier.Bool{robotLeftAlone{}},
 			},
 			"deletion_protection": schema.BoolAttribute{
 				MarkdownDescription: "While `true` (the default), unregistering the user, by destroy or replacement, is refused " +
@@ -188,9 +192,31 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 				replacing[0], prior.ID.ValueString()))
 		return
 	}
-	if len(replacing) == 0 && profileUnchanged(plan, prior) {
+	if len(replacing) > 0 {
+		return
+	}
+	if profileUnchanged(plan, prior) {
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("modify_time"), prior.ModifyTime)...)
 		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("modify_time_rfc3339"), prior.ModifyTimeRFC3339)...)
+		return
+	}
+	// An update sends what the configuration leaves out as the API has it
+	// at apply, which may differ from the state (changed outside after the
+	// plan, or with -refresh=false): those attributes are known after apply.
+	var cfg userModel
+	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() {
+		return
+	}
+	for name, unset := range map[string]attr.Value{"nick_name": cfg.NickName, "portrait": cfg.Portrait} {
+		if unset.IsNull() {
+			resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root(name), types.StringUnknown())...)
+		}
+	}
+	if cfg.Tags.IsNull() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("tags"), types.SetUnknown(types.StringType))...)
+	}
+	if cfg.Ext.IsNull() {
+		resp.Diagnostics.Append(resp.Plan.SetAttribute(ctx, path.Root("ext"), types.MapUnknown(types.StringType))...)
 	}
 }
 
@@ -232,6 +258,7 @@ func (r *userResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	warnRepeatedTags(user, u, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, prior.withUser(*u))...)
 }
 
@@ -254,7 +281,14 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	defer op.stop()
 	client, ctx := op.client, op.ctx
 	app, user := plan.app(), plan.user()
+	// A replacement: this process has just unregistered the user, whose
+	// profile is registered again where the configuration leaves it out.
+	before, replacing := unregisteredProfile(client, app, user)
 	existing, err := readUser(ctx, client, app, user)
+	if err == nil && existing != nil && replacing {
+		// A read that lags behind the unregister: wait for it.
+		existing, _, err = readUntil(ctx, client, app, user, func(u *imclient.User) bool { return u == nil })
+	}
 	if err != nil {
 		resp.Diagnostics.Append(errorDiagnostic(err))
 		return
@@ -263,7 +297,12 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 		resp.Diagnostics.Append(alreadyRegistered(app, user))
 		return
 	}
-	p := plan.profile(imclient.User{})
+	p := plan.profile(imclient.User{NickName: before.NickName, Portrait: before.Portrait, Tags: before.Tags, Ext: before.Ext})
+	if sys := systemExt(before.Ext); len(sys) > 0 {
+		resp.Diagnostics.AddAttributeWarning(path.Root("ext"), "System extension fields not registered again",
+			fmt.Sprintf("User %d is registered again to replace them; the system's own extension fields of their "+
+				"former registration cannot be sent in a write, so they are not carried over: %s.", user, entriesText(sys)))
+	}
 	in := imclient.UsersInput{AppID: app, Users: []imclient.UserProfile{p}}
 	res, err := client.RegisterUsers(ctx, in)
 	if len(res.Unknown) > 0 {
@@ -283,6 +322,13 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 			res, err = client.RegisterUsers(ctx, in)
 		}
 	}
+	if len(res.Done) == 0 && len(res.Failed) > 0 {
+		// The answer says no; an answer can lie: the read-back settles it.
+		if u, ok, rerr := readUntil(ctx, client, app, user, func(u *imclient.User) bool { return u != nil && sameProfile(*u, p) }); rerr == nil && ok && u != nil {
+			resp.Diagnostics.Append(contradictedWarning(imclient.ActionRegisterUsers, user, res))
+			res, err = imclient.WriteResult{Done: []int64{user}}, nil
+		}
+	}
 	if len(res.Done) == 0 {
 		done := "Nothing is recorded in state."
 		if len(res.Failed) > 0 && len(res.Reasons) > 0 {
@@ -297,6 +343,9 @@ func (r *userResource) Create(ctx context.Context, req resource.CreateRequest, r
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	setIdentity(ctx, resp.Identity, plan, &resp.Diagnostics)
 	settleUser(ctx, client, plan, cfg, p, &resp.State, &resp.Diagnostics, "RegisterUsers")
+	if replacing {
+		forgetUnregistered(client, app, user)
+	}
 }
 
 // orUnknown is err, or an error saying the outcome is not known.
@@ -314,7 +363,7 @@ func orUnknown(err error) error {
 func settleUser(ctx context.Context, client *imclient.Client, plan, cfg userModel, p imclient.UserProfile,
 	st interface {
 		Set(context.Context, any) diag.Diagnostics
-	}, diags *diag.Diagnostics, action string) {
+	}, diags *diag.Diagnostics, action string) *imclient.User {
 	u, ok, err := readUntil(ctx, client, plan.app(), plan.user(), func(u *imclient.User) bool { return u != nil && sameProfile(*u, p) })
 	if err != nil || u == nil {
 		why := "it is not returned yet"
@@ -325,8 +374,9 @@ func settleUser(ctx context.Context, client *imclient.Client, plan, cfg userMode
 			fmt.Sprintf("%s succeeded for user %d, but %s. The state records what the write sent; the next plan reads the "+
 				"user again.", action, plan.user(), why))
 		diags.Append(st.Set(ctx, plan.withProfile(p))...)
-		return
+		return nil
 	}
+	warnRepeatedTags(plan.user(), u, diags)
 	got := plan.withUser(*u)
 	if !ok {
 		for _, a := range []struct {
@@ -341,6 +391,7 @@ func settleUser(ctx context.Context, client *imclient.Client, plan, cfg userMode
 		}
 	}
 	diags.Append(st.Set(ctx, got)...)
+	return u
 }
 
 func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -373,6 +424,14 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		resp.State.RemoveResource(ctx)
 		return
 	}
+	if again := registeredAgain(plan, *current); again != "" {
+		resp.Diagnostics.Append(resp.State.Set(ctx, prior.withUser(*current))...)
+		setIdentity(ctx, resp.Identity, prior, &resp.Diagnostics)
+		resp.Diagnostics.AddError("User registered again since the plan",
+			fmt.Sprintf("User %d of app %d was registered again outside Terraform since the plan was made (%s), so it "+
+				"was not updated. The state now records the user as the API has it; run terraform plan again.", user, app, again))
+		return
+	}
 	var cfg userModel
 	if resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...); resp.Diagnostics.HasError() {
 		return
@@ -384,6 +443,17 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	p := send.profile(*current)
 	p.IsRobot = current.IsRobot != nil && *current.IsRobot
 	res, err := client.UpdateUsers(ctx, imclient.UsersInput{AppID: app, Users: []imclient.UserProfile{p}})
+	if len(res.Done) == 0 && len(res.Unknown) == 0 && len(res.Failed) > 0 {
+		// The answer says no; an answer can lie: the read-back settles it.
+		u, ok, rerr := readUntil(ctx, client, app, user, func(u *imclient.User) bool { return u != nil && sameProfile(*u, p) })
+		switch {
+		case rerr == nil && ok && u != nil:
+			resp.Diagnostics.Append(contradictedWarning(imclient.ActionUpdateUsers, user, res))
+			res, err = imclient.WriteResult{Done: []int64{user}}, nil
+		case rerr == nil && u != nil:
+			current = u
+		}
+	}
 	if len(res.Done) == 0 && len(res.Unknown) == 0 {
 		done := "The state records the user as the API reported it just before."
 		resp.Diagnostics.Append(resp.State.Set(ctx, prior.withUser(*current))...)
@@ -397,7 +467,25 @@ func (r *userResource) Update(ctx context.Context, req resource.UpdateRequest, r
 		return
 	}
 	setIdentity(ctx, resp.Identity, plan, &resp.Diagnostics)
-	settleUser(ctx, client, plan, cfg, p, &resp.State, &resp.Diagnostics, "BatchUpdateUser")
+	if got := settleUser(ctx, client, plan, cfg, p, &resp.State, &resp.Diagnostics, "BatchUpdateUser"); got != nil {
+		if d, lost := lostSystemExt(user, current.Ext, got.Ext); lost {
+			resp.Diagnostics.Append(d)
+		}
+	}
+}
+
+// registeredAgain says how the API's user differs from the planned one in
+// what only a new registration changes (create_time, is_robot); "" when
+// it does not.
+func registeredAgain(plan userModel, u imclient.User) string {
+	var why []string
+	if known(plan.CreateTime) && u.CreateTime != nil && !plan.CreateTime.Equal(numberOrNull(u.CreateTime)) {
+		why = append(why, fmt.Sprintf("create_time %s, planned %s", hclText(numberOrNull(u.CreateTime)), hclText(plan.CreateTime)))
+	}
+	if known(plan.IsRobot) && u.IsRobot != nil && plan.IsRobot.ValueBool() != *u.IsRobot {
+		why = append(why, fmt.Sprintf("is_robot %t, planned %t", *u.IsRobot, plan.IsRobot.ValueBool()))
+	}
+	return strings.Join(why, "; ")
 }
 
 // pick is the configured value when set, else null (the API's is sent).
@@ -454,6 +542,8 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	}
 	res, err := client.UnregisterUsers(ctx, imclient.UnregisterUsersInput{AppID: app, UserIDs: []int64{user}})
 	if len(res.Done) == 1 {
+		// Kept for a replacement, whose register follows.
+		rememberUnregistered(client, app, user, *u)
 		return
 	}
 	if len(res.Failed) > 0 && len(res.Reasons) > 0 {

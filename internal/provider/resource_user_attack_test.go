@@ -227,7 +227,7 @@ func TestAccUserSystemExtKeys(t *testing.T) {
 				ImportStatePersist: true,
 			}}
 			if !keep {
-				step.ExpectError = wrapped(`(?s)The API dropped system extension fields .* ext .* BatchUpdateUser .* user 7110 .*` +
+				step.ExpectError = wrapped(`(?s)The API dropped system extension fields .* BatchUpdateUser .* user 7110 .*` +
 					`"s:sys" = "1"`)
 				steps = append(steps, step, resource.TestStep{
 					// The state holds what the API has: nothing to do, nothing sent.

@@ -81,6 +81,8 @@ func (m userModel) profile(current imclient.User) imclient.UserProfile {
 	if known(m.IsRobot) {
 		p.IsRobot = m.IsRobot.ValueBool()
 	}
+	// The system's own keys are never sent: the API refuses them.
+	p.Ext = withoutSystemExt(p.Ext)
 	return p
 }
 
@@ -98,13 +100,16 @@ func deref(s *string) string {
 func (m userModel) withUser(u imclient.User) userModel {
 	m.ID = types.StringValue(userID(m.app(), m.user()))
 	m.NickName, m.Portrait = types.StringValue(deref(u.NickName)), types.StringValue(deref(u.Portrait))
+	// A repeated tag is kept once (repeatedTags names them for a warning):
+	// a set cannot hold it twice.
 	tags := make([]attr.Value, 0, len(u.Tags))
-	for _, t := range u.Tags {
+	for _, t := range tagSet(u.Tags) {
 		tags = append(tags, types.StringValue(t))
 	}
 	m.Tags = types.SetValueMust(types.StringType, tags)
+	// The system's keys are not the configuration's to set: not shown.
 	ext := make(map[string]attr.Value, len(u.Ext))
-	for k, v := range u.Ext {
+	for k, v := range withoutSystemExt(u.Ext) {
 		ext[k] = types.StringValue(v)
 	}
 	m.Ext = types.MapValueMust(types.StringType, ext)
@@ -149,13 +154,11 @@ func millisText(ms *int64) types.String {
 }
 
 // sameProfile reports whether the API's user u holds profile p.
+// Tags compare as sets; the system's Ext keys, which p never holds, are
+// left out of the comparison.
 func sameProfile(u imclient.User, p imclient.UserProfile) bool {
-	tags := slices.Clone(u.Tags)
-	slices.Sort(tags)
-	want := slices.Clone(p.Tags)
-	slices.Sort(want)
-	return deref(u.NickName) == p.NickName && deref(u.Portrait) == p.Portrait && slices.Equal(tags, want) &&
-		maps.Equal(u.Ext, p.Ext) && (u.IsRobot != nil && *u.IsRobot) == p.IsRobot
+	return deref(u.NickName) == p.NickName && deref(u.Portrait) == p.Portrait && slices.Equal(tagSet(u.Tags), tagSet(p.Tags)) &&
+		maps.Equal(withoutSystemExt(u.Ext), withoutSystemExt(p.Ext)) && (u.IsRobot != nil && *u.IsRobot) == p.IsRobot
 }
 
 // readUser reads one user: nil when the API does not know them.
