@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -380,6 +381,163 @@ data "volcrtc_users" "test" {
 						knownvalue.ListExact([]knownvalue.Check{knownvalue.StringExact("a"), knownvalue.StringExact("b")})),
 				},
 				Check: warnings.once("Repeated tags", `user 7140: "a"`),
+			},
+		},
+	})
+}
+
+// Lost answers of an update and of an unregister, and an HTTP-200 error
+// body after a register was made: nothing is registered twice, and the
+// state and the emulator agree.
+func TestAccUserLostAnswers(t *testing.T) {
+	t.Parallel()
+	emu, url := newEmulator(t, emulator.Options{})
+	errorBody := emulator.Fault{Status: 200, Code: "InternalError", Message: "try again"}
+	emu.LoseAnswers(emulator.ActionRegisterUsers, 1, errorBody)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             userCheck(emu, 7150, ""),
+		Steps: []resource.TestStep{
+			{
+				Config: userHCL(7150, `nick_name = "A"`+"\n  deletion_protection = false"),
+				Check:  resource.ComposeTestCheckFunc(userCheck(emu, 7150, "A|||{}|false"), countOf(emu, emulator.ActionRegisterUsers, 1)),
+			},
+			{
+				PreConfig: func() { emu.LoseAnswers(emulator.ActionUpdateUsers, 1, emulator.FaultBadGateway) },
+				Config:    userHCL(7150, `nick_name = "B"`+"\n  deletion_protection = false"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("nick_name"), knownvalue.StringExact("B")),
+				},
+				Check: userCheck(emu, 7150, "B|||{}|false"),
+			},
+			{
+				PreConfig: func() { emu.LoseAnswers(emulator.ActionUnregisterUsers, 1, emulator.FaultBadGateway) },
+				Config:    userHCL(7150, `nick_name = "B"`+"\n  deletion_protection = false"),
+				Destroy:   true,
+				Check:     userCheck(emu, 7150, ""),
+			},
+		},
+	})
+}
+
+// The user is unregistered, or registered again, outside Terraform after
+// the plan: the update is not sent, the apply says what happened, and
+// the state holds what the API has.
+func TestAccUserGoneOrRegisteredAgainAfterPlan(t *testing.T) {
+	t.Parallel()
+	emu, url := newEmulator(t, emulator.Options{})
+	cfg := func(nick string) string {
+		return userHCL(7160, fmt.Sprintf("nick_name = %q\n  deletion_protection = false", nick))
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             userCheck(emu, 7160, ""),
+		Steps: []resource.TestStep{
+			{Config: cfg("A")},
+			{
+				PreConfig: emu.ResetRequests,
+				Config:    cfg("B"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{outsideChange(func() {
+					if err := emu.RemoveUser(emulator.SampleAppID, 7160); err != nil {
+						t.Fatal(err)
+					}
+					robot, c := true, "C"
+					if err := emu.SetUser(emulator.SampleAppID, emulator.User{UserID: 7160, NickName: &c, IsRobot: &robot}); err != nil {
+						t.Fatal(err)
+					}
+				})}},
+				ExpectError: wrapped(`(?s)User registered again since the plan .* User 7160 of app 100001 .*is_robot true, planned false`),
+				Check:       countOf(emu, emulator.ActionUpdateUsers, 0),
+			},
+			{
+				// The state took the API's user: a bot named C.
+				Config:             cfg("C"),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: false,
+			},
+			{
+				PreConfig: emu.ResetRequests,
+				Config:    cfg("D"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{outsideChange(func() {
+					if err := emu.RemoveUser(emulator.SampleAppID, 7160); err != nil {
+						t.Fatal(err)
+					}
+				})}},
+				ExpectError: wrapped(`(?s)User no longer registered .* User 7160 of app 100001 was unregistered outside Terraform`),
+				Check:       countOf(emu, emulator.ActionUpdateUsers, 0),
+			},
+		},
+	})
+}
+
+// Reads that lag a second behind every write: create, update, a
+// replacement and a destroy all converge, with one write each.
+func TestAccUserLaggingReads(t *testing.T) {
+	t.Parallel()
+	emu, url := newEmulator(t, emulator.Options{ReadLag: time.Second})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             resource.ComposeTestCheckFunc(userCheck(emu, 7170, ""), countOf(emu, emulator.ActionUnregisterUsers, 2)),
+		Steps: []resource.TestStep{
+			{Config: userHCL(7170, `nick_name = "A"`+"\n  deletion_protection = false")},
+			{
+				Config: userHCL(7170, `nick_name = "B"`+"\n  deletion_protection = false"),
+				Check:  resource.ComposeTestCheckFunc(userCheck(emu, 7170, "B|||{}|false"), countOf(emu, emulator.ActionUpdateUsers, 1)),
+			},
+			{
+				// A replacement, with the nickname changed in the same apply.
+				Config: userHCL(7170, `nick_name = "C"`+"\n  is_robot = true\n  deletion_protection = false"),
+				Check: resource.ComposeTestCheckFunc(userCheck(emu, 7170, "C|||{}|true"),
+					countOf(emu, emulator.ActionRegisterUsers, 2), countOf(emu, emulator.ActionUnregisterUsers, 1)),
+			},
+		},
+	})
+}
+
+// A user ID above 2^53 and a nickname with control characters are kept
+// exact in state and in the API.
+func TestAccUserEdgeValues(t *testing.T) {
+	t.Parallel()
+	emu, url := newEmulator(t, emulator.Options{})
+	const big = 9007199254740993
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             userCheck(emu, big, ""),
+		Steps: []resource.TestStep{{
+			Config: userHCL(big, `nick_name = "a\u001b[2Jb\t"`+"\n  deletion_protection = false"),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("id"), knownvalue.StringExact("100001/9007199254740993")),
+				statecheck.ExpectKnownValue(userAddr, tfjsonpath.New("nick_name"), knownvalue.StringExact("a\x1b[2Jb\t")),
+			},
+			Check: userCheck(emu, big, "a\x1b[2Jb\t|||{}|false"),
+		}},
+	})
+}
+
+// Two resources over one user: the second create is refused, naming the
+// import, and the first user is left as it was.
+func TestAccUserTwoOwners(t *testing.T) {
+	t.Parallel()
+	emu, url := newEmulator(t, emulator.Options{})
+	two := userHCL(7180, `nick_name = "A"`+"\n  deletion_protection = false") + fmt.Sprintf(`
+resource "volcrtc_user" "other" {
+  app_id     = %d
+  user_id    = 7180
+  nick_name  = "B"
+  depends_on = [volcrtc_user.test]
+}
+`, emulator.SampleAppID)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             userCheck(emu, 7180, ""),
+		Steps: []resource.TestStep{
+			{
+				Config:      two,
+				ExpectError: wrapped(`(?s)User already registered .* User 7180 is already registered in app 100001`),
+			},
+			{
+				Config: userHCL(7180, `nick_name = "A"`+"\n  deletion_protection = false"),
+				Check:  resource.ComposeTestCheckFunc(userCheck(emu, 7180, "A|||{}|false"), countOf(emu, emulator.ActionUpdateUsers, 0)),
 			},
 		},
 	})
