@@ -542,3 +542,44 @@ resource "volcrtc_user" "other" {
 		},
 	})
 }
+
+// A user written by a build without resource identity, then by this one
+// (an update), back and forth: identity is written each time this build
+// answers, and moving back and forth plans nothing.
+func TestAccUserIdentityAcrossBuilds(t *testing.T) {
+	t.Parallel()
+	emu, url := newEmulator(t, emulator.Options{})
+	cfg := func(nick string) string {
+		return userHCL(7190, fmt.Sprintf("nick_name = %q\n  deletion_protection = false", nick))
+	}
+	identity := statecheck.ExpectIdentity(userAddr, map[string]knownvalue.Check{
+		"app_id": knownvalue.Int64Exact(emulator.SampleAppID), "user_id": knownvalue.Int64Exact(7190)})
+	resource.Test(t, resource.TestCase{
+		TerraformVersionChecks: identityCLIs,
+		CheckDestroy:           userCheck(emu, 7190, ""),
+		Steps: []resource.TestStep{
+			{
+				ProtoV6ProviderFactories: withoutIdentity(factories(sampleEnv(url))),
+				Config:                   cfg("A"),
+				ConfigStateChecks:        []statecheck.StateCheck{noIdentity(userAddr)},
+			},
+			{
+				ProtoV6ProviderFactories: factories(sampleEnv(url)),
+				Config:                   cfg("B"),
+				ConfigStateChecks:        []statecheck.StateCheck{identity},
+				Check:                    userCheck(emu, 7190, "B|||{}|false"),
+			},
+			{
+				ProtoV6ProviderFactories: withoutIdentity(factories(sampleEnv(url))),
+				Config:                   cfg("B"),
+				ConfigPlanChecks:         resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+			{
+				ProtoV6ProviderFactories: factories(sampleEnv(url)),
+				Config:                   cfg("B"),
+				ConfigPlanChecks:         resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks:        []statecheck.StateCheck{identity},
+			},
+		},
+	})
+}
