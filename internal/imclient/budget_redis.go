@@ -5,9 +5,11 @@ package imclient
 
 import (
 	"context"
+	"crypto/tls"
 	_ "embed" // the scripts: budget_redis.lua
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"slices"
 	"strings"
@@ -24,19 +26,19 @@ import (
 // clock (TIME), never the machines' (their clocks differ); the rules are
 // budgetState's, in microseconds. A Redis that cannot be used makes the
 // process pace itself by its own budget (the machine's, or the process's)
-// with one warning, and Redis is tried again after a backoff.
+// with one warning, and Redis is tried again in the background.
 
 const (
 	// redisWait bounds one Redis operation on the path of a call,
-	// connecting included: one API call's latency (50 ms), so a hung Redis
-	// costs a call at most as much as the call itself, and that once (the
+	// connecting included: two API latencies (50 ms each), so a hung Redis
+	// costs a call at most about one call's time, and that once (the
 	// calls after it do not ask Redis). A healthy Redis answers a
 	// reservation in 0.2 ms on loopback (99th percentile 0.4 ms) and in
-	// about 1 ms within a zone: the bound leaves a loaded machine (a GC
-	// pause, two cores shared by many processes) room not to fall back
-	// from a healthy Redis. Envoy's global rate limit waits 20 ms for a
-	// service beside it.
-	redisWait = 50 * time.Millisecond
+	// about 1 ms within a zone, but a loaded runner stalls longer: at 50
+	// ms, four terraform runs at once on two cores fell back from a healthy
+	// Redis in one run of five. Envoy's global rate limit waits 20 ms for
+	// a service beside it, on a core of its own.
+	redisWait = 100 * time.Millisecond
 	// redisProbeWait bounds connecting (TCP, TLS, AUTH) when Redis is tried
 	// again in the background, off the path of any call.
 	redisProbeWait = time.Second
@@ -100,7 +102,8 @@ func redisOptions(rawURL string) (*redis.Options, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("the budget's Redis URL for %s: %s", u.Host, scrub(err.Error(), rawURL, secret))
 	}
-	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = redisWait, redisWait, redisWait
+	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = redisProbeWait, redisWait, redisWait
+	opts.Dialer = redisDialer(opts.TLSConfig)
 	opts.ContextTimeoutEnabled = true
 	opts.MaxRetries = -1 // the budget falls back instead
 	// One dial per attempt, and no wait for a connection beyond one
@@ -110,6 +113,19 @@ func redisOptions(rawURL string) (*redis.Options, string, error) {
 	opts.DisableIdentity = true
 	opts.PoolSize = DefaultConcurrency
 	return opts, secret, nil
+}
+
+// redisDialer connects within the context's deadline, the TLS handshake
+// included (go-redis's own dialer bounds a handshake by DialTimeout
+// alone): a call's operation, or the background probe's longer wait.
+func redisDialer(conf *tls.Config) func(context.Context, string, string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		d := &net.Dialer{Timeout: redisProbeWait}
+		if conf == nil {
+			return d.DialContext(ctx, network, addr)
+		}
+		return (&tls.Dialer{NetDialer: d, Config: conf}).DialContext(ctx, network, addr)
+	}
 }
 
 // scrub removes secrets from an error message.
