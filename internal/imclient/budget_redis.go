@@ -68,7 +68,6 @@ type redisClient struct {
 	down    bool          // Redis failed and has not answered a probe since
 	backoff time.Duration // the wait before the next probe
 	upAt    time.Time     // when Redis last answered a probe (wall clock)
-	probes  int           // probes made, for tests
 	// kick, when sent to, ends the backoff at once (tests).
 	kick chan struct{}
 }
@@ -175,7 +174,6 @@ func (rc *redisClient) recover(backoff time.Duration) {
 		}
 		err := rc.probe()
 		rc.mu.Lock()
-		rc.probes++
 		if err == nil {
 			rc.down, rc.upAt = false, time.Now()
 			rc.mu.Unlock()
