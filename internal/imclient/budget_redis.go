@@ -5,9 +5,11 @@ package imclient
 
 import (
 	"context"
+	"crypto/tls"
 	_ "embed" // the scripts: budget_redis.lua
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"slices"
 	"strings"
@@ -24,31 +26,50 @@ import (
 // clock (TIME), never the machines' (their clocks differ); the rules are
 // budgetState's, in microseconds. A Redis that cannot be used makes the
 // process pace itself by its own budget (the machine's, or the process's)
-// with one warning, and Redis is tried again after a backoff.
+// with one warning, and Redis is tried again in the background.
 
 const (
-	// redisWait bounds one Redis operation, connecting included: well under
-	// the API's one-second window, so a slow Redis delays no call much.
-	redisWait = 250 * time.Millisecond
+	// redisWait bounds one Redis operation on the path of a call,
+	// connecting included: two API latencies (50 ms each), so a hung Redis
+	// costs a call at most about one call's time, and that once (the
+	// calls after it do not ask Redis). A healthy Redis answers a
+	// reservation in 0.2 ms on loopback (99th percentile 0.4 ms) and in
+	// about 1 ms within a zone, but a loaded runner stalls longer: at 50
+	// ms, four terraform runs at once on two cores fell back from a healthy
+	// Redis in one run of five. Envoy's global rate limit waits 20 ms for
+	// a service beside it, on a core of its own.
+	redisWait = 100 * time.Millisecond
+	// redisProbeWait bounds connecting (TCP, TLS, AUTH) when Redis is tried
+	// again in the background, off the path of any call.
+	redisProbeWait = time.Second
 	// redisRetryMin and redisRetryMax bound the backoff after a failure.
+	// A Redis that fails again within redisRetryMax of coming back (one
+	// that flaps) is tried again after twice the last backoff.
 	redisRetryMin = time.Second
 	redisRetryMax = 30 * time.Second
 	// redisTTL expires a budget's keys once nobody uses them: longer than
 	// the furthest reservation ahead (maxAhead) and any cut's recovery.
 	redisTTL = 5 * time.Minute
+	// redisProbeKey is what the background probe writes: a write, since a
+	// full Redis answers reads (and the reservation script) but refuses
+	// writes.
+	redisProbeKey = "volcrtc:budget:probe"
 )
 
 // redisClient is one process's connection to the shared budget, with the
-// backoff state every action's budget shares.
+// health every action's budget shares: while down, no call asks Redis,
+// and one goroutine tries it again in the background (recover).
 type redisClient struct {
 	rdb    *redis.Client
 	addr   string // host:port, all an error may name
 	secret string // the URL's password, scrubbed from any error
 
 	mu      sync.Mutex
-	until   time.Time // Redis is not tried before
-	backoff time.Duration
-	probing bool // a call is trying Redis again
+	down    bool          // Redis failed and has not answered a probe since
+	backoff time.Duration // the wait before the next probe
+	upAt    time.Time     // when Redis last answered a probe (wall clock)
+	// kick, when sent to, ends the backoff at once (tests).
+	kick chan struct{}
 }
 
 // newRedisClient checks rawURL and prepares a client; it connects on first
@@ -59,7 +80,7 @@ func newRedisClient(rawURL string) (*redisClient, error) {
 		return nil, err
 	}
 	quietRedis.Do(func() { redis.SetLogger(silent{}) })
-	return &redisClient{rdb: redis.NewClient(opts), addr: opts.Addr, secret: secret}, nil
+	return &redisClient{rdb: redis.NewClient(opts), addr: opts.Addr, secret: secret, kick: make(chan struct{}, 1)}, nil
 }
 
 // go-redis logs pool events to stderr, which Terraform keeps in its logs;
@@ -80,7 +101,8 @@ func redisOptions(rawURL string) (*redis.Options, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("the budget's Redis URL for %s: %s", u.Host, scrub(err.Error(), rawURL, secret))
 	}
-	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = redisWait, redisWait, redisWait
+	opts.DialTimeout, opts.ReadTimeout, opts.WriteTimeout = redisProbeWait, redisWait, redisWait
+	opts.Dialer = redisDialer(opts.TLSConfig)
 	opts.ContextTimeoutEnabled = true
 	opts.MaxRetries = -1 // the budget falls back instead
 	// One dial per attempt, and no wait for a connection beyond one
@@ -90,6 +112,19 @@ func redisOptions(rawURL string) (*redis.Options, string, error) {
 	opts.DisableIdentity = true
 	opts.PoolSize = DefaultConcurrency
 	return opts, secret, nil
+}
+
+// redisDialer connects within the context's deadline, the TLS handshake
+// included (go-redis's own dialer bounds a handshake by DialTimeout
+// alone): a call's operation, or the background probe's longer wait.
+func redisDialer(conf *tls.Config) func(context.Context, string, string) (net.Conn, error) {
+	return func(ctx context.Context, network, addr string) (net.Conn, error) {
+		d := &net.Dialer{Timeout: redisProbeWait}
+		if conf == nil {
+			return d.DialContext(ctx, network, addr)
+		}
+		return (&tls.Dialer{NetDialer: d, Config: conf}).DialContext(ctx, network, addr)
+	}
 }
 
 // scrub removes secrets from an error message.
@@ -102,34 +137,71 @@ func scrub(msg string, secrets ...string) string {
 	return printable(msg)
 }
 
-// usable reports whether Redis may be tried at now: always while it
-// works; after a failure, once the backoff has passed, by one call alone
-// (the probe), the others pacing by their own budget until it answers.
-func (rc *redisClient) usable(now time.Time) bool {
+// usable reports whether a call may ask Redis: not while it is down.
+func (rc *redisClient) usable() bool {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	switch {
-	case rc.backoff == 0:
-		return true
-	case rc.probing || now.Before(rc.until):
-		return false
+	return !rc.down
+}
+
+// failed marks Redis down after a failure and starts trying it again in
+// the background. The backoff starts at redisRetryMin, or, for a Redis
+// that failed again soon after it came back, at twice the last one.
+func (rc *redisClient) failed() {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	if rc.down {
+		return
 	}
-	rc.probing = true
-	return true
+	rc.down = true
+	if rc.upAt.IsZero() || time.Since(rc.upAt) > redisRetryMax {
+		rc.backoff = redisRetryMin
+	} else {
+		rc.backoff = min(2*rc.backoff, redisRetryMax)
+	}
+	go rc.recover(rc.backoff)
 }
 
-// failed backs off after a failure at now.
-func (rc *redisClient) failed(now time.Time) {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	rc.backoff = min(max(redisRetryMin, 2*rc.backoff), redisRetryMax)
-	rc.until, rc.probing = now.Add(rc.backoff), false
+// recover probes Redis after each backoff until it answers, then lets the
+// calls use it again. It runs on the wall clock: it paces no call.
+func (rc *redisClient) recover(backoff time.Duration) {
+	for {
+		t := time.NewTimer(backoff)
+		select {
+		case <-t.C:
+		case <-rc.kick:
+			t.Stop()
+		}
+		err := rc.probe()
+		rc.mu.Lock()
+		if err == nil {
+			rc.down, rc.upAt = false, time.Now()
+			rc.mu.Unlock()
+			return
+		}
+		backoff = min(2*backoff, redisRetryMax)
+		rc.backoff = backoff
+		rc.mu.Unlock()
+	}
 }
 
-func (rc *redisClient) worked() {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	rc.backoff, rc.until, rc.probing = 0, time.Time{}, false
+// probe reports whether Redis is usable again: it connects (within
+// redisProbeWait, off the path of any call), then must answer a write
+// within the bound of a call's operation.
+func (rc *redisClient) probe() error {
+	ctx, cancel := context.WithTimeout(context.Background(), redisProbeWait)
+	err := rc.rdb.Ping(ctx).Err()
+	cancel()
+	if err != nil {
+		return err
+	}
+	ctx, cancel = context.WithTimeout(context.Background(), redisWait)
+	defer cancel()
+	v, err := probeScript.Run(ctx, rc.rdb, []string{redisProbeKey}, "volcrtc").Result()
+	if err == nil && v != "volcrtc" {
+		err = fmt.Errorf("it answered %v to the probe", v)
+	}
+	return err
 }
 
 // redisStore is a budget's slotStore in Redis, with own for when Redis
@@ -178,17 +250,16 @@ func (r *redisStore) run(ctx context.Context, script *redis.Script, limit float6
 		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 			return nil, err // the call ended, Redis did nothing wrong
 		}
-		r.rc.failed(r.clock.Now())
+		r.rc.failed()
 		r.note(fmt.Sprintf("Redis at %s: %s", r.rc.addr, scrub(err.Error(), r.rc.secret)))
 		return nil, err
 	}
-	r.rc.worked()
 	return out, nil
 }
 
 func (r *redisStore) reserve(ctx context.Context, limit float64) (slot, bool) {
-	if r.rc.usable(r.clock.Now()) {
-		back := r.handBack(ctx)
+	if r.rc.usable() {
+		back, backAt, away := r.handBack(ctx)
 		out, err := r.run(ctx, reserveScript, limit, back...)
 		if err == nil {
 			rep, ok := reserveReply(out)
@@ -197,10 +268,10 @@ func (r *redisStore) reserve(ctx context.Context, limit float64) (slot, bool) {
 					r.poisoned()
 				}
 				s := slot{at: r.clock.Now().Add(time.Duration(rep.at-rep.now) * time.Microsecond), made: rep.now, id: rep.id}
-				r.took(s.at, rep.n, rep.rate, len(back) > 0)
+				r.took(s.at, rep.n, rep.rate, backAt, away)
 				return s, true
 			}
-			r.rc.failed(r.clock.Now())
+			r.rc.failed()
 			r.note(fmt.Sprintf("Redis at %s answered %d values that are not a reservation", r.rc.addr, len(out)))
 		} else if ctx.Err() != nil {
 			return slot{}, false
@@ -219,22 +290,24 @@ func (r *redisStore) poisoned() {
 }
 
 // handBack returns, after the own budget paced calls, its reservations of
-// the last window and ahead as the reserve script takes them: microseconds
-// from now. Redis counts them before its next slot, or a process back on
-// Redis could send a second window's worth into the API's one.
-func (r *redisStore) handBack(ctx context.Context) []any {
+// the last window and ahead: as the reserve script takes them
+// (microseconds from now) and as times. Redis counts them before its next
+// slot, or a process back on Redis could send a second window's worth
+// into the API's one; and they are this process's slots in Redis.
+func (r *redisStore) handBack(ctx context.Context) (out []any, at []time.Time, away bool) {
 	r.mu.Lock()
-	away := r.away
+	away = r.away
 	r.mu.Unlock()
 	if !away {
-		return nil
+		return nil, nil, false
 	}
 	now := r.clock.Now()
-	var out []any
 	for _, v := range r.own.sent(ctx) {
-		out = append(out, time.Unix(0, v).Sub(now).Microseconds())
+		t := time.Unix(0, v)
+		out = append(out, t.Sub(now).Microseconds())
+		at = append(at, t)
 	}
-	return out
+	return out, at, true
 }
 
 // took keeps the slot at among the last window's, which handOver takes
@@ -242,15 +315,19 @@ func (r *redisStore) handBack(ctx context.Context) []any {
 // reserved at, times the part of the fleet's n reservations (of the last
 // window and ahead) that are this process's. One slot of slack: the
 // process's window and Redis's start a round trip apart, and a process
-// alone on the budget must not count itself a part of it. back says the
-// own budget's slots were handed back: the process is on Redis again.
-func (r *redisStore) took(at time.Time, n int64, rate float64, back bool) {
+// alone on the budget must not count itself a part of it. back holds the
+// own budget's slots, handed back with this reservation: the process is on
+// Redis again, and they count as its own (else a process alone, back from
+// a fallback, would count itself a sliver of the fleet and fall back the
+// next time at a fraction of its rate).
+func (r *redisStore) took(at time.Time, n int64, rate float64, back []time.Time, handed bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	from := r.clock.Now().Add(-budgetWindow) // not at's: a fleet's queue may run seconds ahead
+	r.recent = append(r.recent, back...)
 	r.recent = append(slices.DeleteFunc(r.recent, func(v time.Time) bool { return v.Before(from) }), at)
 	r.share = rate * min(1, float64(len(r.recent)+1)/float64(max(1, n)))
-	if back {
+	if handed {
 		r.away = false
 	}
 }
@@ -318,7 +395,7 @@ func (r *redisStore) release(ctx context.Context, s slot) {
 		return
 	}
 	r.forget(s.at)
-	if r.rc.usable(r.clock.Now()) {
+	if r.rc.usable() {
 		_, _ = r.run(ctx, releaseScript, 0, s.id)
 	}
 }
@@ -328,7 +405,7 @@ func (r *redisStore) wrote(ctx context.Context, s slot, at time.Time) {
 		r.own.wrote(ctx, s, at)
 		return
 	}
-	if r.rc.usable(r.clock.Now()) {
+	if r.rc.usable() {
 		// Redis puts it as long before its own now as it was before ours.
 		_, _ = r.run(ctx, wroteScript, 0, s.id, max(0, r.clock.Now().Sub(at).Microseconds()))
 	}
@@ -338,7 +415,7 @@ func (r *redisStore) voided(ctx context.Context, s slot) bool {
 	if s.id == "" {
 		return r.own.voided(ctx, s)
 	}
-	if !r.rc.usable(r.clock.Now()) {
+	if !r.rc.usable() {
 		return false
 	}
 	out, err := r.run(ctx, voidedScript, 0, s.id, s.made)
@@ -350,7 +427,7 @@ func (r *redisStore) voided(ctx context.Context, s slot) bool {
 }
 
 func (r *redisStore) throttled(ctx context.Context, limit float64) {
-	if r.rc.usable(r.clock.Now()) {
+	if r.rc.usable() {
 		if out, err := r.run(ctx, throttledScript, limit); err == nil {
 			if len(out) == 2 && out[1] == int64(1) {
 				r.poisoned()
@@ -371,6 +448,7 @@ func (r *redisStore) throttled(ctx context.Context, limit float64) {
 var budgetRedisLua string
 
 var (
+	probeScript     = redisScript("probe")
 	reserveScript   = redisScript("reserve+")
 	releaseScript   = redisScript("release")
 	wroteScript     = redisScript("wrote+")

@@ -96,6 +96,12 @@ redis.call('ZADD', KEYS[1], f(at), id)
 keep()
 return {at, now, id, dropped, n + 1, math.floor(r * 1e6)}
 
+--@probe
+-- Writes KEYS[1] for a second and returns ARGV[1]: a Redis that refuses
+-- writes (full) or answers something else is not usable yet.
+redis.call('SET', KEYS[1], ARGV[1], 'PX', 1000)
+return ARGV[1]
+
 --@release
 -- Gives back slot ARGV[10].
 return {redis.call('ZREM', KEYS[1], ARGV[10])}

@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/redistest"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/testutil"
 )
 
 // ownState is the state of the own budget a Redis store falls back to.
@@ -115,17 +116,19 @@ func TestRedisBudgetHandsBack(t *testing.T) {
 	}
 }
 
-// backoffOver makes Redis usable again at once: the backoff after the
-// failure is over.
+// backoffOver ends the backoff after a failure at once and waits until
+// the background probe has found Redis usable again.
 func backoffOver(t *testing.T, b *budget) {
 	t.Helper()
 	rs, ok := b.store.(*redisStore)
 	if !ok {
 		t.Fatalf("store %T, not Redis", b.store)
 	}
-	rs.rc.mu.Lock()
-	rs.rc.until = time.Time{}
-	rs.rc.mu.Unlock()
+	select {
+	case rs.rc.kick <- struct{}{}:
+	default:
+	}
+	testutil.WaitFor(t, rs.rc.usable)
 }
 
 // Reservations planted further ahead than a fleet makes (100, 90 s

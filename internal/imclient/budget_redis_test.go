@@ -192,7 +192,7 @@ func TestRedisBudgetFallback(t *testing.T) {
 			t.Fatalf("notice %q", notice)
 		}
 		srv.Restart(t)
-		_ = clock.Sleep(context.Background(), redisRetryMax) // past any backoff
+		backoffOver(t, b)
 		if s, err := b.wait(context.Background()); err != nil || s.id == "" {
 			t.Fatalf("slot %+v %v with Redis back", s, err)
 		}
@@ -378,13 +378,13 @@ func nonsenseServer(t *testing.T) string {
 func TestRedisSlotsOfTheLastWindowKept(t *testing.T) {
 	clock := &fakeClock{now: time.Unix(1000, 0)}
 	r := &redisStore{clock: clock}
-	r.took(clock.Now().Add(-500*time.Millisecond), 1, 10, false)
-	r.took(clock.Now().Add(2*time.Second), 2, 10, false) // a backlogged fleet
+	r.took(clock.Now().Add(-500*time.Millisecond), 1, 10, nil, false)
+	r.took(clock.Now().Add(2*time.Second), 2, 10, nil, false) // a backlogged fleet
 	if len(r.recent) != 2 {
 		t.Fatalf("kept %v", r.recent)
 	}
 	clock.add(budgetWindow)
-	r.took(clock.Now().Add(time.Second), 3, 10, false)
+	r.took(clock.Now().Add(time.Second), 3, 10, nil, false)
 	if len(r.recent) != 2 || !r.recent[0].Equal(time.Unix(1002, 0)) {
 		t.Fatalf("kept %v: want the slot of the window gone, the ones ahead kept", r.recent)
 	}

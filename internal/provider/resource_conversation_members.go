@@ -286,7 +286,7 @@ func knownAlready(ctx context.Context, t memberTarget, prior, planned map[int64]
 		}
 	}
 	slices.Sort(ids)
-	have, err := t.readBack(ctx, ids)
+	have, err := t.readListed(ctx, ids)
 	if err != nil {
 		diags.Append(errorDiagnostic(err))
 		return false

@@ -224,14 +224,14 @@ type redisServer struct {
 	closers []func() // what stands in front of it, closed before it stops
 }
 
-func startRedis(bin string) *redisServer {
+func startRedis(bin string, args ...string) *redisServer {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	check(err)
 	addr := l.Addr().String()
 	check(l.Close())
 	_, port, _ := net.SplitHostPort(addr)
 	dir := mustTemp("volcrtc-bench-redis")
-	cmd := exec.Command(bin, "--bind", "127.0.0.1", "--port", port, "--dir", dir, "--save", "", "--appendonly", "no")
+	cmd := exec.Command(bin, append([]string{"--bind", "127.0.0.1", "--port", port, "--dir", dir, "--save", "", "--appendonly", "no"}, args...)...)
 	check(cmd.Start())
 	for i := 0; ; i++ {
 		if c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond); err == nil {

@@ -20,6 +20,9 @@ var writeCases = map[string]func(cli, pluginDir string){
 	"readback":    runReadBack,
 	"batchsearch": func(string, string) { runBatchSearch() },
 	"members":     runMembers,
+	"redishung":   func(cli, pluginDir string) { runRedisFaults(cli, pluginDir, true) },
+	"redisfull":   func(cli, pluginDir string) { runRedisFaults(cli, pluginDir, false) },
+	"strict":      runStrictWrites,
 }
 
 // runReadBack measures the write phase of a terraform apply that adds
