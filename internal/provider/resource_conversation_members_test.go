@@ -584,6 +584,7 @@ func TestAccConversationMembers_planErrors(t *testing.T) {
 			step(groupA, `{ "-3" = {} }`, `Invalid user ID .* The key "-3" is not a user ID`),
 			step(groupA, `{ "2" = { role = "owner" } }`, `members\["2"\]\.role value must be one of: \["member" "admin"\], got: "owner"`),
 			step(groupA, `{ "2" = { level = 1.5 } }`, `members\["2"\]\.level .* whole number`),
+			step(groupA, `{ "10004" = null, "2" = {} }`, `A member is null .* members\["10004"\] is null\. .* write "10004" = \{\} .* leave "10004" out`),
 			step(groupA, "{\n"+strings.Join(admins, "\n")+"\n}", `Too many admins .* 11 members the role "admin" .* at most 10 admins`),
 			step(groupA, `{ "1" = {}, "2" = {} }`, `The owner is not listed in members .* User 1 owns conversation 500\. .* Remove "1" from members`),
 			step(liveGroup, `{ "2" = {} }`, `Not a group .* conversation_short_id .* Conversation 600 is a live group \(conversation type 100\)\. The API lists only a live group's owner and admins`),
