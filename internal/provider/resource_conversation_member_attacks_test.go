@@ -22,11 +22,11 @@ import (
 // removal, an answer without FailedUserIds, reads that lag every write,
 // and values at the edges.
 
-// memberGone checks that user is no current member of conv.
-func memberGone(emu *emulator.Server, conv, user int64) resource.TestCheckFunc {
+// memberGone checks that user is no current member of groupA.
+func memberGone(emu *emulator.Server, user int64) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		if p, ok := emu.Member(emulator.SampleAppID, conv, user); ok && (p.Status == nil || *p.Status != 1) {
-			return fmt.Errorf("user %d is still a member of conversation %d", user, conv)
+		if p, ok := emu.Member(emulator.SampleAppID, groupA, user); ok && (p.Status == nil || *p.Status != 1) {
+			return fmt.Errorf("user %d is still a member of conversation %d", user, groupA)
 		}
 		return nil
 	}
@@ -41,7 +41,7 @@ func TestAccConversationMember_lostAnswers(t *testing.T) {
 	emu, url := startGroups(t, emulator.Options{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
-		CheckDestroy:             memberGone(emu, groupA, 8),
+		CheckDestroy:             memberGone(emu, 8),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() { emu.LoseAnswers(emulator.ActionAddParticipants, 1, emulator.FaultBadGateway) },
@@ -72,7 +72,7 @@ func TestAccConversationMember_lostAnswers(t *testing.T) {
 				PreConfig: func() { emu.LoseAnswers(emulator.ActionRemoveParticipants, 1, emulator.Fault{}) },
 				Config:    memberHCL(groupA, 8, `nick_name = "Bea"`+"\n  role = \"admin\""),
 				Destroy:   true,
-				Check:     memberGone(emu, groupA, 8),
+				Check:     memberGone(emu, 8),
 			},
 		},
 	})
@@ -85,7 +85,7 @@ func TestAccConversationMember_answerWithoutFailedUserIds(t *testing.T) {
 	emu, url := startGroups(t, emulator.Options{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
-		CheckDestroy:             memberGone(emu, groupA, 8),
+		CheckDestroy:             memberGone(emu, 8),
 		Steps: []resource.TestStep{
 			{
 				PreConfig: func() { emu.DropResultField(emulator.ActionAddParticipants, 1, "FailedUserIds") },
@@ -111,7 +111,7 @@ func TestAccConversationMember_laggingReads(t *testing.T) {
 	emu.SetReadLag(readLag)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
-		CheckDestroy:             memberGone(emu, groupA, 8),
+		CheckDestroy:             memberGone(emu, 8),
 		Steps: []resource.TestStep{
 			{Config: memberHCL(groupA, 8, `nick_name = "Ada"`)},
 			{
@@ -152,7 +152,7 @@ resource "volcrtc_conversation_member" "test" {
 	const nick = "a\x1b[2Jb\x00c"
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
-		CheckDestroy:             resource.ComposeTestCheckFunc(memberGone(emu, groupA, 9007199254740993), memberGone(emu, groupA, 9223372036854775807)),
+		CheckDestroy:             resource.ComposeTestCheckFunc(memberGone(emu, 9007199254740993), memberGone(emu, 9223372036854775807)),
 		Steps: []resource.TestStep{
 			refused("1.5", `must be a whole number at least 1 \(no fraction\), got: 1.5`),
 			refused("0", `must be at least 1, got: 0`),
