@@ -760,3 +760,64 @@ resource "volcrtc_conversation_members" "test" {
 		},
 	})
 }
+
+// Answers whose FailedUserIds lie or are odd, after the API applied every
+// change as asked: users it applied, a repeat, IDs as strings, a
+// malformed entry. The state is what a read-back shows, and the next plan
+// is empty. A list naming a user the call did not send contradicts the
+// call: its removal is settled by the read-back, the writes after it are
+// not sent, and the next apply does them.
+func TestAccConversationMembers_failedUserIdsThatLie(t *testing.T) {
+	t.Parallel()
+	emu, url := startGroups(t, emulator.Options{})
+	answers := []struct {
+		action, members string
+		failed          any
+		group           []string
+	}{
+		{emulator.ActionAddParticipants, `{ "2" = {}, "3" = {} }`, []any{3}, // applied, listed as failed
+			[]string{"2 member - - {}", "3 member - - {}"}},
+		{emulator.ActionAddParticipants, `{ "2" = {}, "3" = {}, "5" = {} }`, []any{5, 5}, // repeated
+			[]string{"2 member - - {}", "3 member - - {}", "5 member - - {}"}},
+		{emulator.ActionModifyParticipants, `{ "2" = {}, "3" = {}, "5" = { nick_name = "Five" } }`, []any{"5"}, // a string
+			[]string{"2 member - - {}", "3 member - - {}", "5 member Five - {}"}},
+		{emulator.ActionRemoveParticipants, `{ "3" = {}, "5" = { nick_name = "Five" } }`, []any{map[string]any{}}, // malformed
+			[]string{"3 member - - {}", "5 member Five - {}"}},
+	}
+	steps := []resource.TestStep{{Config: membersHCL(groupA, `{ "2" = {} }`)}}
+	for _, a := range answers {
+		config := membersHCL(groupA, a.members)
+		steps = append(steps,
+			resource.TestStep{
+				PreConfig: func() { emu.ReplaceResultField(a.action, 1, "FailedUserIds", a.failed) },
+				Config:    config,
+				Check:     expectMembers(emu, groupA, a.group...),
+			},
+			resource.TestStep{
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			})
+	}
+	config := membersHCL(groupA, `{ "5" = { nick_name = "Five" }, "6" = {} }`)
+	steps = append(steps,
+		resource.TestStep{
+			PreConfig:   func() { emu.ReplaceResultField(emulator.ActionRemoveParticipants, 1, "FailedUserIds", []any{999}) },
+			Config:      config,
+			ExpectError: wrapped(`(?s)Members only partly written .* - 6: not sent to add`),
+			Check:       expectMembers(emu, groupA, "5 member Five - {}"),
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				if got := memberSummary(emu, groupA); got != "5 member Five - {}" {
+					t.Errorf("after the contradicted removal the group holds:\n%s", got)
+				}
+			},
+			Config: config,
+			Check:  expectMembers(emu, groupA, "5 member Five - {}", "6 member - - {}"),
+		})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             membersDestroyed(emu, groupA),
+		Steps:                    steps,
+	})
+}
