@@ -803,7 +803,7 @@ func TestAccConversationMembers_failedUserIdsThatLie(t *testing.T) {
 		resource.TestStep{
 			PreConfig:   func() { emu.ReplaceResultField(emulator.ActionRemoveParticipants, 1, "FailedUserIds", []any{999}) },
 			Config:      config,
-			ExpectError: wrapped(`(?s)Members only partly written .* - 6: not sent to add`),
+			ExpectError: wrapped(`(?s)Members only partly written .* - 6: not sent to add: an earlier call failed \(.*FailedUserIds names user 999, whom this call did not send.*\), so no more were sent`),
 			Check:       expectMembers(emu, groupA, "5 member Five - {}"),
 		},
 		resource.TestStep{
