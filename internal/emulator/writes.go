@@ -77,6 +77,13 @@ type writeState struct {
 	lieUsers   map[string]map[int64]bool // by action: user IDs applied, yet answered as failed
 	lose       map[string][]Fault        // by action: answers to lose after applying
 	drop       map[string][]string       // by action: Result fields to leave out
+	replace    map[string][]resultField  // by action: Result fields to answer otherwise
+}
+
+// resultField is a Result field and the value a scripted answer gives it.
+type resultField struct {
+	name  string
+	value any
 }
 
 type idemKey struct {
@@ -102,6 +109,15 @@ func writeAction(h handler) handler {
 			e := f.apiError()
 			e.cut = f == (Fault{})
 			return nil, e
+		}
+		if q := w.replace[rec.Action]; len(q) > 0 {
+			f := q[0]
+			w.replace[rec.Action] = q[1:]
+			if m, ok := res.(map[string]any); ok {
+				m = maps.Clone(m)
+				m[f.name] = f.value
+				res = m
+			}
 		}
 		if q := w.drop[rec.Action]; len(q) > 0 {
 			field := q[0]
@@ -162,6 +178,21 @@ func (s *Server) DropResultField(action string, n int, field string) {
 	}
 	for range n {
 		s.writes.drop[action] = append(s.writes.drop[action], field)
+	}
+}
+
+// ReplaceResultField makes the next n successful calls of the write
+// action answer with field set to value in their Result (FailedUserIds
+// naming users it applied, as strings, repeated, ...), after the change
+// was made as asked.
+func (s *Server) ReplaceResultField(action string, n int, field string, value any) {
+	s.state.Lock()
+	defer s.state.Unlock()
+	if s.writes.replace == nil {
+		s.writes.replace = map[string][]resultField{}
+	}
+	for range n {
+		s.writes.replace[action] = append(s.writes.replace[action], resultField{field, value})
 	}
 }
 

@@ -134,6 +134,9 @@ func reasonOf(o outcome, interrupted bool) string {
 		case interrupted:
 			return "not sent to " + verb + ": the apply was interrupted first"
 		}
+		if o.cause != nil {
+			return "not sent to " + verb + ": an earlier call failed (" + oneLine(o.cause) + "), so no more were sent"
+		}
 		return "not sent to " + verb + ": an earlier call failed, so no more were sent"
 	}
 	return "the API reports them otherwise than asked to " + verb

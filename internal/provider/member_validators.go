@@ -109,3 +109,40 @@ func cmpInt64(a, b int64) int {
 	}
 	return 0
 }
+
+// memberNotNullValidator refuses a member that is null (`"10004" = null`,
+// as an optional object or `cond ? {...} : null` gives), on the member's
+// path: a member is an object of fields, and reading a null one would
+// fail later as a provider bug.
+type memberNotNullValidator struct{}
+
+func (memberNotNullValidator) Description(context.Context) string {
+	return "each member must be an object ({} for none of its fields), not null"
+}
+
+func (v memberNotNullValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (memberNotNullValidator) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	elems := req.ConfigValue.Elements()
+	var keys []string
+	for k, v := range elems {
+		if v.IsNull() {
+			keys = append(keys, k)
+		}
+	}
+	sortUserIDKeys(keys)
+	for _, k := range keys {
+		p := req.Path.AtMapKey(k)
+		resp.Diagnostics.AddAttributeError(p, "A member is null",
+			fmt.Sprintf("%s is null. Each member is an object of their fields: write %q = {} for a member with none of "+
+				"them set (role \"member\"), or leave %q out, so that members does not list them (the plan then removes "+
+				"them from the group if they are in it). Where an expression gives null, such as cond ? { ... } : null, "+
+				"give {} instead, or leave the key out with a for expression: { for k, v in local.members : k => v if v "+
+				"!= null }.", p, k, k))
+	}
+}

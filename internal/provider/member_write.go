@@ -270,6 +270,9 @@ type outcome struct {
 	verb   string
 	status string // "done", "failed", "unknown", "not sent"
 	err    error  // the call's error, when it had one
+	// cause is, for "not sent", the earlier call's error that stopped
+	// the writes.
+	cause error
 }
 
 // write turns the members prior (what the API had at plan time, or for a
@@ -295,6 +298,7 @@ func (t memberTarget) write(ctx context.Context, prior, planned map[int64]member
 	}
 	outcomes := map[int64]outcome{}
 	halted := false
+	var haltErr error
 	early := t.startEarlyReads(ctx)
 	for _, s := range steps {
 		ids := s.ids()
@@ -303,7 +307,7 @@ func (t memberTarget) write(ctx context.Context, prior, planned map[int64]member
 		}
 		if halted || ctx.Err() != nil {
 			for _, id := range ids {
-				outcomes[id] = outcome{verb: s.verb, status: "not sent"}
+				outcomes[id] = outcome{verb: s.verb, status: "not sent", cause: haltErr}
 			}
 			continue
 		}
@@ -320,7 +324,7 @@ func (t memberTarget) write(ctx context.Context, prior, planned map[int64]member
 		}
 		record(outcomes, s.verb, res)
 		if werr != nil && werr.Err != nil {
-			halted = true
+			halted, haltErr = true, werr.Err
 		}
 	}
 

@@ -26,6 +26,9 @@ type providerData struct {
 	interrupt context.Context
 	// gone is the conversations a refresh of this run found gone.
 	gone goneConversations
+	// transfers is what this walk plans and applies of owner transfers
+	// beside member changes (owner_transfer.go).
+	transfers ownerTransfers
 }
 
 type missingCredential struct{ attr, env string }

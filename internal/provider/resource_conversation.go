@@ -249,6 +249,7 @@ func (r *conversationResource) ModifyPlan(ctx context.Context, req resource.Modi
 		}
 	}
 	if len(names) == 0 {
+		r.data.planOwnerChange(prior, plan, &resp.Diagnostics)
 		return
 	}
 	if protected {
@@ -476,6 +477,9 @@ func (r *conversationResource) Update(ctx context.Context, req resource.UpdateRe
 			got, found, diags = r.readBack(c, mod.AppID, mod.ConversationShortID)
 			return !found || diags.HasError() || !showsPrior(plan, prior, got), nil
 		})
+	}
+	if err == nil && mod.OwnerUserID != nil {
+		r.data.transferred(mod.AppID, mod.ConversationShortID, transfer{from: int64Of(prior.OwnerUserID), to: *mod.OwnerUserID})
 	}
 	if err != nil {
 		done := "The state still records the values from before this apply."

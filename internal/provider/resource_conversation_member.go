@@ -86,6 +86,7 @@ func memberID(app int32, conv, user int64) string { return fmt.Sprintf("%d/%d/%d
 // ModifyPlan checks what needs the API: that the conversation is a group
 // or live group, and that the user is not its owner.
 func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	r.planRemoval(ctx, req, &resp.Diagnostics)
 	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
@@ -101,6 +102,26 @@ func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	}
 	defer c.stop()
 	lookupMemberGroup(c.ctx, c.client, app, conv, int64Of(plan.UserID), &resp.Diagnostics)
+}
+
+// planRemoval records the member that a destroy or a replacement
+// removes: a transfer to them in the same plan cannot be applied
+// (owner_transfer.go).
+func (r *memberResource) planRemoval(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics) {
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var st, plan memberResourceModel
+	if req.State.Get(ctx, &st).HasError() {
+		return
+	}
+	replace := !req.Plan.Raw.IsNull()
+	if replace && (req.Plan.Get(ctx, &plan).HasError() || !replacesMembers(
+		[]types.Number{plan.AppID, plan.ConversationShortID, plan.UserID}, []types.Number{st.AppID, st.ConversationShortID, st.UserID})) {
+		return
+	}
+	r.data.planRemoval(int32(int64Of(st.AppID)), int64Of(st.ConversationShortID), []int64{int64Of(st.UserID)},
+		memberRemoval{replace: replace}, diags)
 }
 
 // lookupMemberGroup reads the conversation a member is written to: nil,

@@ -76,8 +76,9 @@ func (r *membersResource) membersAttribute() schema.Attribute {
 	desc := "Every member but the owner, keyed by user ID in decimal (`\"10001\"`; use `tostring()` " +
 		"on numbers). `{}` means the owner alone. The owner is not listed here: ownership belongs to " +
 		"`volcrtc_conversation.owner_user_id`. At most 10 admins. A field left out (null) and its zero value " +
-		"(`\"\"`, `0`, `{}`) are the same to the API, so either matches a member who has none."
-	validators := []validator.Map{memberKeysValidator{}, adminLimitValidator{}}
+		"(`\"\"`, `0`, `{}`) are the same to the API, so either matches a member who has none. A member is an " +
+		"object, `{}` for none of its fields, never null."
+	validators := []validator.Map{memberKeysValidator{}, memberNotNullValidator{}, adminLimitValidator{}}
 	if !r.nested {
 		return membersFlatAttribute(desc, validators...)
 	}
@@ -100,8 +101,9 @@ func membersID(app int32, conv int64) string { return fmt.Sprintf("%d/%d", app, 
 // ID (a conversation created in the same apply), Create checks the same
 // before any write.
 func (r *membersResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	// Nothing to check on destroy, without a client (checked at apply), or
-	// when nothing changes.
+	r.planRemovals(ctx, req, &resp.Diagnostics)
+	// Nothing else to check on destroy, without a client (checked at
+	// apply), or when nothing changes.
 	if req.Plan.Raw.IsNull() || req.Plan.Raw.Equal(req.State.Raw) {
 		return
 	}
@@ -129,6 +131,28 @@ func (r *membersResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		prior = membersOf(ctx, st.Members, &resp.Diagnostics)
 	}
 	checkOwnerAtPlan(group, planned, prior, &resp.Diagnostics)
+	warnFormerOwnerAtPlan(r.data, app, conv, planned, &resp.Diagnostics)
+}
+
+// planRemovals records the members that a destroy or a replacement
+// removes: a transfer to one of them in the same plan cannot be applied
+// (owner_transfer.go).
+func (r *membersResource) planRemovals(ctx context.Context, req resource.ModifyPlanRequest, diags *diag.Diagnostics) {
+	if req.State.Raw.IsNull() {
+		return
+	}
+	var st, plan membersModel
+	if req.State.Get(ctx, &st).HasError() {
+		return
+	}
+	replace := !req.Plan.Raw.IsNull()
+	if replace && (req.Plan.Get(ctx, &plan).HasError() ||
+		!replacesMembers([]types.Number{plan.AppID, plan.ConversationShortID}, []types.Number{st.AppID, st.ConversationShortID})) {
+		return
+	}
+	var ignored diag.Diagnostics
+	ids := sortedIDs(membersOf(ctx, st.Members, &ignored))
+	r.data.planRemoval(int32(int64Of(st.AppID)), int64Of(st.ConversationShortID), ids, memberRemoval{plural: true, replace: replace}, diags)
 }
 
 // checkOwnerAtPlan refuses members that list the group's owner, unless
@@ -266,6 +290,9 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 			if !knownAlready(ctx, newTarget(client, app, conv, plan.OperatorUserID, group), prior, planned, &resp.Diagnostics) {
 				return
 			}
+		}
+		if !r.data.formerOwner(ctx, newTarget(client, app, conv, plan.OperatorUserID, group), prior, planned, &resp.Diagnostics) {
+			return
 		}
 	}
 	got := newTarget(client, app, conv, plan.OperatorUserID, group).write(ctx, prior, planned, false, &resp.Diagnostics)

@@ -584,6 +584,7 @@ func TestAccConversationMembers_planErrors(t *testing.T) {
 			step(groupA, `{ "-3" = {} }`, `Invalid user ID .* The key "-3" is not a user ID`),
 			step(groupA, `{ "2" = { role = "owner" } }`, `members\["2"\]\.role value must be one of: \["member" "admin"\], got: "owner"`),
 			step(groupA, `{ "2" = { level = 1.5 } }`, `members\["2"\]\.level .* whole number`),
+			step(groupA, `{ "10004" = null, "2" = {} }`, `A member is null .* members\["10004"\] is null\. .* write "10004" = \{\} .* leave "10004" out`),
 			step(groupA, "{\n"+strings.Join(admins, "\n")+"\n}", `Too many admins .* 11 members the role "admin" .* at most 10 admins`),
 			step(groupA, `{ "1" = {}, "2" = {} }`, `The owner is not listed in members .* User 1 owns conversation 500\. .* Remove "1" from members`),
 			step(liveGroup, `{ "2" = {} }`, `Not a group .* conversation_short_id .* Conversation 600 is a live group \(conversation type 100\)\. The API lists only a live group's owner and admins`),
@@ -757,5 +758,66 @@ resource "volcrtc_conversation_members" "test" {
 				},
 			},
 		},
+	})
+}
+
+// Answers whose FailedUserIds lie or are odd, after the API applied every
+// change as asked: users it applied, a repeat, IDs as strings, a
+// malformed entry. The state is what a read-back shows, and the next plan
+// is empty. A list naming a user the call did not send contradicts the
+// call: its removal is settled by the read-back, the writes after it are
+// not sent, and the next apply does them.
+func TestAccConversationMembers_failedUserIdsThatLie(t *testing.T) {
+	t.Parallel()
+	emu, url := startGroups(t, emulator.Options{})
+	answers := []struct {
+		action, members string
+		failed          any
+		group           []string
+	}{
+		{emulator.ActionAddParticipants, `{ "2" = {}, "3" = {} }`, []any{3}, // applied, listed as failed
+			[]string{"2 member - - {}", "3 member - - {}"}},
+		{emulator.ActionAddParticipants, `{ "2" = {}, "3" = {}, "5" = {} }`, []any{5, 5}, // repeated
+			[]string{"2 member - - {}", "3 member - - {}", "5 member - - {}"}},
+		{emulator.ActionModifyParticipants, `{ "2" = {}, "3" = {}, "5" = { nick_name = "Five" } }`, []any{"5"}, // a string
+			[]string{"2 member - - {}", "3 member - - {}", "5 member Five - {}"}},
+		{emulator.ActionRemoveParticipants, `{ "3" = {}, "5" = { nick_name = "Five" } }`, []any{map[string]any{}}, // malformed
+			[]string{"3 member - - {}", "5 member Five - {}"}},
+	}
+	steps := []resource.TestStep{{Config: membersHCL(groupA, `{ "2" = {} }`)}}
+	for _, a := range answers {
+		config := membersHCL(groupA, a.members)
+		steps = append(steps,
+			resource.TestStep{
+				PreConfig: func() { emu.ReplaceResultField(a.action, 1, "FailedUserIds", a.failed) },
+				Config:    config,
+				Check:     expectMembers(emu, groupA, a.group...),
+			},
+			resource.TestStep{
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			})
+	}
+	config := membersHCL(groupA, `{ "5" = { nick_name = "Five" }, "6" = {} }`)
+	steps = append(steps,
+		resource.TestStep{
+			PreConfig:   func() { emu.ReplaceResultField(emulator.ActionRemoveParticipants, 1, "FailedUserIds", []any{999}) },
+			Config:      config,
+			ExpectError: wrapped(`(?s)Members only partly written .* - 6: not sent to add: an earlier call failed \(.*FailedUserIds names user 999, whom this call did not send.*\), so no more were sent`),
+			Check:       expectMembers(emu, groupA, "5 member Five - {}"),
+		},
+		resource.TestStep{
+			PreConfig: func() {
+				if got := memberSummary(emu, groupA); got != "5 member Five - {}" {
+					t.Errorf("after the contradicted removal the group holds:\n%s", got)
+				}
+			},
+			Config: config,
+			Check:  expectMembers(emu, groupA, "5 member Five - {}", "6 member - - {}"),
+		})
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             membersDestroyed(emu, groupA),
+		Steps:                    steps,
 	})
 }

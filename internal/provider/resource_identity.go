@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // Resource identity (Terraform 1.12+, OpenTofu 1.12+): the IDs that name a
@@ -151,22 +152,37 @@ func (s identitySpec) importState(ctx context.Context, req resource.ImportStateR
 }
 
 // identityIDs reads an import block's identity, each attribute set and
-// in range, or says which is not.
-func (s identitySpec) identityIDs(ctx context.Context, identity tfsdk.ResourceIdentity, diags *diag.Diagnostics) []int64 {
+// a whole number in range, or says on the attribute which is not, in the
+// same words for a fraction, 0, a negative or a value beyond 64 bits. The
+// identity is read as numbers, not through its Int64 schema, which would
+// fail on a fraction with a conversion error that calls itself a bug.
+func (s identitySpec) identityIDs(_ context.Context, identity tfsdk.ResourceIdentity, diags *diag.Diagnostics) []int64 {
+	var attrs map[string]tftypes.Value
+	if err := identity.Raw.As(&attrs); err != nil {
+		diags.Append(bugDiagnostic("Cannot read the import identity", err))
+		return nil
+	}
 	ids := make([]int64, len(s))
 	for i, p := range s {
-		var v types.Int64
-		if d := identity.GetAttribute(ctx, path.Root(p.attr()), &v); d.HasError() {
-			diags.Append(d...)
-			return nil
+		var n *big.Float
+		if v, ok := attrs[p.attr()]; ok && v.IsKnown() {
+			_ = v.As(&n) // nil unless a number
 		}
-		if v.IsNull() || v.IsUnknown() || v.ValueInt64() < p.min || v.ValueInt64() > p.max {
-			diags.AddError("Invalid import identity",
-				fmt.Sprintf("The import block's identity needs %s, a whole number between %d and %d; got %s.",
-					p.attr(), p.min, p.max, v))
-			return nil
+		id, acc := int64(0), big.Below
+		if n != nil && n.IsInt() {
+			id, acc = n.Int64()
 		}
-		ids[i] = v.ValueInt64()
+		if acc == big.Exact && id >= p.min && id <= p.max {
+			ids[i] = id
+			continue
+		}
+		set := "does not set " + p.attr()
+		if n != nil {
+			set = "sets " + p.attr() + " = " + numberText(n)
+		}
+		diags.AddAttributeError(path.Root(p.attr()), "Invalid import identity",
+			fmt.Sprintf("The import block's identity %s: it must be a whole number between %d and %d.", set, p.min, p.max))
+		return nil
 	}
 	return ids
 }

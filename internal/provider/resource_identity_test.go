@@ -262,10 +262,18 @@ func TestIdentityImport(t *testing.T) {
 				"user_id": num(emulator.SampleBigUserID)}},
 		"missing user": {typ: "volcrtc_conversation_member",
 			identity: map[string]tftypes.Value{"app_id": num(100001), "conversation_short_id": big64},
-			err:      "The import block's identity needs user_id, a whole number between 1 and 9223372036854775807; got <null>."},
+			err:      "The import block's identity does not set user_id: it must be a whole number between 1 and 9223372036854775807. @ AttributeName(\"user_id\")"},
 		"app out of range": {typ: "volcrtc_conversation",
 			identity: map[string]tftypes.Value{"app_id": num(1 << 31), "conversation_short_id": big64},
-			err:      "The import block's identity needs app_id, a whole number between 1 and 2147483647; got 2147483648."},
+			err:      "The import block's identity sets app_id = 2147483648: it must be a whole number between 1 and 2147483647. @ AttributeName(\"app_id\")"},
+		"fractional user": {typ: "volcrtc_conversation_member",
+			identity: map[string]tftypes.Value{"app_id": num(100001), "conversation_short_id": big64,
+				"user_id": tftypes.NewValue(tftypes.Number, big.NewFloat(900005.5))},
+			err: "The import block's identity sets user_id = 900005.5: it must be a whole number between 1 and 9223372036854775807. @ AttributeName(\"user_id\")"},
+		"conversation beyond 64 bits": {typ: "volcrtc_conversation_members",
+			identity: map[string]tftypes.Value{"app_id": num(100001),
+				"conversation_short_id": tftypes.NewValue(tftypes.Number, new(big.Float).SetUint64(1<<63))},
+			err: "The import block's identity sets conversation_short_id = 9223372036854775808: it must be a whole number between 1 and 9223372036854775807. @ AttributeName(\"conversation_short_id\")"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			byIdentity, err := p.srv.ImportResourceState(context.Background(), &tfprotov6.ImportResourceStateRequest{
