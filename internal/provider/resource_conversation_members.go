@@ -168,11 +168,11 @@ func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, re
 	defer op.stop()
 	client, ctx := op.client, op.ctx
 	app, conv := int32(int64Of(st.AppID)), int64Of(st.ConversationShortID)
-	c, err := lookupConversation(ctx, client, app, conv)
-	if err != nil {
-		resp.Diagnostics.Append(errorDiagnostic(err))
+	got := refreshMembers(ctx, client, app, conv, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
+	c := got.group
 	if c == nil {
 		resp.Diagnostics.AddWarning("Conversation no longer exists",
 			fmt.Sprintf("Conversation %d of app %d is gone (dissolved, or never existed), and its members with it: "+
@@ -185,10 +185,7 @@ func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, re
 		resp.Diagnostics.AddAttributeError(path.Root("conversation_short_id"), "Not a group", problem)
 		return
 	}
-	have := currentMembers(ctx, client, app, conv, ownerOf(c), &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	have := got.members
 	prior := membersOf(ctx, st.Members, &resp.Diagnostics)
 	out := make(map[int64]memberModel, len(have))
 	for id, f := range have {
