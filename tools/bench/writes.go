@@ -20,6 +20,7 @@ var writeCases = map[string]func(cli, pluginDir string){
 	"readback":    runReadBack,
 	"batchsearch": func(string, string) { runBatchSearch() },
 	"members":     runMembers,
+	"workspace":   runWorkspace,
 }
 
 // runReadBack measures the write phase of a terraform apply that adds
