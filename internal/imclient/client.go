@@ -121,10 +121,11 @@ type Client struct {
 	budgetScope  string
 	budgetDir    string
 	budgetShare  float64
-	redis        *redisClient       // nil unless BudgetRedisURL is set
-	redisNotice  notice             // why Redis could not be used, the first time
-	budgets      map[string]*budget // by action, made on first use
-	budgetNotice notice             // why the machine's budget is not used
+	redis        *redisClient             // nil unless BudgetRedisURL is set
+	redisNotice  notice                   // why Redis could not be used, the first time
+	budgets      map[string]*budget       // by action, made on first use
+	budgetNotice notice                   // why the machine's budget is not used
+	merges       map[mergeKey]*mergeQueue // made on first use (see merged)
 }
 
 // New checks cfg and returns a Client.

@@ -68,7 +68,16 @@ func (r *batchGetConversationsResult) check(limit int) string {
 
 // BatchGetConversations reads the given conversations in batches (see
 // batched). IDs the API does not return (unknown or dissolved) are absent.
+// A read that fits in one call shares it with the reads of other callers
+// waiting for the action (see merged).
 func (c *Client) BatchGetConversations(ctx context.Context, in BatchGetConversationsInput) ([]Conversation, error) {
+	if mergeable(in.ConversationShortIDs, c.batchSizeOf(ActionBatchGetConversations, 0).size()) {
+		return c.mergedConversations(ctx, in)
+	}
+	return c.batchGetConversations(ctx, in)
+}
+
+func (c *Client) batchGetConversations(ctx context.Context, in BatchGetConversationsInput) ([]Conversation, error) {
 	return batched(ctx, c, ActionBatchGetConversations, 0, in.ConversationShortIDs, func(ctx context.Context, ids []int64) ([]Conversation, error) {
 		body := batchGetConversationsBody{AppID: in.AppID, ConversationShortIDs: ids, SkipMemberCount: !in.IncludeMemberCount}
 		var out batchGetConversationsResult

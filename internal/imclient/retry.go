@@ -86,7 +86,7 @@ func (c *Client) callSettled(ctx context.Context, action string, body any, items
 	start := c.clock.Now()
 	failures, throttles := 0, 0
 	for {
-		slot, err := b.wait(ctx)
+		slot, err := takeSlot(ctx, b) // a merged call's first attempt has its slot
 		if err != nil {
 			return ctxErr(ctx, err)
 		}

@@ -33,6 +33,11 @@ type ScanInput struct {
 	// Size, when set, stops the scan as soon as the members kept need more
 	// than its Bytes.
 	Size SizeLimit[Participant]
+	// Count, when set, gives the member count instead of a
+	// GetConversationUserCount call: a caller that reads the conversation
+	// anyway (BatchGetConversations with its MemberCount) saves the call.
+	// It is asked beside the first page, as the call would be.
+	Count func(ctx context.Context) (int64, error)
 }
 
 type scanBody struct {
@@ -184,6 +189,10 @@ func (c *Client) ScanConversationParticipants(ctx context.Context, in ScanInput)
 	var countErr error
 	go func() {
 		defer close(countDone)
+		if in.Count != nil {
+			count, countErr = in.Count(ctx)
+			return
+		}
 		count, countErr = c.UserCount(ctx, in.AppID, in.ConversationShortID)
 	}()
 	res := ScanResult{Count: -1}

@@ -114,7 +114,16 @@ func (r *batchGetUserResult) mine(asked []int64) {
 
 // BatchGetUser reads the given users in batches of at most MaxUsersPerCall
 // (or max_batch_size, when lower; see batched).
+// A read that fits in one call shares it with the reads of other callers
+// waiting for the action (see merged).
 func (c *Client) BatchGetUser(ctx context.Context, in BatchGetUsersInput) (UsersResult, error) {
+	if mergeable(in.UserIDs, c.batchSizeOf(ActionBatchGetUser, MaxUsersPerCall).size()) {
+		return c.mergedUsers(ctx, in)
+	}
+	return c.batchGetUser(ctx, in)
+}
+
+func (c *Client) batchGetUser(ctx context.Context, in BatchGetUsersInput) (UsersResult, error) {
 	answers, err := batched(ctx, c, ActionBatchGetUser, MaxUsersPerCall, in.UserIDs, func(ctx context.Context, ids []int64) ([]batchGetUserResult, error) {
 		var out batchGetUserResult
 		if err := c.call(ctx, ActionBatchGetUser, batchGetUserBody{AppID: in.AppID, UserIDs: ids}, len(ids), &out); err != nil {

@@ -192,7 +192,7 @@ func (r *reasons) attach(res WriteResult, err error) (WriteResult, error) {
 // call, which the API refused before doing anything, is retried. Users in
 // FailedInfos are Failed, with the API's reason in Reasons.
 func (c *Client) RegisterUsers(ctx context.Context, in UsersInput) (WriteResult, error) {
-	return c.writeUsers(withNoRepeat(ctx), ActionRegisterUsers, MaxRegisterUsersPerCall, in, true)
+	return c.writeUsers(ctx, ActionRegisterUsers, MaxRegisterUsersPerCall, in, true)
 }
 
 // UpdateUsers (BatchUpdateUser) replaces users' whole profiles, at most 10
@@ -216,9 +216,22 @@ func (c *Client) writeUsers(ctx context.Context, action string, documented int, 
 	if err := checkUserIDs(action, in.AppID, ids); err != nil {
 		return WriteResult{}, err
 	}
+	if len(ids) <= documented {
+		return c.mergedWrite(ctx, action, documented, in.AppID, ids, byID, register)
+	}
+	return c.writeProfiles(ctx, action, documented, in.AppID, ids, byID, register)
+}
+
+// writeProfiles registers or updates the users ids, whose profiles are
+// in byID.
+func (c *Client) writeProfiles(ctx context.Context, action string, documented int, app int32, ids []int64,
+	byID map[int64]UserProfile, register bool) (WriteResult, error) {
+	if register {
+		ctx = withNoRepeat(ctx)
+	}
 	why := &reasons{m: map[int64]FailedInfo{}}
 	res, err := c.writeBatched(ctx, action, documented, ids, func(ctx context.Context, part []int64) ([]int64, error) {
-		body := usersBody{AppID: in.AppID, Users: make([]registerUserBody, len(part))}
+		body := usersBody{AppID: app, Users: make([]registerUserBody, len(part))}
 		for i, id := range part {
 			u := byID[id]
 			b := registerUserBody{UserID: id, NickName: u.NickName, Portrait: u.Portrait, Tags: u.Tags, Ext: u.Ext}
@@ -251,17 +264,24 @@ func (c *Client) UnregisterUsers(ctx context.Context, in UnregisterUsersInput) (
 	if err := checkUserIDs(ActionUnregisterUsers, in.AppID, in.UserIDs); err != nil {
 		return WriteResult{}, err
 	}
+	if len(in.UserIDs) <= MaxUnregisterUsersPerCall {
+		return c.mergedWrite(ctx, ActionUnregisterUsers, MaxUnregisterUsersPerCall, in.AppID, in.UserIDs, nil, false)
+	}
+	return c.unregister(ctx, in.AppID, in.UserIDs)
+}
+
+func (c *Client) unregister(ctx context.Context, app int32, ids []int64) (WriteResult, error) {
 	why := &reasons{m: map[int64]FailedInfo{}}
-	res, err := c.writeBatched(ctx, ActionUnregisterUsers, MaxUnregisterUsersPerCall, in.UserIDs, func(ctx context.Context, part []int64) ([]int64, error) {
+	res, err := c.writeBatched(ctx, ActionUnregisterUsers, MaxUnregisterUsersPerCall, ids, func(ctx context.Context, part []int64) ([]int64, error) {
 		var out failedInfosResult
-		if err := c.call(ctx, ActionUnregisterUsers, unregisterUsersBody{AppID: in.AppID, UserIDs: part}, len(part), &out); err != nil {
+		if err := c.call(ctx, ActionUnregisterUsers, unregisterUsersBody{AppID: app, UserIDs: part}, len(part), &out); err != nil {
 			return nil, err
 		}
 		failedIDs, err := foreign(ActionUnregisterUsers, part, why.add(out.FailedInfos))
 		if err != nil || len(failedIDs) == 0 {
 			return failedIDs, err
 		}
-		got, err := c.BatchGetUser(ctx, BatchGetUsersInput{AppID: in.AppID, UserIDs: failedIDs})
+		got, err := c.BatchGetUser(ctx, BatchGetUsersInput{AppID: app, UserIDs: failedIDs})
 		if err != nil {
 			return nil, &verifyError{UserIDs: failedIDs, Err: err}
 		}

@@ -40,7 +40,13 @@ func lookupGroup(ctx context.Context, client *imclient.Client, app int32, conv i
 // documents neither way of saying "gone"). The one lookup of all three
 // resources, so that they agree on what "gone" is.
 func lookupConversation(ctx context.Context, client *imclient.Client, app int32, conv int64) (*imclient.Conversation, error) {
-	found, err := client.BatchGetConversations(ctx, imclient.BatchGetConversationsInput{AppID: app, ConversationShortIDs: []int64{conv}})
+	return lookupCounted(ctx, client, app, conv, false)
+}
+
+// lookupCounted is lookupConversation, with its MemberCount when count.
+func lookupCounted(ctx context.Context, client *imclient.Client, app int32, conv int64, count bool) (*imclient.Conversation, error) {
+	found, err := client.BatchGetConversations(ctx, imclient.BatchGetConversationsInput{AppID: app, ConversationShortIDs: []int64{conv},
+		IncludeMemberCount: count})
 	if isAPICode(err, imclient.CodeConversationNotFound) {
 		return nil, nil
 	}

@@ -89,9 +89,16 @@ func byIDs(ctx context.Context, client *imclient.Client, in imclient.BatchGetPar
 // scanAll reads every member with ScanConversationParticipantList, all or
 // nothing.
 func scanAll(ctx context.Context, client *imclient.Client, in imclient.BatchGetParticipantsInput, diags *diag.Diagnostics) participantsState {
+	return scanCounted(ctx, client, in, nil, diags)
+}
+
+// scanCounted is scanAll with the member count from count (see
+// imclient.ScanInput.Count), or from GetConversationUserCount when nil.
+func scanCounted(ctx context.Context, client *imclient.Client, in imclient.BatchGetParticipantsInput,
+	count func(context.Context) (int64, error), diags *diag.Diagnostics) participantsState {
 	// Each member also adds its user ID (at most 9 bytes) to participant_user_ids.
 	res, err := client.ScanConversationParticipants(ctx, imclient.ScanInput{AppID: in.AppID, ConversationShortID: in.ConversationShortID,
-		Size: stateLimit(participantFields, 9)})
+		Size: stateLimit(participantFields, 9), Count: count})
 	if err != nil {
 		diags.Append(errorDiagnostic(err))
 		return participantsState{}

@@ -192,11 +192,11 @@ func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, re
 	defer op.stop()
 	client, ctx := op.client, op.ctx
 	app, conv := int32(int64Of(st.AppID)), int64Of(st.ConversationShortID)
-	c, err := lookupConversation(ctx, client, app, conv)
-	if err != nil {
-		resp.Diagnostics.Append(errorDiagnostic(err))
+	got := refreshMembers(ctx, client, app, conv, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
 		return
 	}
+	c := got.group
 	if c == nil {
 		resp.Diagnostics.AddWarning("Conversation no longer exists",
 			fmt.Sprintf("Conversation %d of app %d is gone (dissolved, or never existed), and its members with it: "+
@@ -209,10 +209,7 @@ func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, re
 		resp.Diagnostics.AddAttributeError(path.Root("conversation_short_id"), "Not a group", problem)
 		return
 	}
-	have := currentMembers(ctx, client, app, conv, ownerOf(c), &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
+	have := got.members
 	prior := membersOf(ctx, st.Members, &resp.Diagnostics)
 	out := make(map[int64]memberModel, len(have))
 	for id, f := range have {
@@ -233,11 +230,25 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 	defer op.stop()
 	client, ctx := op.client, op.ctx
 	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
+	planned := membersOf(ctx, plan.Members, &resp.Diagnostics)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// Who is in the group already is read beside the lookup (one round
+	// trip); its answer counts only once the lookup found a group whose
+	// owner members does not list.
+	prior := map[int64]memberModel{}
+	var already diag.Diagnostics
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		knownAlready(ctx, newTarget(client, app, conv, plan.OperatorUserID, nil), prior, planned, &already)
+	}()
 	group := lookupGroup(ctx, client, app, conv, &resp.Diagnostics)
+	<-read
 	if group == nil {
 		return
 	}
-	planned := membersOf(ctx, plan.Members, &resp.Diagnostics)
 	checkOwnerNotListed(group, planned, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -247,8 +258,7 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 		t.write(ctx, nil, planned, true, &resp.Diagnostics) // says why, and writes nothing
 		return
 	}
-	prior := map[int64]memberModel{}
-	if !knownAlready(ctx, t, prior, planned, &resp.Diagnostics) {
+	if resp.Diagnostics.Append(already...); resp.Diagnostics.HasError() {
 		return
 	}
 	got := t.write(ctx, prior, planned, true, &resp.Diagnostics)

@@ -56,7 +56,7 @@ func main() {
 	membersOnly := flag.Bool("members-only", false, "only volcrtc_conversation_members: adding 2,000 members, changing 500, refreshing")
 	usersOnly := flag.Bool("users-only", false, "only volcrtc_user: registering 500 bots by for_each")
 	qpsList := flag.String("qps", fmt.Sprintf("%d,100", imclient.DefaultMaxQPS), "max_qps settings to measure the client at")
-	cases := flag.String("cases", "", "run only these cases, comma-separated: readback, batchsearch, members, redishung, redisfull, strict")
+	cases := flag.String("cases", "", "run only these cases, comma-separated: readback, batchsearch, members, redishung, redisfull, strict, workspace")
 	out := flag.String("out", "", "write the output of a full run (every part, with -cli) to this file as well")
 	flag.Parse()
 	var res *results
@@ -187,6 +187,8 @@ func main() {
 	runReadBack(*cli, *pluginDir)
 	fmt.Println()
 	runBatchSearch()
+	fmt.Println()
+	runWorkspace(*cli, *pluginDir)
 	if res != nil {
 		res.write(*out, *cli)
 	}

@@ -23,6 +23,7 @@ var writeCases = map[string]func(cli, pluginDir string){
 	"redishung":   func(cli, pluginDir string) { runRedisFaults(cli, pluginDir, true) },
 	"redisfull":   func(cli, pluginDir string) { runRedisFaults(cli, pluginDir, false) },
 	"strict":      runStrictWrites,
+	"workspace":   runWorkspace,
 }
 
 // runReadBack measures the write phase of a terraform apply that adds
