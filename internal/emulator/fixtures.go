@@ -215,6 +215,10 @@ type conversation struct {
 	participants   []Participant
 	muted, blocked []ListedUser
 	pos            map[int64]int // user ID to index in participants
+	// The live group's speaker whitelist and the conversation's marks
+	// (moderation.go), changed by their write actions only.
+	whitelist []WhitelistedUser
+	marks     []string
 }
 
 // coreInfo is the conversation as BatchGetConversations returns it.
