@@ -374,7 +374,7 @@ func (r *blockListResource) Create(ctx context.Context, req resource.CreateReque
 	if !lookupLiveGroup(op.ctx, op.client, t.app, t.conv, &resp.Diagnostics) {
 		return
 	}
-	r.apply(ctx, op.ctx, t, plan, &resp.State, resp.Identity, &resp.Diagnostics)
+	r.apply(ctx, op.ctx, t, plan, true, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 func (r *blockListResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
@@ -386,7 +386,7 @@ func (r *blockListResource) Update(ctx context.Context, req resource.UpdateReque
 	defer op.stop()
 	setBlockListIdentity(ctx, st, resp.Identity, &resp.Diagnostics)
 	t := blockTargetOf(op.client, plan)
-	r.apply(ctx, op.ctx, t, plan, &resp.State, resp.Identity, &resp.Diagnostics)
+	r.apply(ctx, op.ctx, t, plan, false, &resp.State, resp.Identity, &resp.Diagnostics)
 }
 
 // apply makes the list what plan says: it reads the list, removes the
@@ -394,7 +394,7 @@ func (r *blockListResource) Update(ctx context.Context, req resource.UpdateReque
 // whose listed end is not their until, and reads back, waiting for a
 // lagging read. The state records what the read-back shows, whatever
 // the writes answered.
-func (r *blockListResource) apply(ctx, callCtx context.Context, t blockTarget, plan blockListModel,
+func (r *blockListResource) apply(ctx, callCtx context.Context, t blockTarget, plan blockListModel, creating bool,
 	st *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
 	want := untils(ctx, plan.Participants, diags)
 	if diags.HasError() {
@@ -420,21 +420,24 @@ func (r *blockListResource) apply(ctx, callCtx context.Context, t blockTarget, p
 	}
 	slices.Sort(remove)
 	list := blockLists[t.list]
+	done := "The state records the list as read back after the apply, so the next plan shows what is left to do."
+	if creating {
+		done += " Terraform marks a resource whose create failed as tainted, and the next apply would empty the list " +
+			"and fill it again: to add only the rest, run `terraform untaint` on this resource first."
+	}
 	var failed []string
 	if len(remove) > 0 {
 		if _, err := t.client.DeleteBlockParticipants(callCtx, imclient.RemoveBlockInput{AppID: t.app, ConversationShortID: t.conv,
 			List: list, UserIDs: remove}); err != nil {
 			failed = append(failed, "remove")
-			diags.Append(writeError(err, fmt.Sprintf("remove users from the %s list of conversation %d", t.list, t.conv),
-				"The state records the list as read back after the apply."))
+			diags.Append(writeError(err, fmt.Sprintf("remove users from the %s list of conversation %d", t.list, t.conv), done))
 		}
 	}
 	if len(add) > 0 && callCtx.Err() == nil {
 		if _, err := t.client.AddBlockParticipants(callCtx, imclient.AddBlockInput{AppID: t.app, ConversationShortID: t.conv,
 			List: list, Until: add}); err != nil {
 			failed = append(failed, "add")
-			diags.Append(writeError(err, fmt.Sprintf("add users to the %s list of conversation %d", t.list, t.conv),
-				"The state records the list as read back after the apply, so the next plan shows what is left to do."))
+			diags.Append(writeError(err, fmt.Sprintf("add users to the %s list of conversation %d", t.list, t.conv), done))
 		}
 	}
 	// Read back, waiting for a lagging read to show what was written.

@@ -142,3 +142,76 @@ func TestAccBlockList_lifecycle(t *testing.T) {
 		},
 	})
 }
+
+// The write faults: a lost add answer (sent again, the list true, the
+// next plan empty), a user the API lists as failed (named by ID, left out
+// of the state, added by the next apply), a duration the API refuses, a
+// normal group refused before any write, and a destroy once the live
+// group is gone.
+func TestAccBlockList_faults(t *testing.T) {
+	t.Parallel()
+	emu, url := startGroups(t, emulator.Options{MaxBlockSeconds: 7 * 24 * 3600})
+	now := time.Now().Truncate(time.Second)
+	h1, h2 := now.Add(time.Hour), now.Add(2*time.Hour)
+	tooLong := now.Add(30 * 24 * time.Hour)
+	first := map[int64]string{21: rfc(h1), 22: rfc(h2)}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		Steps: []resource.TestStep{
+			{
+				PreConfig: emu.ResetRequests,
+				Config:    blockListHCL(groupA, "muted", first),
+				PlanOnly:  true,
+				ExpectError: wrapped(`(?s)Not a live group .* conversation_short_id .* Conversation 500 is of conversation type 2\. ` +
+					`.* OnlyLiveConversationSupport`),
+			},
+			{
+				PreConfig: func() {
+					if n := callsOf(emu, emulator.ActionAddBlock) + callsOf(emu, emulator.ActionRemoveBlock); n != 0 {
+						t.Fatalf("a plan-time refusal sent %d writes", n)
+					}
+					emu.ResetRequests()
+					emu.LoseAnswers(emulator.ActionAddBlock, 1, emulator.FaultBadGateway)
+					emu.FailUsers(emulator.ActionAddBlock, 22)
+				},
+				Config:      blockListHCL(liveGroup, "muted", first),
+				ExpectError: wrapped(`(?s)Cannot add users to the muted list of conversation 600 .* failed: 22.*untaint`),
+				Check:       expectBlocked(emu, liveGroup, 0, map[int64]time.Time{21: h1}),
+			},
+			{
+				PreConfig: func() {
+					if n := callsOf(emu, emulator.ActionAddBlock); n != 2 {
+						t.Fatalf("the lost answer was sent %d times in all, want 2", n)
+					}
+					if got := emu.BlockList(emulator.SampleAppID, liveGroup, 0); len(got) != 1 || got[0].ParticipantUserID != 21 {
+						t.Fatalf("after the failed apply the list is %+v", got)
+					}
+					emu.FailUsers(emulator.ActionAddBlock)
+				},
+				Config: blockListHCL(liveGroup, "muted", first),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					// tainted by the failed create
+					plancheck.ExpectResourceAction(blockListAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				Check: expectBlocked(emu, liveGroup, 0, map[int64]time.Time{21: h1, 22: h2}),
+			},
+			{
+				Config:      blockListHCL(liveGroup, "muted", map[int64]string{21: rfc(h1), 22: rfc(h2), 23: rfc(tooLong)}),
+				ExpectError: wrapped(`(?s)Cannot add users to the muted list of conversation 600: InvalidParam .* 23`),
+				Check:       expectBlocked(emu, liveGroup, 0, map[int64]time.Time{21: h1, 22: h2}),
+			},
+			{
+				PreConfig: func() {
+					if err := emu.UpdateConversation(emulator.SampleAppID, liveGroup, func(c *emulator.Conversation) {
+						one := int64(1)
+						c.Status = &one
+					}); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:  blockListHCL(liveGroup, "muted", first),
+				Destroy: true,
+			},
+		},
+	})
+}
