@@ -130,7 +130,9 @@ func setBlockListIdentity(ctx context.Context, m blockListModel, identity *tfsdk
 		types.Int64Value(int64Of(m.ConversationShortID)), m.List})...)
 }
 
-func blockListID(app int32, conv int64, list string) string { return fmt.Sprintf("%d/%d/%s", app, conv, list) }
+func blockListID(app int32, conv int64, list string) string {
+	return fmt.Sprintf("%d/%d/%s", app, conv, list)
+}
 
 func (r *blockListResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	var app, conv int64
