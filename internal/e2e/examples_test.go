@@ -71,6 +71,13 @@ func TestAccExamples(t *testing.T) {
 		{dir: "resources/volcrtc_conversation_members", outputs: map[string]any{"admins": []any{"9007199254740993"}}},
 		{dir: "resources/volcrtc_conversation_member"},
 		{dir: "resources/volcrtc_user"},
+		{dir: "resources/volcrtc_conversation_block_list"},
+		{dir: "resources/volcrtc_conversation_whitelist"},
+		{dir: "data-sources/volcrtc_conversation_whitelist", outputs: map[string]any{"speaker_ids": []any{}}},
+		{dir: "live-group", outputs: map[string]any{
+			"speakers":      []any{"10001", "10002"},
+			"blocked_until": map[string]any{"10666": "2030-01-01T00:00:00Z"},
+		}},
 		{dir: "whole-conversation", outputs: map[string]any{
 			"conversation_name": "platform-oncall", "owner_user_id": 10001.0, "member_count": 3.0,
 			"badges": []any{"10001: NickName1 [owner]", "10002: NickName2 [member]", "9007199254740993: Admin with an ID above 2^53 [admin]"},

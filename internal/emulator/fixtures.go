@@ -146,6 +146,9 @@ type Conversation struct {
 	// The mute and block lists, as BatchGetBlockParticipants returns them.
 	Muted   []ListedUser `json:"Muted,omitempty"`
 	Blocked []ListedUser `json:"Blocked,omitempty"`
+	// The live group's speaker whitelist, as BatchGetWhitelistParticipant
+	// returns it.
+	Whitelist []WhitelistedUser `json:"Whitelist,omitempty"`
 }
 
 // ListedUser is one user on a conversation's mute or block list; times
@@ -215,6 +218,10 @@ type conversation struct {
 	participants   []Participant
 	muted, blocked []ListedUser
 	pos            map[int64]int // user ID to index in participants
+	// The live group's speaker whitelist and the conversation's marks
+	// (moderation.go), changed by their write actions only.
+	whitelist []WhitelistedUser
+	marks     []string
 }
 
 // coreInfo is the conversation as BatchGetConversations returns it.
@@ -258,8 +265,8 @@ func (f Fixtures) index() (map[string]Credential, map[int64]bool, map[convKey]co
 			}
 			conv := conversation{participants: make([]Participant, len(c.Participants)), pos: make(map[int64]int, len(c.Participants))}
 			conv.info = c
-			conv.info.Participants, conv.info.Muted, conv.info.Blocked = nil, nil, nil
-			conv.muted, conv.blocked = c.Muted, c.Blocked
+			conv.info.Participants, conv.info.Muted, conv.info.Blocked, conv.info.Whitelist = nil, nil, nil, nil
+			conv.muted, conv.blocked, conv.whitelist = c.Muted, c.Blocked, c.Whitelist
 			for i, p := range c.Participants {
 				if _, dup := conv.pos[p.ParticipantUserID]; dup {
 					return nil, nil, nil, fmt.Errorf("duplicate participant %d in conversation %d", p.ParticipantUserID, c.ConversationShortID)

@@ -97,7 +97,7 @@ func (s *Server) handleUserConversations(body []byte, _ *Request) (any, *apiErro
 }
 
 // handleBlockList serves BatchGetBlockParticipants from a conversation's
-// Muted (BlockAction 0, the default) or Blocked (1) fixtures.
+// mute (BlockAction 0, the default) or block (1) list (see listedNow).
 func (s *Server) handleBlockList(body []byte, _ *Request) (any, *apiError) {
 	var b struct {
 		AppID               *int64 `json:"AppId"`
@@ -125,6 +125,7 @@ func (s *Server) handleBlockList(body []byte, _ *Request) (any, *apiError) {
 	default:
 		return nil, s.businessError("InvalidParam", fmt.Sprintf("BlockAction %d is not 0 or 1", b.BlockAction))
 	}
+	list = s.listedNow(list)
 	w, aerr := s.pageOf("BatchGetBlockParticipants", b.Cursor, int(b.Limit), len(list))
 	if aerr != nil {
 		return nil, aerr

@@ -97,6 +97,30 @@ type Options struct {
 	// replaces a profile; by default it replaces Ext whole, dropping them.
 	// The API does not document which.
 	UpdateKeepsSystemExt bool
+	// NormalGroupModeration makes a normal group (type 2) accept the block
+	// and whitelist actions as a live group does; by default they answer
+	// OnlyLiveConversationSupport, the code the vendor lists for them. The
+	// API does not document which.
+	NormalGroupModeration bool
+	// MaxBlockSeconds, when positive, is the longest duration
+	// BatchAddBlockParticipants takes: a longer one refuses the call
+	// (InvalidParam). By default any positive duration is taken. The API
+	// does not document a longest one.
+	MaxBlockSeconds int64
+	// ZeroBlockForever makes a block duration of 0 mean no end (listed
+	// with BlockTime 0); by default 0 refuses the call (InvalidParam).
+	// The API does not document which.
+	ZeroBlockForever bool
+	// KeepExpiredBlocks keeps a block whose end has passed on the list
+	// BatchGetBlockParticipants reads (with its past BlockTime); by
+	// default an ended block is no longer listed. Not documented.
+	KeepExpiredBlocks bool
+	// MaxWhitelist is a live group's whitelist cap; DefaultMaxWhitelist
+	// (100, documented as the default) when zero.
+	MaxWhitelist int
+	// MaxMarks is how many marks a conversation holds; DefaultMaxMarks
+	// when zero (the API names the error, not the limit).
+	MaxMarks int
 	// ReadLag makes every change (by a write action or a test helper)
 	// visible to the read actions only this long after it, while writes
 	// see it at once: the API promises no read-your-writes. SetReadLag

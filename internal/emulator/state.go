@@ -53,7 +53,7 @@ func (s *Server) UpdateConversation(app, conv int64, edit func(*Conversation)) e
 	info := clone(c.info)
 	edit(&info)
 	info.ConversationShortID = conv
-	info.Participants, info.Muted, info.Blocked = nil, nil, nil
+	info.Participants, info.Muted, info.Blocked, info.Whitelist = nil, nil, nil, nil
 	c.info = info
 	s.put(convKey{app, conv}, c)
 	return nil

@@ -57,6 +57,8 @@ var writeActions = map[string]bool{
 	ActionCreateConversation: true, ActionModifyConversation: true, ActionDestroyConversation: true,
 	ActionAddParticipants: true, ActionModifyParticipants: true, ActionRemoveParticipants: true,
 	ActionRegisterUsers: true, ActionUpdateUsers: true, ActionUnregisterUsers: true,
+	ActionAddBlock: true, ActionRemoveBlock: true, ActionAddWhitelist: true, ActionRemoveWhitelist: true,
+	ActionMarkConversation: true,
 }
 
 // rateLimit is the calls of action one key may make per window: half of

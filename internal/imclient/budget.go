@@ -61,6 +61,12 @@ var actionQPS = map[string]float64{
 	ActionRegisterUsers:       50,
 	ActionUpdateUsers:         50,
 	ActionUnregisterUsers:     50,
+	// The moderation writes (writes_moderation.go).
+	ActionAddBlockParticipants:       50,
+	ActionDeleteBlockParticipants:    50,
+	ActionAddWhitelistParticipant:    50,
+	ActionRemoveWhitelistParticipant: 50,
+	ActionMarkConversation:           50,
 }
 
 // actionLimit is the most calls per second of action a client may send:

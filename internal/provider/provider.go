@@ -283,7 +283,8 @@ func (p *volcrtcProvider) EphemeralResources(context.Context) []func() ephemeral
 
 func (p *volcrtcProvider) Resources(context.Context) []func() resource.Resource {
 	members := func() resource.Resource { return &membersResource{nested: p.nestedMembers} }
-	return []func() resource.Resource{newConversationResource, members, newMemberResource, newUserResource}
+	return []func() resource.Resource{newConversationResource, members, newMemberResource, newUserResource,
+		newBlockListResource, newWhitelistResource}
 }
 
 func userAgent(version, terraformVersion string) string {

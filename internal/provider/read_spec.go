@@ -43,6 +43,7 @@ var specs = []spec{
 	usersSpec,
 	userConversationsSpec,
 	blockListSpec,
+	whitelistSpec,
 }
 
 // typeName is the data source's full type name.

@@ -25,10 +25,12 @@ func TestIdentitySchemas(t *testing.T) {
 		t.Fatalf("%v %s", err, diagText(resp.Diagnostics))
 	}
 	want := map[string]string{
-		"volcrtc_conversation":         "app_id conversation_short_id",
-		"volcrtc_conversation_members": "app_id conversation_short_id",
-		"volcrtc_conversation_member":  "app_id conversation_short_id user_id",
-		"volcrtc_user":                 "app_id user_id",
+		"volcrtc_conversation":            "app_id conversation_short_id",
+		"volcrtc_conversation_members":    "app_id conversation_short_id",
+		"volcrtc_conversation_member":     "app_id conversation_short_id user_id",
+		"volcrtc_user":                    "app_id user_id",
+		"volcrtc_conversation_block_list": "app_id conversation_short_id list",
+		"volcrtc_conversation_whitelist":  "app_id conversation_short_id",
 	}
 	if len(resp.IdentitySchemas) != len(want) {
 		t.Errorf("identity schemas for %d resources, want %d", len(resp.IdentitySchemas), len(want))
@@ -42,7 +44,11 @@ func TestIdentitySchemas(t *testing.T) {
 		var got []string
 		for _, a := range s.IdentityAttributes {
 			got = append(got, a.Name)
-			if !a.Type.Is(tftypes.Number) || !a.RequiredForImport || a.OptionalForImport || a.Description == "" {
+			typ := tftypes.Number
+			if a.Name == "list" {
+				typ = tftypes.String // muted or blocked
+			}
+			if !a.Type.Is(typ) || !a.RequiredForImport || a.OptionalForImport || a.Description == "" {
 				t.Errorf("%s.%s: type %s, required %v, optional %v, description %q", name, a.Name, a.Type,
 					a.RequiredForImport, a.OptionalForImport, a.Description)
 			}
