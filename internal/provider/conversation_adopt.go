@@ -31,7 +31,7 @@ func (r *conversationResource) adoptable(c *call, plan conversationModel, out im
 		var got imclient.Conversation
 		var d diag.Diagnostics
 		_, _ = awaitShown(c.ctx, func() (bool, error) {
-			got, ok, d = r.readBack(c, int32(int64Of(plan.AppID)), out.ConversationShortID)
+			got, ok, d = r.readBack(c, int32Of(plan.AppID), out.ConversationShortID)
 			return ok || d.HasError(), nil
 		})
 		if diags.Append(d...); d.HasError() {

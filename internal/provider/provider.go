@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -298,7 +299,7 @@ func userAgent(version, terraformVersion string) string {
 // the environment, and an endpoint that would send requests unencrypted.
 func checkResolved(cfg imclient.Config) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if !isOneOf(cfg.Region, imclient.Regions()) {
+	if !slices.Contains(imclient.Regions(), cfg.Region) {
 		diags.AddAttributeError(path.Root("region"), "Unsupported region",
 			fmt.Sprintf("Region %q (from %s) is not supported. Use one of: %s.", cfg.Region, EnvRegion, strings.Join(imclient.Regions(), ", ")))
 	}
@@ -325,13 +326,4 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-func isOneOf(v string, set []string) bool {
-	for _, s := range set {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }

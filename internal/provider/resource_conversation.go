@@ -12,8 +12,6 @@ import (
 	"math"
 	"math/big"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -302,8 +300,8 @@ func (r *conversationResource) Create(ctx context.Context, req resource.CreateRe
 	tflog.Info(c.ctx, "creating a conversation", map[string]any{"idempotent_id": key})
 	userKey := !plan.IdempotencyKey.IsNull()
 	in := imclient.CreateConversationInput{
-		AppID: int32(int64Of(plan.AppID)), OwnerUserID: int64Of(plan.OwnerUserID),
-		Type: conversationTypes[plan.Type.ValueString()], InboxType: int32(int64Of(plan.InboxType)),
+		AppID: int32Of(plan.AppID), OwnerUserID: int64Of(plan.OwnerUserID),
+		Type: conversationTypes[plan.Type.ValueString()], InboxType: int32Of(plan.InboxType),
 		Name: stringPtr(plan.Name), AvatarURL: stringPtr(plan.AvatarURL), Description: stringPtr(plan.Description),
 		Notice: stringPtr(plan.Notice), Ext: extMap(plan.Ext), IdempotentID: key,
 	}
@@ -313,7 +311,7 @@ func (r *conversationResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	tflog.Info(c.ctx, "conversation created", map[string]any{"conversation_short_id": out.ConversationShortID, "exist": out.Exist})
-	plan.ConversationShortID = types.NumberValue(new(big.Float).SetInt64(out.ConversationShortID))
+	plan.ConversationShortID = numberOf(out.ConversationShortID)
 	plan.ID = types.StringValue(fmt.Sprintf("%d/%d", in.AppID, out.ConversationShortID))
 	if out.Exist && !r.adoptable(c, plan, out, key, &resp.Diagnostics) {
 		return
@@ -411,7 +409,7 @@ func (r *conversationResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	defer c.stop()
-	app, conv := int32(int64Of(prior.AppID)), int64Of(prior.ConversationShortID)
+	app, conv := int32Of(prior.AppID), int64Of(prior.ConversationShortID)
 	got, found, diags := r.readBack(c, app, conv)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
@@ -570,7 +568,7 @@ func (r *conversationResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	defer c.stop()
-	app, conv, owner := int32(int64Of(prior.AppID)), int64Of(prior.ConversationShortID), int64Of(prior.OwnerUserID)
+	app, conv, owner := int32Of(prior.AppID), int64Of(prior.ConversationShortID), int64Of(prior.OwnerUserID)
 	err := c.client.DestroyConversation(c.ctx, app, conv, owner)
 	switch {
 	case err == nil:
@@ -632,15 +630,15 @@ func fromAPI(c imclient.Conversation, prior conversationModel) (conversationMode
 		return m, diags
 	}
 	m.Type = types.StringValue(typ)
-	m.ConversationShortID = types.NumberValue(new(big.Float).SetInt64(*c.ConversationShortID))
+	m.ConversationShortID = numberOf(*c.ConversationShortID)
 	m.ID = types.StringValue(fmt.Sprintf("%d/%d", int64Of(prior.AppID), *c.ConversationShortID))
-	m.OwnerUserID = types.NumberValue(new(big.Float).SetInt64(*c.OwnerUserID))
+	m.OwnerUserID = numberOf(*c.OwnerUserID)
 	m.Name, m.AvatarURL = textValue(c.Name), textValue(c.AvatarURL)
 	m.Description, m.Notice = textValue(c.Description), textValue(c.Notice)
 	m.Ext = extValue(c.Ext, prior.Ext)
 	switch {
 	case c.InboxType != nil:
-		m.InboxType = types.NumberValue(new(big.Float).SetInt64(*c.InboxType))
+		m.InboxType = numberOf(*c.InboxType)
 	case m.InboxType.IsNull() || m.InboxType.IsUnknown():
 		// Not returned: the API's default, as in CreateConversation.
 		m.InboxType = types.NumberValue(new(big.Float))
@@ -670,13 +668,6 @@ func textValue(s *string) types.String {
 	return types.StringValue(*s)
 }
 
-func numberOrNull(n *int64) types.Number {
-	if n == nil {
-		return types.NumberNull()
-	}
-	return types.NumberValue(new(big.Float).SetInt64(*n))
-}
-
 // extValue is the API's ext for state: empty is prior's empty form.
 func extValue(got map[string]string, prior types.Map) types.Map {
 	if len(got) == 0 {
@@ -692,33 +683,11 @@ func extValue(got map[string]string, prior types.Map) types.Map {
 	return types.MapValueMust(types.StringType, elems)
 }
 
-// extMap is a configured ext for the API; nil when null.
-func extMap(m types.Map) map[string]string {
-	if m.IsNull() || m.IsUnknown() {
-		return nil
-	}
-	out := make(map[string]string, len(m.Elements()))
-	for k, v := range m.Elements() {
-		if s, ok := v.(types.String); ok {
-			out[k] = s.ValueString()
-		}
-	}
-	return out
-}
-
-func stringPtr(s types.String) *string {
-	if s.IsNull() || s.IsUnknown() {
-		return nil
-	}
-	v := s.ValueString()
-	return &v
-}
-
 // modifyInput is the ModifyConversation that brings current to plan: the
 // fields that differ, a removed text sent as "" (omitted would keep it),
 // a removed ext as {}. changed is false when nothing the API holds differs.
 func modifyInput(plan, current conversationModel) (imclient.ModifyConversationInput, bool) {
-	in := imclient.ModifyConversationInput{AppID: int32(int64Of(current.AppID)), ConversationShortID: int64Of(current.ConversationShortID)}
+	in := imclient.ModifyConversationInput{AppID: int32Of(current.AppID), ConversationShortID: int64Of(current.ConversationShortID)}
 	changed := false
 	text := func(p, c types.String) *string {
 		if p.Equal(c) {
@@ -791,70 +760,4 @@ func compareToPlan(plan, got conversationModel) diag.Diagnostics {
 		diags.Append(readBackMismatch(path.Root(d.name), d.planned, d.got, d.why))
 	}
 	return diags
-}
-
-// hclText prints a value as the configuration would write it.
-func hclText(v attr.Value) string {
-	switch v := v.(type) {
-	case types.String:
-		if v.IsNull() {
-			return "null"
-		}
-		return strconv.Quote(v.ValueString())
-	case types.Number:
-		if v.IsNull() {
-			return "null"
-		}
-		return numberText(v.ValueBigFloat())
-	case types.Map:
-		if v.IsNull() {
-			return "null"
-		}
-		keys := make([]string, 0, len(v.Elements()))
-		for k := range v.Elements() {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = strconv.Quote(k) + " = " + hclText(v.Elements()[k])
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	}
-	return v.String()
-}
-
-// notEmptyString refuses "", which the API cannot tell from no value.
-type notEmptyString struct{}
-
-func (notEmptyString) Description(context.Context) string {
-	return "must not be empty: leave it out for none"
-}
-
-func (v notEmptyString) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (notEmptyString) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() != "" {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
-		fmt.Sprintf("Attribute %s must not be an empty string: the API does not tell it apart from none. Leave %s out "+
-			"(or set it to null) for none.", req.Path, req.Path))
-}
-
-// noEmptyKey refuses an ext with an empty key.
-type noEmptyKey struct{}
-
-func (noEmptyKey) Description(context.Context) string { return "keys must not be empty" }
-
-func (v noEmptyKey) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (noEmptyKey) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, ok := req.ConfigValue.Elements()[""]; ok {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
-			fmt.Sprintf("Attribute %s has an empty key: every extension field needs a name.", req.Path))
-	}
 }

@@ -94,7 +94,7 @@ func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() || plan.AppID.IsUnknown() || plan.ConversationShortID.IsUnknown() || plan.UserID.IsUnknown() {
 		return
 	}
-	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
+	app, conv := int32Of(plan.AppID), int64Of(plan.ConversationShortID)
 	c := r.memberPlanCall(ctx, req.State.Raw.IsNull(), app, conv, &resp.Diagnostics)
 	if c == nil {
 		return
@@ -133,7 +133,7 @@ func lookupMemberGroup(ctx context.Context, client *imclient.Client, app int32, 
 
 // memberTargetOf is where a member is written.
 func memberTargetOf(client *imclient.Client, m memberResourceModel, group *imclient.Conversation) (memberTarget, int64) {
-	t := memberTarget{client: client, app: int32(int64Of(m.AppID)), conv: int64Of(m.ConversationShortID), single: true}
+	t := memberTarget{client: client, app: int32Of(m.AppID), conv: int64Of(m.ConversationShortID), single: true}
 	if group != nil {
 		t.owner = ownerOf(group)
 	}
@@ -189,7 +189,7 @@ func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	defer op.stop()
 	client, ctx := op.client, op.ctx
-	app, conv, user := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID), int64Of(plan.UserID)
+	app, conv, user := int32Of(plan.AppID), int64Of(plan.ConversationShortID), int64Of(plan.UserID)
 	group := lookupMemberGroup(ctx, client, app, conv, user, &resp.Diagnostics)
 	if group == nil {
 		return
@@ -228,7 +228,7 @@ func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	defer op.stop()
 	client, ctx := op.client, op.ctx
-	app, conv, user := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID), int64Of(plan.UserID)
+	app, conv, user := int32Of(plan.AppID), int64Of(plan.ConversationShortID), int64Of(plan.UserID)
 	prior := map[int64]memberModel{user: st.member()}
 	planned := map[int64]memberModel{user: plan.member()}
 	var group *imclient.Conversation
@@ -258,7 +258,7 @@ func (r *memberResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 	defer op.stop()
 	client, ctx := op.client, op.ctx
-	app, conv, user := int32(int64Of(st.AppID)), int64Of(st.ConversationShortID), int64Of(st.UserID)
+	app, conv, user := int32Of(st.AppID), int64Of(st.ConversationShortID), int64Of(st.UserID)
 	c, err := lookupConversation(ctx, client, app, conv)
 	if err != nil {
 		resp.Diagnostics.Append(errorDiagnostic(err))

@@ -110,7 +110,7 @@ func (r *membersResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if resp.Diagnostics.HasError() || plan.AppID.IsUnknown() || plan.ConversationShortID.IsUnknown() {
 		return
 	}
-	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
+	app, conv := int32Of(plan.AppID), int64Of(plan.ConversationShortID)
 	c := r.memberPlanCall(ctx, req.State.Raw.IsNull(), app, conv, &resp.Diagnostics)
 	if c == nil {
 		return
@@ -167,7 +167,7 @@ func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	defer op.stop()
 	client, ctx := op.client, op.ctx
-	app, conv := int32(int64Of(st.AppID)), int64Of(st.ConversationShortID)
+	app, conv := int32Of(st.AppID), int64Of(st.ConversationShortID)
 	c, err := lookupConversation(ctx, client, app, conv)
 	if err != nil {
 		resp.Diagnostics.Append(errorDiagnostic(err))
@@ -208,7 +208,7 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	defer op.stop()
 	client, ctx := op.client, op.ctx
-	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
+	app, conv := int32Of(plan.AppID), int64Of(plan.ConversationShortID)
 	group := lookupGroup(ctx, client, app, conv, &resp.Diagnostics)
 	if group == nil {
 		return
@@ -242,7 +242,7 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	defer op.stop()
 	client, ctx := op.client, op.ctx
-	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
+	app, conv := int32Of(plan.AppID), int64Of(plan.ConversationShortID)
 	planned := membersOf(ctx, plan.Members, &resp.Diagnostics)
 	prior := membersOf(ctx, st.Members, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -307,7 +307,7 @@ func (r *membersResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 	defer op.stop()
 	client, ctx := op.client, op.ctx
-	app, conv := int32(int64Of(st.AppID)), int64Of(st.ConversationShortID)
+	app, conv := int32Of(st.AppID), int64Of(st.ConversationShortID)
 	prior := membersOf(ctx, st.Members, &resp.Diagnostics)
 	if len(prior) == 0 || resp.Diagnostics.HasError() {
 		return
