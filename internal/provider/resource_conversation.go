@@ -7,7 +7,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -353,7 +352,7 @@ func (r *conversationResource) Create(ctx context.Context, req resource.CreateRe
 // known only when it refused the call; otherwise the error names the key,
 // whose reuse finds the conversation if it was made.
 func createError(err error, key string, userKey bool) diag.Diagnostic {
-	if refused(err) {
+	if imclient.Refused(err) {
 		return writeError(err, "create the conversation", "Nothing was created.")
 	}
 	if userKey {
@@ -367,21 +366,6 @@ func createError(err error, key string, userKey bool) diag.Diagnostic {
 			"Nothing was saved to state. So that the next apply finds that conversation instead of making a second one, "+
 			"set idempotency_key = %q in this resource, then apply: it finds the conversation if it was made (with a "+
 			"warning) and creates it otherwise.", key, key))
-}
-
-// refused reports whether err is the API rejecting the call, so that it
-// certainly did nothing: an answer with an error code that is not a
-// server failure.
-func refused(err error) bool {
-	var apiErr *imclient.APIError
-	if !errors.As(err, &apiErr) || apiErr.Unreadable || apiErr.Code == "" || apiErr.HTTPStatus >= 500 {
-		return false
-	}
-	switch apiErr.Code {
-	case "InternalError", "InternalServiceTimeout", "FlowLimitExceeded":
-		return false
-	}
-	return true
 }
 
 // fillUnknown sets the computed values a plan left unknown to null, for
