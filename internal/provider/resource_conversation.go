@@ -216,11 +216,7 @@ func (r *conversationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	protected := !prior.DeletionProtection.IsNull() && prior.DeletionProtection.ValueBool()
 	if req.Plan.Raw.IsNull() {
 		if protected {
-			resp.Diagnostics.AddAttributeError(path.Root("deletion_protection"), "Deletion protection is on",
-				fmt.Sprintf("Conversation %s has deletion_protection = true, so it is not destroyed and nothing was "+
-					"called. To destroy it, set deletion_protection = false, apply, then destroy. To stop managing it "+
-					"without destroying it, use a removed block with destroy = false (Terraform 1.7+) or terraform state rm.",
-					prior.ID.ValueString()))
+			resp.Diagnostics.Append(protectedConversation.destroyRefused(prior.ID.ValueString()))
 		}
 		return
 	}
@@ -249,11 +245,7 @@ func (r *conversationResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	if protected {
-		resp.Diagnostics.AddAttributeError(path.Root(names[0]), "Deletion protection is on",
-			fmt.Sprintf("Changing %s replaces conversation %s: it would be destroyed and a new one created. It has "+
-				"deletion_protection = true, so the plan stops here and nothing was called. To replace it, set "+
-				"deletion_protection = false alone and apply, then make this change; or keep the conversation and undo "+
-				"the change.", strings.Join(names, ", "), prior.ID.ValueString()))
+		resp.Diagnostics.Append(protectedConversation.replaceRefused(prior.ID.ValueString(), names))
 		return
 	}
 	// A key may stay used after its conversation is dissolved (the API does
@@ -541,10 +533,7 @@ func (r *conversationResource) Delete(ctx context.Context, req resource.DeleteRe
 	if prior.DeletionProtection.IsNull() || prior.DeletionProtection.ValueBool() {
 		// The plan refuses this already; a tainted conversation being
 		// replaced reaches here, and so would an older plan.
-		resp.Diagnostics.AddAttributeError(path.Root("deletion_protection"), "Deletion protection is on",
-			fmt.Sprintf("Conversation %s has deletion_protection = true, so it was not destroyed and nothing was called. "+
-				"If Terraform is replacing it because it is tainted, run terraform untaint on it instead. To destroy it, "+
-				"set deletion_protection = false, apply, then destroy.", prior.ID.ValueString()))
+		resp.Diagnostics.Append(protectedConversation.deleteRefused(prior.ID.ValueString()))
 		return
 	}
 	c, diags := r.writeCall(ctx, "destroying a conversation")

@@ -113,14 +113,10 @@ func lookupMemberGroup(ctx context.Context, client *imclient.Client, app int32, 
 		diags.Append(errorDiagnostic(err))
 		return nil
 	case c == nil:
-		diags.AddAttributeError(path.Root("conversation_short_id"), "Conversation not found",
-			fmt.Sprintf("App %d has no conversation %d (BatchGetConversations does not return it: it never existed, or was "+
-				"dissolved). Check app_id and conversation_short_id.", app, conv))
+		diags.Append(conversationNotFound(app, conv))
 		return nil
 	case c.ConversationType != nil && *c.ConversationType == int64(imclient.ConversationTypeOneToOne):
-		diags.AddAttributeError(path.Root("conversation_short_id"), "Not a group",
-			fmt.Sprintf("Conversation %d is a one-to-one chat (conversation type 1): its two members are fixed, and the "+
-				"API adds and removes members of groups only.", conv))
+		diags.AddAttributeError(path.Root("conversation_short_id"), "Not a group", oneToOneText(conv))
 		return nil
 	case ownerOf(c) == user:
 		diags.AddAttributeError(path.Root("user_id"), "The owner is not a member to manage",
