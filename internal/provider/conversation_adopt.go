@@ -30,7 +30,7 @@ func (r *conversationResource) adoptable(c *call, plan conversationModel, out im
 		// The answer left it out: read it, as long as a lagging read needs.
 		var got imclient.Conversation
 		var d diag.Diagnostics
-		_, _ = awaitShown(c.ctx, func() (bool, error) {
+		_, _ = awaitShown(c.ctx, c.client.Clock(), func() (bool, error) {
 			got, ok, d = r.readBack(c, int32Of(plan.AppID), out.ConversationShortID)
 			return ok || d.HasError(), nil
 		})

@@ -311,7 +311,7 @@ func (r *conversationResource) Create(ctx context.Context, req resource.CreateRe
 	// while, then fall back on the create's own answer.
 	var got imclient.Conversation
 	var diags diag.Diagnostics
-	found, _ := awaitShown(c.ctx, func() (bool, error) {
+	found, _ := awaitShown(c.ctx, c.client.Clock(), func() (bool, error) {
 		var found bool
 		got, found, diags = r.readBack(c, in.AppID, out.ConversationShortID)
 		return found || diags.HasError(), nil
@@ -446,7 +446,7 @@ func (r *conversationResource) Update(ctx context.Context, req resource.UpdateRe
 	} else {
 		// A read may lag the write: read again while it shows every
 		// changed value as it was before.
-		shown, _ = awaitShown(c.ctx, func() (bool, error) {
+		shown, _ = awaitShown(c.ctx, c.client.Clock(), func() (bool, error) {
 			got, found, diags = r.readBack(c, mod.AppID, mod.ConversationShortID)
 			return !found || diags.HasError() || !showsPrior(plan, prior, got), nil
 		})

@@ -167,7 +167,7 @@ func readUser(ctx context.Context, client *imclient.Client, app int32, user int6
 // returns the last read, and whether done accepted it.
 func readUntil(ctx context.Context, client *imclient.Client, app int32, user int64, done func(*imclient.User) bool) (*imclient.User, bool, error) {
 	var u *imclient.User
-	shown, err := awaitShown(ctx, func() (bool, error) {
+	shown, err := awaitShown(ctx, client.Clock(), func() (bool, error) {
 		var err error
 		u, err = readUser(ctx, client, app, user)
 		return err == nil && done(u), err
