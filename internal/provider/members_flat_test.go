@@ -4,6 +4,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"reflect"
 	"slices"
@@ -36,6 +37,30 @@ func TestTerraformSeesNestedMembers(t *testing.T) {
 	attr := schemaAttribute(t, p.schema, "members")
 	if attr.NestedType == nil || attr.NestedType.Nesting != tfprotov6.SchemaObjectNestingModeMap {
 		t.Fatalf("Terraform must be given members as a map of nested attributes, got %+v", attr)
+	}
+	// Each member's fields as the nested form declares them: what the CLI
+	// plans with (role computed: Terraform keeps the prior role).
+	if !attr.Required || attr.Optional || attr.Computed {
+		t.Errorf("members must be required, got %+v", attr)
+	}
+	type field struct {
+		name                         string
+		typ                          tftypes.Type
+		required, optional, computed bool
+	}
+	wantFields := []field{
+		{"ext", tftypes.Map{ElementType: tftypes.String}, false, true, false},
+		{"level", tftypes.Number, false, true, false},
+		{"nick_name", tftypes.String, false, true, false},
+		{"role", tftypes.String, false, true, true},
+	}
+	var gotFields []field
+	for _, a := range attr.NestedType.Attributes {
+		gotFields = append(gotFields, field{a.Name, a.Type, a.Required, a.Optional, a.Computed})
+	}
+	slices.SortFunc(gotFields, func(a, b field) int { return cmp.Compare(a.name, b.name) })
+	if !reflect.DeepEqual(gotFields, wantFields) {
+		t.Errorf("Terraform is given members' fields\n%+v\nwant\n%+v", gotFields, wantFields)
 	}
 	want, err := nestedMembersServer(t).GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {

@@ -49,6 +49,10 @@ func TestAccConversationMembers_laggingReadOnUpdate(t *testing.T) {
 // membersDestroyed checks that conv holds nobody but its owner.
 func membersDestroyed(emu *emulator.Server, conv int64) resource.TestCheckFunc {
 	return func(*terraform.State) error {
+		// A conversation that is not there holds nobody: that proves nothing.
+		if _, ok := emu.Members(emulator.SampleAppID, conv); !ok {
+			return fmt.Errorf("conversation %d is not in the emulator: nothing was destroyed from it", conv)
+		}
 		if got := memberSummary(emu, conv); got != "" {
 			return fmt.Errorf("after destroy conversation %d still holds:\n%s", conv, got)
 		}
