@@ -38,7 +38,7 @@ func int64Of(n types.Number) int64 {
 
 // int32Of returns a validated number's value as the API's 32-bit field
 // (an app ID, a conversation's inbox type); wholeNumber bounds it.
-func int32Of(n types.Number) int32 { return int32Of(n) }
+func int32Of(n types.Number) int32 { return int32(int64Of(n)) }
 
 // numberOr returns n's value, or def when n is null or unknown.
 func numberOr(n types.Number, def int64) int64 {
