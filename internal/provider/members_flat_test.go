@@ -282,7 +282,8 @@ func TestFlatMembersPlanAsNested(t *testing.T) {
 			config:   c.resource("", map[string]tftypes.Value{"2": c.member(nil)}),
 			prior:    c.resource(id, map[string]tftypes.Value{"2": c.member(role("admin"))}),
 			proposed: c.resource(id, map[string]tftypes.Value{"2": c.member(role("admin"))}),
-			roles:    map[string]string{"2": "admin"},
+			// role's default applies where the configuration leaves it out.
+			roles: map[string]string{"2": "member"},
 		},
 		"one added, one removed": {
 			config:   c.resource("", map[string]tftypes.Value{"2": c.member(nil), "5": c.member(nick)}),
@@ -296,6 +297,10 @@ func TestFlatMembersPlanAsNested(t *testing.T) {
 			prior: c.resource(id, map[string]tftypes.Value{"2": c.member(role("member"))}),
 			proposed: c.resource(id, map[string]tftypes.Value{"2": tftypes.NewValue(c.memberType(), tftypes.UnknownValue),
 				"3": c.member(unknownRole)}),
+			// Today's answer, in both forms, and a defect: ModifyPlan reads the
+			// members into memberModel, which cannot hold an unknown member.
+			// Fixing it changes this line to no error.
+			wantErr: "Value Conversion Error",
 		},
 		"unknown map": {
 			config:   c.resource("", tftypes.NewValue(c.typ.AttributeTypes["members"], tftypes.UnknownValue)),
