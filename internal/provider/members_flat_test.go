@@ -356,7 +356,7 @@ func TestFlatMembersPlanAsNested(t *testing.T) {
 				t.Errorf("errors %q, want one with %q", errs, tc.wantErr)
 			}
 			if tc.roles != nil {
-				if g := plannedRoles(t, c, gv); !maps.Equal(g, tc.roles) {
+				if g := plannedRoles(t, gv); !maps.Equal(g, tc.roles) {
 					t.Errorf("planned roles %v, want %v", g, tc.roles)
 				}
 			}
@@ -368,7 +368,7 @@ func TestFlatMembersPlanAsNested(t *testing.T) {
 }
 
 // plannedRoles is each planned member's role.
-func plannedRoles(t *testing.T, c membersCase, v tftypes.Value) map[string]string {
+func plannedRoles(t *testing.T, v tftypes.Value) map[string]string {
 	t.Helper()
 	var obj map[string]tftypes.Value
 	if err := v.As(&obj); err != nil {

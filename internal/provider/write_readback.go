@@ -37,7 +37,8 @@ func awaitShown(ctx context.Context, clock imclient.Clock, read func() (shown bo
 		if left <= 0 {
 			return false, nil
 		}
-		if clock.Sleep(ctx, min(wait, left)) != nil {
+		_ = clock.Sleep(ctx, min(wait, left)) // an error is ctx's end, checked here
+		if ctx.Err() != nil {
 			return false, nil
 		}
 		wait = min(2*wait, time.Second)
