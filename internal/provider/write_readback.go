@@ -37,9 +37,11 @@ func awaitShown(ctx context.Context, clock imclient.Clock, read func() (shown bo
 		if left <= 0 {
 			return false, nil
 		}
-		_ = clock.Sleep(ctx, min(wait, left)) // an error is ctx's end, checked here
-		if ctx.Err() != nil {
+		_ = clock.Sleep(ctx, min(wait, left)) // an error is ctx's end, seen here
+		select {
+		case <-ctx.Done():
 			return false, nil
+		default:
 		}
 		wait = min(2*wait, time.Second)
 	}
