@@ -60,16 +60,10 @@ type blockListPage struct {
 	HasMore      *bool                `json:"HasMore"`
 	NextCursor   *int64               `json:"NextCursor"`
 	Participants []BlockedParticipant `json:"Participants"`
-
-	first bool
 }
 
 func (p *blockListPage) answer() pageAnswer[BlockedParticipant] {
 	return pageAnswer[BlockedParticipant]{p.HasMore, p.NextCursor, p.Participants}
-}
-
-func (p *blockListPage) check(limit int) string {
-	return checkPage(p.answer(), "Participants", p.first, limit)
 }
 
 // BatchGetBlockParticipants reads a whole mute or block list, in the API's
@@ -78,11 +72,9 @@ func (p *blockListPage) check(limit int) string {
 func (c *Client) BatchGetBlockParticipants(ctx context.Context, in BlockListInput) (Paged[BlockedParticipant], error) {
 	rules := recordRules[BlockedParticipant]{key: func(p *BlockedParticipant) *int64 { return p.ParticipantUserID }, idName: "ParticipantUserId"}
 	p := newPager(ActionBatchGetBlockParticipants, "listed user", c.maxListed.blockList, rules, in.Size)
-	return chain(ctx, p, func(ctx context.Context, cursor int64) (pageAnswer[BlockedParticipant], error) {
-		p := blockListPage{first: cursor == 0}
-		body := blockListBody{AppID: in.AppID, ConversationShortID: in.ConversationShortID, Cursor: cursor, Limit: PageSize,
-			BlockAction: in.List}
-		err := c.call(ctx, ActionBatchGetBlockParticipants, body, PageSize, &p)
-		return p.answer(), err
-	})
+	return readCursorList(ctx, c, p, "Participants", func() *blockListPage { return new(blockListPage) },
+		func(cursor int64) any {
+			return blockListBody{AppID: in.AppID, ConversationShortID: in.ConversationShortID, Cursor: cursor, Limit: PageSize,
+				BlockAction: in.List}
+		})
 }

@@ -256,6 +256,10 @@ func ParseEndpoint(raw string) (*url.URL, error) {
 // Endpoint returns the URL requests are sent to, without the query.
 func (c *Client) Endpoint() string { return c.endpoint.String() }
 
+// Clock is the client's clock (Config.Clock), for callers that wait beside
+// it, so that one fake clock moves them too.
+func (c *Client) Clock() Clock { return c.clock }
+
 // newHTTPClient bounds each attempt by timeout; the context also does. It
 // never follows a redirect: attempt turns a 3xx into an error.
 func newHTTPClient(timeout time.Duration) *http.Client {

@@ -33,14 +33,29 @@ func retryable(err error) bool {
 			http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 			return true
 		}
-		switch apiErr.Code {
-		case CodeFlowLimitExceeded, CodeInternalError, CodeInternalServiceTimeout:
-			return true
-		}
-		return false
+		return serverFailure(apiErr.Code)
 	}
 	var te *TransportError
 	return errors.As(err, &te) && !te.Permanent
+}
+
+// serverFailure reports whether an error code says the API failed or was
+// busy, not that it refused the call.
+func serverFailure(code string) bool {
+	switch code {
+	case CodeFlowLimitExceeded, CodeInternalError, CodeInternalServiceTimeout:
+		return true
+	}
+	return false
+}
+
+// Refused reports whether err is the API rejecting the call, so that it
+// certainly did nothing: a readable answer with an error code that is not
+// a server failure (retryable's codes, a 5xx status).
+func Refused(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && !apiErr.Unreadable && apiErr.Code != "" &&
+		apiErr.HTTPStatus < http.StatusInternalServerError && !serverFailure(apiErr.Code)
 }
 
 // ThrottleDeadline is how long one call keeps being retried after the API

@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -436,5 +437,34 @@ func TestScanLoggingWithMasks(t *testing.T) {
 	out := buf.String()
 	if !strings.Contains(out, "GetConversationUserCount failed") || strings.Contains(out, "127.0.0.1") || !strings.Contains(out, "***") {
 		t.Fatalf("log not masked or empty:\n%.2000s", out)
+	}
+}
+
+// TestRefusedAndRetryableSplitTheCodes: a call the API refused did nothing
+// and is not sent again; a server failure may have done something and is.
+func TestRefusedAndRetryableSplitTheCodes(t *testing.T) {
+	cases := []struct {
+		err              error
+		refused, retried bool
+	}{
+		{&APIError{HTTPStatus: 200, Code: CodeInvalidParam}, true, false},
+		{&APIError{HTTPStatus: 400, Code: CodeConversationNotFound}, true, false},
+		{fmt.Errorf("wrapped: %w", &APIError{HTTPStatus: 200, Code: CodeOnlyOwnerCanOperator}), true, false},
+		{&APIError{HTTPStatus: 200, Code: CodeInternalError}, false, true},
+		{&APIError{HTTPStatus: 200, Code: CodeInternalServiceTimeout}, false, true},
+		{&APIError{HTTPStatus: 200, Code: CodeFlowLimitExceeded}, false, true},
+		{&APIError{HTTPStatus: 503, Code: CodeInvalidParam}, false, true},
+		{&APIError{HTTPStatus: 200, Code: CodeInvalidParam, Unreadable: true}, false, false},
+		{&APIError{HTTPStatus: 400}, false, false},
+		{&TransportError{Action: "CreateConversation", Err: errors.New("reset")}, false, true},
+		{errors.New("other"), false, false},
+	}
+	for _, c := range cases {
+		if got := Refused(c.err); got != c.refused {
+			t.Errorf("Refused(%v) = %v, want %v", c.err, got, c.refused)
+		}
+		if got := retryable(c.err); got != c.retried {
+			t.Errorf("retryable(%v) = %v, want %v", c.err, got, c.retried)
+		}
 	}
 }

@@ -48,16 +48,10 @@ type userConversationsPage struct {
 	HasMore           *bool          `json:"HasMore"`
 	NextCursor        *int64         `json:"NextCursor"`
 	ConversationInfos []Conversation `json:"ConversationInfos"`
-
-	first bool
 }
 
 func (p *userConversationsPage) answer() pageAnswer[Conversation] {
 	return pageAnswer[Conversation]{p.HasMore, p.NextCursor, p.ConversationInfos}
-}
-
-func (p *userConversationsPage) check(limit int) string {
-	return checkPage(p.answer(), "ConversationInfos", p.first, limit)
 }
 
 // GetUserConversations reads every conversation of a user, in the API's
@@ -70,11 +64,9 @@ func (c *Client) GetUserConversations(ctx context.Context, in UserConversationsI
 		belongs: func(c *Conversation) bool { return c.AppID == nil || *c.AppID == int64(in.AppID) }, where: "app",
 	}
 	p := newPager(ActionGetUserConversations, "conversation", c.maxListed.userConversations, rules, in.Size)
-	return chain(ctx, p, func(ctx context.Context, cursor int64) (pageAnswer[Conversation], error) {
-		p := userConversationsPage{first: cursor == 0}
-		body := userConversationsBody{AppID: in.AppID, Cursor: cursor, Limit: PageSize, ParticipantUserID: in.UserID,
-			DataType: in.Source, InboxType: in.InboxType, SkipMemberCount: !in.IncludeMemberCount}
-		err := c.call(ctx, ActionGetUserConversations, body, PageSize, &p)
-		return p.answer(), err
-	})
+	return readCursorList(ctx, c, p, "ConversationInfos", func() *userConversationsPage { return new(userConversationsPage) },
+		func(cursor int64) any {
+			return userConversationsBody{AppID: in.AppID, Cursor: cursor, Limit: PageSize, ParticipantUserID: in.UserID,
+				DataType: in.Source, InboxType: in.InboxType, SkipMemberCount: !in.IncludeMemberCount}
+		})
 }

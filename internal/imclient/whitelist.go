@@ -44,16 +44,10 @@ type whitelistPage struct {
 	HasMore      *bool                    `json:"HasMore"`
 	NextCursor   *int64                   `json:"NextCursor"`
 	Participants []WhitelistedParticipant `json:"Participants"`
-
-	first bool
 }
 
 func (p *whitelistPage) answer() pageAnswer[WhitelistedParticipant] {
 	return pageAnswer[WhitelistedParticipant]{p.HasMore, p.NextCursor, p.Participants}
-}
-
-func (p *whitelistPage) check(limit int) string {
-	return checkPage(p.answer(), "Participants", p.first, limit)
 }
 
 // BatchGetWhitelistParticipant reads a whole whitelist, in the API's
@@ -63,10 +57,8 @@ func (p *whitelistPage) check(limit int) string {
 func (c *Client) BatchGetWhitelistParticipant(ctx context.Context, in WhitelistInput) (Paged[WhitelistedParticipant], error) {
 	rules := recordRules[WhitelistedParticipant]{key: func(p *WhitelistedParticipant) *int64 { return p.ParticipantUserID }, idName: "ParticipantUserId"}
 	p := newPager(ActionBatchGetWhitelistParticipant, "whitelisted user", MaxWhitelistUsers, rules, SizeLimit[WhitelistedParticipant]{})
-	return chain(ctx, p, func(ctx context.Context, cursor int64) (pageAnswer[WhitelistedParticipant], error) {
-		p := whitelistPage{first: cursor == 0}
-		body := whitelistBody{AppID: in.AppID, ConversationShortID: in.ConversationShortID, Cursor: cursor, Limit: PageSize}
-		err := c.call(ctx, ActionBatchGetWhitelistParticipant, body, PageSize, &p)
-		return p.answer(), err
-	})
+	return readCursorList(ctx, c, p, "Participants", func() *whitelistPage { return new(whitelistPage) },
+		func(cursor int64) any {
+			return whitelistBody{AppID: in.AppID, ConversationShortID: in.ConversationShortID, Cursor: cursor, Limit: PageSize}
+		})
 }

@@ -30,8 +30,8 @@ func (r *conversationResource) adoptable(c *call, plan conversationModel, out im
 		// The answer left it out: read it, as long as a lagging read needs.
 		var got imclient.Conversation
 		var d diag.Diagnostics
-		_, _ = awaitShown(c.ctx, func() (bool, error) {
-			got, ok, d = r.readBack(c, int32(int64Of(plan.AppID)), out.ConversationShortID)
+		_, _ = awaitShown(c.ctx, c.client.Clock(), func() (bool, error) {
+			got, ok, d = r.readBack(c, int32Of(plan.AppID), out.ConversationShortID)
 			return ok || d.HasError(), nil
 		})
 		if diags.Append(d...); d.HasError() {

@@ -23,9 +23,7 @@ func lookupGroup(ctx context.Context, client *imclient.Client, app int32, conv i
 		return nil
 	}
 	if c == nil {
-		diags.AddAttributeError(path.Root("conversation_short_id"), "Conversation not found",
-			fmt.Sprintf("App %d has no conversation %d (BatchGetConversations does not return it: it never existed, or was "+
-				"dissolved). Check app_id and conversation_short_id.", app, conv))
+		diags.Append(conversationNotFound(app, conv))
 		return nil
 	}
 	if problem := groupProblem(c, conv); problem != "" {
@@ -33,6 +31,20 @@ func lookupGroup(ctx context.Context, client *imclient.Client, app int32, conv i
 		return nil
 	}
 	return c
+}
+
+// conversationNotFound is the error of a write to a conversation the API
+// does not return.
+func conversationNotFound(app int32, conv int64) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("conversation_short_id"), "Conversation not found",
+		fmt.Sprintf("App %d has no conversation %d (BatchGetConversations does not return it: it never existed, or was "+
+			"dissolved). Check app_id and conversation_short_id.", app, conv))
+}
+
+// oneToOneText says why a one-to-one chat's members are not written.
+func oneToOneText(conv int64) string {
+	return fmt.Sprintf("Conversation %d is a one-to-one chat (conversation type 1): its two members are fixed, and "+
+		"the API adds and removes members of groups only.", conv)
 }
 
 // lookupConversation reads one conversation: nil when the API does not
@@ -78,8 +90,7 @@ func groupProblem(c *imclient.Conversation, conv int64) string {
 			"miss every member added outside Terraform and re-add those already there. Manage a live group's "+
 			"audience in your application.", conv)
 	case *c.ConversationType == int64(imclient.ConversationTypeOneToOne):
-		return fmt.Sprintf("Conversation %d is a one-to-one chat (conversation type 1): its two members are fixed, and "+
-			"the API adds and removes members of groups only.", conv)
+		return oneToOneText(conv)
 	case *c.ConversationType != int64(imclient.ConversationTypeGroup):
 		return fmt.Sprintf("Conversation %d has type %d, which is not a group (2).", conv, *c.ConversationType)
 	}
@@ -135,4 +146,25 @@ func (b *resourceBase) memberPlanCall(ctx context.Context, creating bool, app in
 		return nil
 	}
 	return b.planCall(ctx)
+}
+
+// lookupLiveGroup reads the conversation: false, with the error on its
+// attribute, unless it exists and is a live group.
+func lookupLiveGroup(ctx context.Context, client *imclient.Client, app int32, conv int64, diags *diag.Diagnostics) bool {
+	c, err := lookupConversation(ctx, client, app, conv)
+	switch {
+	case err != nil:
+		diags.Append(errorDiagnostic(err))
+		return false
+	case c == nil:
+		diags.Append(conversationNotFound(app, conv))
+		return false
+	case c.ConversationType != nil && *c.ConversationType != int64(imclient.ConversationTypeLiveGroup):
+		diags.AddAttributeError(path.Root("conversation_short_id"), "Not a live group",
+			fmt.Sprintf("Conversation %d is of conversation type %d. The API documents mute lists, block lists and the "+
+				"speaker whitelist for live groups (type 100) only, and answers OnlyLiveConversationSupport for other "+
+				"conversations, so nothing was sent.", conv, *c.ConversationType))
+		return false
+	}
+	return true
 }

@@ -42,9 +42,6 @@ var listedFields = object[listed]{
 		func(p listed) any { return rfc3339(p.CreateTime, false) }},
 }
 
-// blockLists maps list to BatchGetBlockParticipants' BlockAction.
-var blockLists = map[string]int32{"muted": imclient.BlockListMuted, "blocked": imclient.BlockListBlocked}
-
 var blockListSpec = spec{
 	name: "conversation_block_list",
 	description: "Reads a conversation's mute list or block list with the OpenAPI action `BatchGetBlockParticipants`, " +

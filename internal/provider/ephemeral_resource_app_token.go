@@ -132,7 +132,7 @@ func (r *appTokenResource) Open(ctx context.Context, req ephemeral.OpenRequest, 
 	if !m.ValidFor.IsNull() {
 		validFor, _ = time.ParseDuration(m.ValidFor.ValueString()) // the validator ran
 	}
-	in := imclient.AppTokenInput{AppID: int32(int64Of(m.AppID)), ExpiresAt: tokenExpiry(r.now(), validFor)}
+	in := imclient.AppTokenInput{AppID: int32Of(m.AppID), ExpiresAt: tokenExpiry(r.now(), validFor)}
 	if m.UserIDStr.IsNull() {
 		in.UserID = int64Of(m.UserID)
 	} else {

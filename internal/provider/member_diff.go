@@ -4,6 +4,7 @@
 package provider
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"strconv"
@@ -106,7 +107,7 @@ func diffMembers(have, want map[int64]memberFields) memberDiff {
 	}
 	slices.Sort(d.Remove)
 	for _, l := range []*[]memberChange{&d.Change, &d.Promote, &d.Add} {
-		slices.SortFunc(*l, func(a, b memberChange) int { return cmpInt64(a.UserID, b.UserID) })
+		slices.SortFunc(*l, func(a, b memberChange) int { return cmp.Compare(a.UserID, b.UserID) })
 	}
 	return d
 }

@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -53,8 +52,6 @@ func memberAttributes() map[string]schema.Attribute {
 		},
 	}
 }
-
-func numberOf(v int64) types.Number { return types.NumberValue(new(big.Float).SetInt64(v)) }
 
 // isCurrent reports whether a member record is someone in the group now,
 // not the owner (who is no member to manage) and not someone who left.
@@ -206,7 +203,7 @@ func modelOf(f memberFields, like *memberModel) memberModel {
 		m.NickName = types.StringValue(f.NickName)
 	}
 	if f.Level != 0 || (like != nil && !like.Level.IsNull() && !like.Level.IsUnknown()) {
-		m.Level = types.NumberValue(new(big.Float).SetInt64(f.Level))
+		m.Level = numberOf(f.Level)
 	}
 	if len(f.Ext) > 0 || (like != nil && !like.Ext.IsNull() && !like.Ext.IsUnknown()) {
 		elems := make(map[string]attr.Value, len(f.Ext))

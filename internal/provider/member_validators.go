@@ -4,6 +4,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -90,7 +91,7 @@ func sortUserIDKeys(keys []string) {
 		y, okB := parseUserID(b)
 		switch {
 		case okA && okB:
-			return cmpInt64(x, y)
+			return cmp.Compare(x, y)
 		case okA:
 			return -1
 		case okB:
@@ -98,16 +99,6 @@ func sortUserIDKeys(keys []string) {
 		}
 		return strings.Compare(a, b)
 	})
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // memberNotNullValidator refuses a member that is null (`"10004" = null`,

@@ -156,7 +156,7 @@ func (t memberTarget) readBackShown(ctx context.Context, touched []int64, early 
 	if len(lagging) == 0 {
 		return got, nil, nil
 	}
-	_, err = awaitShown(ctx, func() (bool, error) {
+	_, err = awaitShown(ctx, t.client.Clock(), func() (bool, error) {
 		again, err := t.readBack(ctx, lagging)
 		if err != nil {
 			return false, err

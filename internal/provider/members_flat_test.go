@@ -4,14 +4,19 @@
 package provider
 
 import (
+	"cmp"
 	"context"
+	"maps"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/emulator"
 )
 
 // The framework serves the members map as plain objects while Terraform is
@@ -21,10 +26,10 @@ import (
 
 // nestedMembersServer is the framework serving the members map as nested
 // attributes.
-func nestedMembersServer(t *testing.T) tfprotov6.ProviderServer {
+func nestedMembersServer(t *testing.T, env map[string]string) tfprotov6.ProviderServer {
 	t.Helper()
 	srv, err := providerserver.NewProtocol6WithError(&volcrtcProvider{version: "test",
-		getenv: func(string) string { return "" }, nestedMembers: true})()
+		getenv: func(k string) string { return env[k] }, nestedMembers: true})()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +42,31 @@ func TestTerraformSeesNestedMembers(t *testing.T) {
 	if attr.NestedType == nil || attr.NestedType.Nesting != tfprotov6.SchemaObjectNestingModeMap {
 		t.Fatalf("Terraform must be given members as a map of nested attributes, got %+v", attr)
 	}
-	want, err := nestedMembersServer(t).GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
+	// Each member's fields as the nested form declares them: what the CLI
+	// plans with (role computed: Terraform keeps the prior role).
+	if !attr.Required || attr.Optional || attr.Computed {
+		t.Errorf("members must be required, got %+v", attr)
+	}
+	type field struct {
+		name                         string
+		typ                          tftypes.Type
+		required, optional, computed bool
+	}
+	wantFields := []field{
+		{"ext", tftypes.Map{ElementType: tftypes.String}, false, true, false},
+		{"level", tftypes.Number, false, true, false},
+		{"nick_name", tftypes.String, false, true, false},
+		{"role", tftypes.String, false, true, true},
+	}
+	var gotFields []field
+	for _, a := range attr.NestedType.Attributes {
+		gotFields = append(gotFields, field{a.Name, a.Type, a.Required, a.Optional, a.Computed})
+	}
+	slices.SortFunc(gotFields, func(a, b field) int { return cmp.Compare(a.name, b.name) })
+	if !reflect.DeepEqual(gotFields, wantFields) {
+		t.Errorf("Terraform is given members' fields\n%+v\nwant\n%+v", gotFields, wantFields)
+	}
+	want, err := nestedMembersServer(t, nil).GetProviderSchema(context.Background(), &tfprotov6.GetProviderSchemaRequest{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +158,7 @@ func (c membersCase) resource(id string, members any) tftypes.Value {
 		m = tftypes.NewValue(c.typ.AttributeTypes["members"], nil)
 	}
 	return tftypes.NewValue(c.typ, map[string]tftypes.Value{"id": idv, "app_id": num(100001),
-		"conversation_short_id": num(42), "operator_user_id": tftypes.NewValue(tftypes.Number, nil), "members": m})
+		"conversation_short_id": num(groupA), "operator_user_id": tftypes.NewValue(tftypes.Number, nil), "members": m})
 }
 
 func (c membersCase) dynamic(v tftypes.Value) *tfprotov6.DynamicValue {
@@ -153,7 +182,7 @@ func sortedDiagnostics(diags []*tfprotov6.Diagnostic) []string {
 
 func TestFlatMembersValidateAsNested(t *testing.T) {
 	p := newProtocol(t, nil)
-	nested := nestedMembersServer(t)
+	nested := nestedMembersServer(t, nil)
 	c := newMembersCase(t, p)
 	unknownStr := tftypes.NewValue(tftypes.String, tftypes.UnknownValue)
 	admins := map[string]tftypes.Value{}
@@ -202,15 +231,31 @@ func TestFlatMembersValidateAsNested(t *testing.T) {
 }
 
 func TestFlatMembersPlanAsNested(t *testing.T) {
-	p := newProtocol(t, nil)
-	nested := nestedMembersServer(t)
+	// Both servers configured against the emulator, so that ModifyPlan
+	// runs and reads the group, as in a real plan.
+	_, url := startGroups(t, emulator.Options{})
+	env := sampleEnv(url)
+	p := newProtocol(t, env)
+	if diags := p.configure(nil); len(diags) != 0 {
+		t.Fatalf("configure: %s", diagText(diags))
+	}
+	nested := nestedMembersServer(t, env)
+	configured, err := nested.ConfigureProvider(context.Background(), &tfprotov6.ConfigureProviderRequest{
+		TerraformVersion: "1.5.7", Config: p.dynamic(p.providerType(), nil)})
+	if err != nil || len(configured.Diagnostics) != 0 {
+		t.Fatalf("configure the nested form: %v %s", err, diagText(configured.Diagnostics))
+	}
 	c := newMembersCase(t, p)
 	role := func(r string) map[string]tftypes.Value { return map[string]tftypes.Value{"role": str(r)} }
 	nick := map[string]tftypes.Value{"nick_name": str("n"), "level": num(0)}
 	unknownRole := map[string]tftypes.Value{"role": tftypes.NewValue(tftypes.String, tftypes.UnknownValue)}
-	const id = "100001/42"
+	const id = "100001/500"
 	null := tftypes.NewValue(c.typ, nil)
-	for name, tc := range map[string]struct{ config, prior, proposed tftypes.Value }{
+	for name, tc := range map[string]struct {
+		config, prior, proposed tftypes.Value
+		wantErr                 string            // in the one error the plan gives, or "" for none
+		roles                   map[string]string // planned role per member; nil: not checked
+	}{
 		// Terraform's proposed new state: the configuration, with role
 		// (optional and computed) taken from the prior state where the
 		// configuration leaves it null, and id from the prior state.
@@ -218,21 +263,33 @@ func TestFlatMembersPlanAsNested(t *testing.T) {
 			config:   c.resource("", map[string]tftypes.Value{"2": c.member(nil), "3": c.member(role("admin")), "4": c.member(nick)}),
 			prior:    null,
 			proposed: c.resource("", map[string]tftypes.Value{"2": c.member(nil), "3": c.member(role("admin")), "4": c.member(nick)}),
+			roles:    map[string]string{"2": "member", "3": "admin", "4": "member"},
+		},
+		// Only ModifyPlan, which reads the group, knows user 1 owns it.
+		"the owner listed": {
+			config:   c.resource("", map[string]tftypes.Value{"1": c.member(nil), "2": c.member(nil)}),
+			prior:    null,
+			proposed: c.resource("", map[string]tftypes.Value{"1": c.member(nil), "2": c.member(nil)}),
+			wantErr:  "The owner is not listed in members: User 1 owns conversation 500.",
 		},
 		"no change": {
 			config:   c.resource("", map[string]tftypes.Value{"2": c.member(nil), "3": c.member(role("admin"))}),
 			prior:    c.resource(id, map[string]tftypes.Value{"2": c.member(role("member")), "3": c.member(role("admin"))}),
 			proposed: c.resource(id, map[string]tftypes.Value{"2": c.member(role("member")), "3": c.member(role("admin"))}),
+			roles:    map[string]string{"2": "member", "3": "admin"},
 		},
 		"role left out of an admin": {
 			config:   c.resource("", map[string]tftypes.Value{"2": c.member(nil)}),
 			prior:    c.resource(id, map[string]tftypes.Value{"2": c.member(role("admin"))}),
 			proposed: c.resource(id, map[string]tftypes.Value{"2": c.member(role("admin"))}),
+			// role's default applies where the configuration leaves it out.
+			roles: map[string]string{"2": "member"},
 		},
 		"one added, one removed": {
 			config:   c.resource("", map[string]tftypes.Value{"2": c.member(nil), "5": c.member(nick)}),
 			prior:    c.resource(id, map[string]tftypes.Value{"2": c.member(role("member")), "3": c.member(role("member"))}),
 			proposed: c.resource(id, map[string]tftypes.Value{"2": c.member(role("member")), "5": c.member(nick)}),
+			roles:    map[string]string{"2": "member", "5": "member"},
 		},
 		"unknown member and role": {
 			config: c.resource("", map[string]tftypes.Value{"2": tftypes.NewValue(c.memberType(), tftypes.UnknownValue),
@@ -240,6 +297,10 @@ func TestFlatMembersPlanAsNested(t *testing.T) {
 			prior: c.resource(id, map[string]tftypes.Value{"2": c.member(role("member"))}),
 			proposed: c.resource(id, map[string]tftypes.Value{"2": tftypes.NewValue(c.memberType(), tftypes.UnknownValue),
 				"3": c.member(unknownRole)}),
+			// Today's answer, in both forms, and a defect: ModifyPlan reads the
+			// members into memberModel, which cannot hold an unknown member.
+			// Fixing it changes this line to no error.
+			wantErr: "Value Conversion Error",
 		},
 		"unknown map": {
 			config:   c.resource("", tftypes.NewValue(c.typ.AttributeTypes["members"], tftypes.UnknownValue)),
@@ -282,11 +343,54 @@ func TestFlatMembersPlanAsNested(t *testing.T) {
 			if !gv.Equal(wv) {
 				t.Errorf("planned state differs from the nested form's:\n got %s\nwant %s", gv, wv)
 			}
+			var errs []string
+			for _, d := range got.Diagnostics {
+				if d.Severity == tfprotov6.DiagnosticSeverityError {
+					errs = append(errs, diagText([]*tfprotov6.Diagnostic{d}))
+				}
+			}
+			switch {
+			case tc.wantErr == "" && len(errs) > 0:
+				t.Errorf("the plan failed: %q", errs)
+			case tc.wantErr != "" && (len(errs) != 1 || !strings.Contains(errs[0], tc.wantErr)):
+				t.Errorf("errors %q, want one with %q", errs, tc.wantErr)
+			}
+			if tc.roles != nil {
+				if g := plannedRoles(t, gv); !maps.Equal(g, tc.roles) {
+					t.Errorf("planned roles %v, want %v", g, tc.roles)
+				}
+			}
 			if g, w := pathTexts(got.RequiresReplace), pathTexts(want.RequiresReplace); !slices.Equal(g, w) {
 				t.Errorf("requires replace %q, want %q", g, w)
 			}
 		})
 	}
+}
+
+// plannedRoles is each planned member's role.
+func plannedRoles(t *testing.T, v tftypes.Value) map[string]string {
+	t.Helper()
+	var obj map[string]tftypes.Value
+	if err := v.As(&obj); err != nil {
+		t.Fatal(err)
+	}
+	var members map[string]tftypes.Value
+	if err := obj["members"].As(&members); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for id, m := range members {
+		var fields map[string]tftypes.Value
+		if err := m.As(&fields); err != nil {
+			t.Fatal(err)
+		}
+		var role string
+		if err := fields["role"].As(&role); err != nil {
+			t.Fatal(err)
+		}
+		out[id] = role
+	}
+	return out
 }
 
 func pathTexts(ps []*tftypes.AttributePath) []string {

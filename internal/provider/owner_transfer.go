@@ -180,7 +180,7 @@ func (d *providerData) planOwnerChange(prior, plan conversationModel, diags *dia
 		plan.OwnerUserID.Equal(prior.OwnerUserID) || prior.AppID.IsNull() || prior.ConversationShortID.IsNull() {
 		return
 	}
-	d.planTransfer(int32(int64Of(prior.AppID)), int64Of(prior.ConversationShortID),
+	d.planTransfer(int32Of(prior.AppID), int64Of(prior.ConversationShortID),
 		transfer{from: int64Of(prior.OwnerUserID), to: int64Of(plan.OwnerUserID)}, diags)
 }
 

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -192,7 +193,9 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 		return
 	}
 	data := &providerData{interrupt: p.interrupt}
-	pick := func(name string, v types.String, env string) string {
+	// orEnv is a setting as configured, else from its environment variable
+	// (an unknown one is noted: the configuration is known only at apply).
+	orEnv := func(name string, v types.String, env string) string {
 		if v.IsUnknown() {
 			data.unknown = append(data.unknown, name)
 			return ""
@@ -203,11 +206,11 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 		return p.getenv(env)
 	}
 	cfg := imclient.Config{
-		AccessKey:    pick("access_key", m.AccessKey, EnvAccessKey),
-		SecretKey:    pick("secret_key", m.SecretKey, EnvSecretKey),
-		SessionToken: pick("session_token", m.SessionToken, EnvSessionToken),
-		Region:       pick("region", m.Region, EnvRegion),
-		Endpoint:     pick("endpoint", m.Endpoint, EnvEndpoint),
+		AccessKey:    orEnv("access_key", m.AccessKey, EnvAccessKey),
+		SecretKey:    orEnv("secret_key", m.SecretKey, EnvSecretKey),
+		SessionToken: orEnv("session_token", m.SessionToken, EnvSessionToken),
+		Region:       orEnv("region", m.Region, EnvRegion),
+		Endpoint:     orEnv("endpoint", m.Endpoint, EnvEndpoint),
 		UserAgent:    userAgent(p.version, req.TerraformVersion),
 
 		MaxBatchSize:   int(numberOr(m.MaxBatchSize, imclient.DefaultMaxBatchSize)),
@@ -216,7 +219,7 @@ func (p *volcrtcProvider) Configure(ctx context.Context, req provider.ConfigureR
 		MaxRetries:     int(numberOr(m.MaxRetries, imclient.DefaultMaxRetries)),
 		BudgetScope:    m.BudgetScope.ValueString(),
 		BudgetDir:      p.getenv(EnvBudgetDir),
-		BudgetRedisURL: pick("budget_redis_url", m.BudgetRedisURL, EnvBudgetRedisURL),
+		BudgetRedisURL: orEnv("budget_redis_url", m.BudgetRedisURL, EnvBudgetRedisURL),
 		BudgetShare:    budgetShare(m.BudgetShare),
 		RequestTimeout: time.Duration(numberOr(m.RequestTimeoutSeconds, int64(imclient.DefaultRequestTimeout/time.Second))) * time.Second,
 	}
@@ -299,7 +302,7 @@ func userAgent(version, terraformVersion string) string {
 // the environment, and an endpoint that would send requests unencrypted.
 func checkResolved(cfg imclient.Config) diag.Diagnostics {
 	var diags diag.Diagnostics
-	if !isOneOf(cfg.Region, imclient.Regions()) {
+	if !slices.Contains(imclient.Regions(), cfg.Region) {
 		diags.AddAttributeError(path.Root("region"), "Unsupported region",
 			fmt.Sprintf("Region %q (from %s) is not supported. Use one of: %s.", cfg.Region, EnvRegion, strings.Join(imclient.Regions(), ", ")))
 	}
@@ -326,13 +329,4 @@ func isLoopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-func isOneOf(v string, set []string) bool {
-	for _, s := range set {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }

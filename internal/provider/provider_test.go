@@ -116,6 +116,7 @@ func userIDs(ids ...int64) knownvalue.Check {
 // A list longer than max_batch_size is read in exactly ceil(n/size) calls
 // per read, and members keep the request order across batches.
 func TestAccScale_batches(t *testing.T) {
+	t.Parallel() // its own emulator, so its own endpoint and budget
 	emu, url := newEmulator(t, emulator.Options{})
 	prefix := `{"AppId":100001,"ConversationShortId":7000000000000000001,"ParticipantUserIds":`
 	resource.Test(t, resource.TestCase{
@@ -145,6 +146,7 @@ func TestAccScale_batches(t *testing.T) {
 
 // Throttling and 503s are retried until the read succeeds.
 func TestAccScale_retriesThenSuccess(t *testing.T) {
+	t.Parallel() // its own emulator, so its own endpoint and budget
 	emu, url := newEmulator(t, emulator.Options{})
 	step := func(f emulator.Fault) resource.TestStep {
 		return resource.TestStep{
@@ -171,6 +173,7 @@ func TestAccScale_retriesThenSuccess(t *testing.T) {
 // Retries run out: the diagnostic gives the attempts and the last error;
 // an auth error is not retried at all.
 func TestAccScale_retriesExhaustedAndAuthNotRetried(t *testing.T) {
+	t.Parallel() // its own emulator, so its own endpoint and budget
 	emu, url := newEmulator(t, emulator.Options{})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
@@ -210,6 +213,7 @@ func TestAccScale_retriesExhaustedAndAuthNotRetried(t *testing.T) {
 // allows 25 requests a second sees no 429 when max_qps is 19 (ten separate
 // budgets would send ten times that).
 func TestAccScale_sharedBudget(t *testing.T) {
+	t.Parallel() // its own emulator, so its own endpoint and budget
 	emu, url := newEmulator(t, emulator.Options{RateLimit: 25})
 	var config strings.Builder
 	config.WriteString(`provider "volcrtc" {
@@ -248,6 +252,7 @@ data "volcrtc_conversation_participants" "d%d" {
 // A call slower than request_timeout_seconds is abandoned, retried, and
 // reported; the emulator sees the client go away each time.
 func TestAccScale_slowCallTimesOut(t *testing.T) {
+	t.Parallel() // its own emulator, so its own endpoint and budget
 	emu, url := newEmulator(t, emulator.Options{Latency: time.Hour})
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
@@ -280,6 +285,7 @@ func TestAccScale_slowCallTimesOut(t *testing.T) {
 // the same calls on every run. An explicit max_batch_size stays an upper
 // bound.
 func TestAccScale_batchSizeAdapts(t *testing.T) {
+	t.Parallel() // its own emulator, so its own endpoint and budget
 	emu, url := newEmulator(t, emulator.Options{MaxIDsPerCall: 30})
 	ids := []int64{10001, 10002}
 	for i := int64(1); i <= 248; i++ {

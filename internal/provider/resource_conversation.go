@@ -7,13 +7,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"math"
 	"math/big"
 	"slices"
-	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -219,11 +216,7 @@ func (r *conversationResource) ModifyPlan(ctx context.Context, req resource.Modi
 	protected := !prior.DeletionProtection.IsNull() && prior.DeletionProtection.ValueBool()
 	if req.Plan.Raw.IsNull() {
 		if protected {
-			resp.Diagnostics.AddAttributeError(path.Root("deletion_protection"), "Deletion protection is on",
-				fmt.Sprintf("Conversation %s has deletion_protection = true, so it is not destroyed and nothing was "+
-					"called. To destroy it, set deletion_protection = false, apply, then destroy. To stop managing it "+
-					"without destroying it, use a removed block with destroy = false (Terraform 1.7+) or terraform state rm.",
-					prior.ID.ValueString()))
+			resp.Diagnostics.Append(protectedConversation.destroyRefused(prior.ID.ValueString()))
 		}
 		return
 	}
@@ -253,11 +246,7 @@ func (r *conversationResource) ModifyPlan(ctx context.Context, req resource.Modi
 		return
 	}
 	if protected {
-		resp.Diagnostics.AddAttributeError(path.Root(names[0]), "Deletion protection is on",
-			fmt.Sprintf("Changing %s replaces conversation %s: it would be destroyed and a new one created. It has "+
-				"deletion_protection = true, so the plan stops here and nothing was called. To replace it, set "+
-				"deletion_protection = false alone and apply, then make this change; or keep the conversation and undo "+
-				"the change.", strings.Join(names, ", "), prior.ID.ValueString()))
+		resp.Diagnostics.Append(protectedConversation.replaceRefused(prior.ID.ValueString(), names))
 		return
 	}
 	// A key may stay used after its conversation is dissolved (the API does
@@ -303,8 +292,8 @@ func (r *conversationResource) Create(ctx context.Context, req resource.CreateRe
 	tflog.Info(c.ctx, "creating a conversation", map[string]any{"idempotent_id": key})
 	userKey := !plan.IdempotencyKey.IsNull()
 	in := imclient.CreateConversationInput{
-		AppID: int32(int64Of(plan.AppID)), OwnerUserID: int64Of(plan.OwnerUserID),
-		Type: conversationTypes[plan.Type.ValueString()], InboxType: int32(int64Of(plan.InboxType)),
+		AppID: int32Of(plan.AppID), OwnerUserID: int64Of(plan.OwnerUserID),
+		Type: conversationTypes[plan.Type.ValueString()], InboxType: int32Of(plan.InboxType),
 		Name: stringPtr(plan.Name), AvatarURL: stringPtr(plan.AvatarURL), Description: stringPtr(plan.Description),
 		Notice: stringPtr(plan.Notice), Ext: extMap(plan.Ext), IdempotentID: key,
 	}
@@ -314,7 +303,7 @@ func (r *conversationResource) Create(ctx context.Context, req resource.CreateRe
 		return
 	}
 	tflog.Info(c.ctx, "conversation created", map[string]any{"conversation_short_id": out.ConversationShortID, "exist": out.Exist})
-	plan.ConversationShortID = types.NumberValue(new(big.Float).SetInt64(out.ConversationShortID))
+	plan.ConversationShortID = numberOf(out.ConversationShortID)
 	plan.ID = types.StringValue(fmt.Sprintf("%d/%d", in.AppID, out.ConversationShortID))
 	if out.Exist && !r.adoptable(c, plan, out, key, &resp.Diagnostics) {
 		return
@@ -323,7 +312,7 @@ func (r *conversationResource) Create(ctx context.Context, req resource.CreateRe
 	// while, then fall back on the create's own answer.
 	var got imclient.Conversation
 	var diags diag.Diagnostics
-	found, _ := awaitShown(c.ctx, func() (bool, error) {
+	found, _ := awaitShown(c.ctx, c.client.Clock(), func() (bool, error) {
 		var found bool
 		got, found, diags = r.readBack(c, in.AppID, out.ConversationShortID)
 		return found || diags.HasError(), nil
@@ -356,7 +345,7 @@ func (r *conversationResource) Create(ctx context.Context, req resource.CreateRe
 // known only when it refused the call; otherwise the error names the key,
 // whose reuse finds the conversation if it was made.
 func createError(err error, key string, userKey bool) diag.Diagnostic {
-	if refused(err) {
+	if imclient.Refused(err) {
 		return writeError(err, "create the conversation", "Nothing was created.")
 	}
 	if userKey {
@@ -370,21 +359,6 @@ func createError(err error, key string, userKey bool) diag.Diagnostic {
 			"Nothing was saved to state. So that the next apply finds that conversation instead of making a second one, "+
 			"set idempotency_key = %q in this resource, then apply: it finds the conversation if it was made (with a "+
 			"warning) and creates it otherwise.", key, key))
-}
-
-// refused reports whether err is the API rejecting the call, so that it
-// certainly did nothing: an answer with an error code that is not a
-// server failure.
-func refused(err error) bool {
-	var apiErr *imclient.APIError
-	if !errors.As(err, &apiErr) || apiErr.Unreadable || apiErr.Code == "" || apiErr.HTTPStatus >= 500 {
-		return false
-	}
-	switch apiErr.Code {
-	case "InternalError", "InternalServiceTimeout", "FlowLimitExceeded":
-		return false
-	}
-	return true
 }
 
 // fillUnknown sets the computed values a plan left unknown to null, for
@@ -412,7 +386,7 @@ func (r *conversationResource) Read(ctx context.Context, req resource.ReadReques
 		return
 	}
 	defer c.stop()
-	app, conv := int32(int64Of(prior.AppID)), int64Of(prior.ConversationShortID)
+	app, conv := int32Of(prior.AppID), int64Of(prior.ConversationShortID)
 	got, found, diags := r.readBack(c, app, conv)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
 		return
@@ -473,7 +447,7 @@ func (r *conversationResource) Update(ctx context.Context, req resource.UpdateRe
 	} else {
 		// A read may lag the write: read again while it shows every
 		// changed value as it was before.
-		shown, _ = awaitShown(c.ctx, func() (bool, error) {
+		shown, _ = awaitShown(c.ctx, c.client.Clock(), func() (bool, error) {
 			got, found, diags = r.readBack(c, mod.AppID, mod.ConversationShortID)
 			return !found || diags.HasError() || !showsPrior(plan, prior, got), nil
 		})
@@ -563,10 +537,7 @@ func (r *conversationResource) Delete(ctx context.Context, req resource.DeleteRe
 	if prior.DeletionProtection.IsNull() || prior.DeletionProtection.ValueBool() {
 		// The plan refuses this already; a tainted conversation being
 		// replaced reaches here, and so would an older plan.
-		resp.Diagnostics.AddAttributeError(path.Root("deletion_protection"), "Deletion protection is on",
-			fmt.Sprintf("Conversation %s has deletion_protection = true, so it was not destroyed and nothing was called. "+
-				"If Terraform is replacing it because it is tainted, run terraform untaint on it instead. To destroy it, "+
-				"set deletion_protection = false, apply, then destroy.", prior.ID.ValueString()))
+		resp.Diagnostics.Append(protectedConversation.deleteRefused(prior.ID.ValueString()))
 		return
 	}
 	c, diags := r.writeCall(ctx, "destroying a conversation")
@@ -574,7 +545,7 @@ func (r *conversationResource) Delete(ctx context.Context, req resource.DeleteRe
 		return
 	}
 	defer c.stop()
-	app, conv, owner := int32(int64Of(prior.AppID)), int64Of(prior.ConversationShortID), int64Of(prior.OwnerUserID)
+	app, conv, owner := int32Of(prior.AppID), int64Of(prior.ConversationShortID), int64Of(prior.OwnerUserID)
 	err := c.client.DestroyConversation(c.ctx, app, conv, owner)
 	switch {
 	case err == nil:
@@ -636,15 +607,15 @@ func fromAPI(c imclient.Conversation, prior conversationModel) (conversationMode
 		return m, diags
 	}
 	m.Type = types.StringValue(typ)
-	m.ConversationShortID = types.NumberValue(new(big.Float).SetInt64(*c.ConversationShortID))
+	m.ConversationShortID = numberOf(*c.ConversationShortID)
 	m.ID = types.StringValue(fmt.Sprintf("%d/%d", int64Of(prior.AppID), *c.ConversationShortID))
-	m.OwnerUserID = types.NumberValue(new(big.Float).SetInt64(*c.OwnerUserID))
+	m.OwnerUserID = numberOf(*c.OwnerUserID)
 	m.Name, m.AvatarURL = textValue(c.Name), textValue(c.AvatarURL)
 	m.Description, m.Notice = textValue(c.Description), textValue(c.Notice)
 	m.Ext = extValue(c.Ext, prior.Ext)
 	switch {
 	case c.InboxType != nil:
-		m.InboxType = types.NumberValue(new(big.Float).SetInt64(*c.InboxType))
+		m.InboxType = numberOf(*c.InboxType)
 	case m.InboxType.IsNull() || m.InboxType.IsUnknown():
 		// Not returned: the API's default, as in CreateConversation.
 		m.InboxType = types.NumberValue(new(big.Float))
@@ -674,13 +645,6 @@ func textValue(s *string) types.String {
 	return types.StringValue(*s)
 }
 
-func numberOrNull(n *int64) types.Number {
-	if n == nil {
-		return types.NumberNull()
-	}
-	return types.NumberValue(new(big.Float).SetInt64(*n))
-}
-
 // extValue is the API's ext for state: empty is prior's empty form.
 func extValue(got map[string]string, prior types.Map) types.Map {
 	if len(got) == 0 {
@@ -696,33 +660,11 @@ func extValue(got map[string]string, prior types.Map) types.Map {
 	return types.MapValueMust(types.StringType, elems)
 }
 
-// extMap is a configured ext for the API; nil when null.
-func extMap(m types.Map) map[string]string {
-	if m.IsNull() || m.IsUnknown() {
-		return nil
-	}
-	out := make(map[string]string, len(m.Elements()))
-	for k, v := range m.Elements() {
-		if s, ok := v.(types.String); ok {
-			out[k] = s.ValueString()
-		}
-	}
-	return out
-}
-
-func stringPtr(s types.String) *string {
-	if s.IsNull() || s.IsUnknown() {
-		return nil
-	}
-	v := s.ValueString()
-	return &v
-}
-
 // modifyInput is the ModifyConversation that brings current to plan: the
 // fields that differ, a removed text sent as "" (omitted would keep it),
 // a removed ext as {}. changed is false when nothing the API holds differs.
 func modifyInput(plan, current conversationModel) (imclient.ModifyConversationInput, bool) {
-	in := imclient.ModifyConversationInput{AppID: int32(int64Of(current.AppID)), ConversationShortID: int64Of(current.ConversationShortID)}
+	in := imclient.ModifyConversationInput{AppID: int32Of(current.AppID), ConversationShortID: int64Of(current.ConversationShortID)}
 	changed := false
 	text := func(p, c types.String) *string {
 		if p.Equal(c) {
@@ -795,70 +737,4 @@ func compareToPlan(plan, got conversationModel) diag.Diagnostics {
 		diags.Append(readBackMismatch(path.Root(d.name), d.planned, d.got, d.why))
 	}
 	return diags
-}
-
-// hclText prints a value as the configuration would write it.
-func hclText(v attr.Value) string {
-	switch v := v.(type) {
-	case types.String:
-		if v.IsNull() {
-			return "null"
-		}
-		return strconv.Quote(v.ValueString())
-	case types.Number:
-		if v.IsNull() {
-			return "null"
-		}
-		return numberText(v.ValueBigFloat())
-	case types.Map:
-		if v.IsNull() {
-			return "null"
-		}
-		keys := make([]string, 0, len(v.Elements()))
-		for k := range v.Elements() {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = strconv.Quote(k) + " = " + hclText(v.Elements()[k])
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	}
-	return v.String()
-}
-
-// notEmptyString refuses "", which the API cannot tell from no value.
-type notEmptyString struct{}
-
-func (notEmptyString) Description(context.Context) string {
-	return "must not be empty: leave it out for none"
-}
-
-func (v notEmptyString) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (notEmptyString) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || req.ConfigValue.ValueString() != "" {
-		return
-	}
-	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
-		fmt.Sprintf("Attribute %s must not be an empty string: the API does not tell it apart from none. Leave %s out "+
-			"(or set it to null) for none.", req.Path, req.Path))
-}
-
-// noEmptyKey refuses an ext with an empty key.
-type noEmptyKey struct{}
-
-func (noEmptyKey) Description(context.Context) string { return "keys must not be empty" }
-
-func (v noEmptyKey) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (noEmptyKey) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, ok := req.ConfigValue.Elements()[""]; ok {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Attribute Value",
-			fmt.Sprintf("Attribute %s has an empty key: every extension field needs a name.", req.Path))
-	}
 }

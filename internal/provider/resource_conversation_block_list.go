@@ -13,7 +13,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -46,16 +45,6 @@ type blockListModel struct {
 	List                types.String `tfsdk:"list"`
 	Participants        types.Map    `tfsdk:"participants"`
 }
-
-// The API takes a duration and answers an absolute end: the end it
-// records is the one asked for plus the call's own delay (its retries and
-// throttled waits, at most imclient.ThrottleDeadline) and minus any skew
-// between this machine's clock and the API's. A listed end within these
-// bounds of until is until.
-const (
-	blockEarly = 60 * time.Second
-	blockLate  = imclient.ThrottleDeadline + 3*time.Minute
-)
 
 var blockEntryType = types.ObjectType{AttrTypes: map[string]attr.Type{"until": untilType{}}}
 
@@ -205,7 +194,7 @@ type blockTarget struct {
 }
 
 func blockTargetOf(client *imclient.Client, m blockListModel) blockTarget {
-	return blockTarget{client: client, app: int32(int64Of(m.AppID)), conv: int64Of(m.ConversationShortID), list: m.List.ValueString()}
+	return blockTarget{client: client, app: int32Of(m.AppID), conv: int64Of(m.ConversationShortID), list: m.List.ValueString()}
 }
 
 // untils returns a participants map as user ID to until (the text, and the
@@ -300,36 +289,13 @@ func (r *blockListResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if resp.Diagnostics.HasError() || plan.AppID.IsUnknown() || plan.ConversationShortID.IsUnknown() {
 		return
 	}
-	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
+	app, conv := int32Of(plan.AppID), int64Of(plan.ConversationShortID)
 	c := r.memberPlanCall(ctx, req.State.Raw.IsNull(), app, conv, &resp.Diagnostics)
 	if c == nil {
 		return
 	}
 	defer c.stop()
 	lookupLiveGroup(c.ctx, c.client, app, conv, &resp.Diagnostics)
-}
-
-// lookupLiveGroup reads the conversation: false, with the error on its
-// attribute, unless it exists and is a live group.
-func lookupLiveGroup(ctx context.Context, client *imclient.Client, app int32, conv int64, diags *diag.Diagnostics) bool {
-	c, err := lookupConversation(ctx, client, app, conv)
-	switch {
-	case err != nil:
-		diags.Append(errorDiagnostic(err))
-		return false
-	case c == nil:
-		diags.AddAttributeError(path.Root("conversation_short_id"), "Conversation not found",
-			fmt.Sprintf("App %d has no conversation %d (BatchGetConversations does not return it: it never existed, or was "+
-				"dissolved). Check app_id and conversation_short_id.", app, conv))
-		return false
-	case c.ConversationType != nil && *c.ConversationType != int64(imclient.ConversationTypeLiveGroup):
-		diags.AddAttributeError(path.Root("conversation_short_id"), "Not a live group",
-			fmt.Sprintf("Conversation %d is of conversation type %d. The API documents mute lists, block lists and the "+
-				"speaker whitelist for live groups (type 100) only, and answers OnlyLiveConversationSupport for other "+
-				"conversations, so nothing was sent.", conv, *c.ConversationType))
-		return false
-	}
-	return true
 }
 
 func (r *blockListResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -445,7 +411,7 @@ func (r *blockListResource) apply(ctx, callCtx context.Context, t blockTarget, p
 	// Read back, waiting for a lagging read to show what was written.
 	readCtx := context.WithoutCancel(callCtx)
 	var back map[int64]int64
-	_, err = awaitShown(readCtx, func() (bool, error) {
+	_, err = awaitShown(readCtx, t.client.Clock(), func() (bool, error) {
 		var err error
 		back, err = t.read(readCtx)
 		if err != nil || len(failed) > 0 {

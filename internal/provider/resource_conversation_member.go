@@ -95,7 +95,7 @@ func (r *memberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlan
 	if resp.Diagnostics.HasError() || plan.AppID.IsUnknown() || plan.ConversationShortID.IsUnknown() || plan.UserID.IsUnknown() {
 		return
 	}
-	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
+	app, conv := int32Of(plan.AppID), int64Of(plan.ConversationShortID)
 	c := r.memberPlanCall(ctx, req.State.Raw.IsNull(), app, conv, &resp.Diagnostics)
 	if c == nil {
 		return
@@ -120,7 +120,7 @@ func (r *memberResource) planRemoval(ctx context.Context, req resource.ModifyPla
 		[]types.Number{plan.AppID, plan.ConversationShortID, plan.UserID}, []types.Number{st.AppID, st.ConversationShortID, st.UserID})) {
 		return
 	}
-	r.data.planRemoval(int32(int64Of(st.AppID)), int64Of(st.ConversationShortID), []int64{int64Of(st.UserID)},
+	r.data.planRemoval(int32Of(st.AppID), int64Of(st.ConversationShortID), []int64{int64Of(st.UserID)},
 		memberRemoval{replace: replace}, diags)
 }
 
@@ -134,14 +134,10 @@ func lookupMemberGroup(ctx context.Context, client *imclient.Client, app int32, 
 		diags.Append(errorDiagnostic(err))
 		return nil
 	case c == nil:
-		diags.AddAttributeError(path.Root("conversation_short_id"), "Conversation not found",
-			fmt.Sprintf("App %d has no conversation %d (BatchGetConversations does not return it: it never existed, or was "+
-				"dissolved). Check app_id and conversation_short_id.", app, conv))
+		diags.Append(conversationNotFound(app, conv))
 		return nil
 	case c.ConversationType != nil && *c.ConversationType == int64(imclient.ConversationTypeOneToOne):
-		diags.AddAttributeError(path.Root("conversation_short_id"), "Not a group",
-			fmt.Sprintf("Conversation %d is a one-to-one chat (conversation type 1): its two members are fixed, and the "+
-				"API adds and removes members of groups only.", conv))
+		diags.AddAttributeError(path.Root("conversation_short_id"), "Not a group", oneToOneText(conv))
 		return nil
 	case ownerOf(c) == user:
 		diags.AddAttributeError(path.Root("user_id"), "The owner is not a member to manage",
@@ -154,7 +150,7 @@ func lookupMemberGroup(ctx context.Context, client *imclient.Client, app int32, 
 
 // memberTargetOf is where a member is written.
 func memberTargetOf(client *imclient.Client, m memberResourceModel, group *imclient.Conversation) (memberTarget, int64) {
-	t := memberTarget{client: client, app: int32(int64Of(m.AppID)), conv: int64Of(m.ConversationShortID), single: true}
+	t := memberTarget{client: client, app: int32Of(m.AppID), conv: int64Of(m.ConversationShortID), single: true}
 	if group != nil {
 		t.owner = ownerOf(group)
 	}
@@ -210,7 +206,7 @@ func (r *memberResource) Create(ctx context.Context, req resource.CreateRequest,
 	}
 	defer op.stop()
 	client, ctx := op.client, op.ctx
-	app, conv, user := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID), int64Of(plan.UserID)
+	app, conv, user := int32Of(plan.AppID), int64Of(plan.ConversationShortID), int64Of(plan.UserID)
 	group := lookupMemberGroup(ctx, client, app, conv, user, &resp.Diagnostics)
 	if group == nil {
 		return
@@ -249,7 +245,7 @@ func (r *memberResource) Update(ctx context.Context, req resource.UpdateRequest,
 	}
 	defer op.stop()
 	client, ctx := op.client, op.ctx
-	app, conv, user := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID), int64Of(plan.UserID)
+	app, conv, user := int32Of(plan.AppID), int64Of(plan.ConversationShortID), int64Of(plan.UserID)
 	prior := map[int64]memberModel{user: st.member()}
 	planned := map[int64]memberModel{user: plan.member()}
 	var group *imclient.Conversation
@@ -279,7 +275,7 @@ func (r *memberResource) Delete(ctx context.Context, req resource.DeleteRequest,
 	}
 	defer op.stop()
 	client, ctx := op.client, op.ctx
-	app, conv, user := int32(int64Of(st.AppID)), int64Of(st.ConversationShortID), int64Of(st.UserID)
+	app, conv, user := int32Of(st.AppID), int64Of(st.ConversationShortID), int64Of(st.UserID)
 	c, err := lookupConversation(ctx, client, app, conv)
 	if err != nil {
 		resp.Diagnostics.Append(errorDiagnostic(err))

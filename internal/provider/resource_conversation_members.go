@@ -112,7 +112,7 @@ func (r *membersResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if resp.Diagnostics.HasError() || plan.AppID.IsUnknown() || plan.ConversationShortID.IsUnknown() {
 		return
 	}
-	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
+	app, conv := int32Of(plan.AppID), int64Of(plan.ConversationShortID)
 	c := r.memberPlanCall(ctx, req.State.Raw.IsNull(), app, conv, &resp.Diagnostics)
 	if c == nil {
 		return
@@ -152,7 +152,7 @@ func (r *membersResource) planRemovals(ctx context.Context, req resource.ModifyP
 	}
 	var ignored diag.Diagnostics
 	ids := sortedIDs(membersOf(ctx, st.Members, &ignored))
-	r.data.planRemoval(int32(int64Of(st.AppID)), int64Of(st.ConversationShortID), ids, memberRemoval{plural: true, replace: replace}, diags)
+	r.data.planRemoval(int32Of(st.AppID), int64Of(st.ConversationShortID), ids, memberRemoval{plural: true, replace: replace}, diags)
 }
 
 // checkOwnerAtPlan refuses members that list the group's owner, unless
@@ -191,7 +191,7 @@ func (r *membersResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	defer op.stop()
 	client, ctx := op.client, op.ctx
-	app, conv := int32(int64Of(st.AppID)), int64Of(st.ConversationShortID)
+	app, conv := int32Of(st.AppID), int64Of(st.ConversationShortID)
 	got := refreshMembers(ctx, client, app, conv, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -229,7 +229,7 @@ func (r *membersResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	defer op.stop()
 	client, ctx := op.client, op.ctx
-	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
+	app, conv := int32Of(plan.AppID), int64Of(plan.ConversationShortID)
 	planned := membersOf(ctx, plan.Members, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
@@ -276,7 +276,7 @@ func (r *membersResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	defer op.stop()
 	client, ctx := op.client, op.ctx
-	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
+	app, conv := int32Of(plan.AppID), int64Of(plan.ConversationShortID)
 	planned := membersOf(ctx, plan.Members, &resp.Diagnostics)
 	prior := membersOf(ctx, st.Members, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
@@ -344,7 +344,7 @@ func (r *membersResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 	defer op.stop()
 	client, ctx := op.client, op.ctx
-	app, conv := int32(int64Of(st.AppID)), int64Of(st.ConversationShortID)
+	app, conv := int32Of(st.AppID), int64Of(st.ConversationShortID)
 	prior := membersOf(ctx, st.Members, &resp.Diagnostics)
 	if len(prior) == 0 || resp.Diagnostics.HasError() {
 		return

@@ -4,6 +4,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -95,7 +96,7 @@ func memberSummary(emu *emulator.Server, conv int64) string {
 	slices.SortFunc(lines, func(a, b string) int {
 		x, _ := strconv.ParseInt(strings.Fields(a)[0], 10, 64)
 		y, _ := strconv.ParseInt(strings.Fields(b)[0], 10, 64)
-		return cmpInt64(x, y)
+		return cmp.Compare(x, y)
 	})
 	return strings.Join(lines, "\n")
 }

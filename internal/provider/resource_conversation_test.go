@@ -797,7 +797,11 @@ func TestAccConversation_existingKeyNotTakenOver(t *testing.T) {
 // conversations that are not Terraform's, which must still be live.
 func conversationsDissolvedBut(emu *emulator.Server, app int64, others ...int64) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		for _, c := range createdIn(emu, app) {
+		created := createdIn(emu, app)
+		if len(created) == 0 {
+			return fmt.Errorf("no conversation was created in app %d", app)
+		}
+		for _, c := range created {
 			other := slices.Contains(others, c.ConversationShortID)
 			if dissolved := c.Status != nil && *c.Status == imclient.StatusDissolved; dissolved == other {
 				return fmt.Errorf("conversation %d: dissolved %v after destroy", c.ConversationShortID, dissolved)

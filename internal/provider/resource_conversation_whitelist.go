@@ -105,7 +105,7 @@ func (r *whitelistResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if resp.Diagnostics.HasError() || plan.AppID.IsUnknown() || plan.ConversationShortID.IsUnknown() {
 		return
 	}
-	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
+	app, conv := int32Of(plan.AppID), int64Of(plan.ConversationShortID)
 	c := r.memberPlanCall(ctx, req.State.Raw.IsNull(), app, conv, &resp.Diagnostics)
 	if c == nil {
 		return
@@ -171,7 +171,7 @@ func (r *whitelistResource) Read(ctx context.Context, req resource.ReadRequest, 
 		return
 	}
 	defer op.stop()
-	app, conv := int32(int64Of(st.AppID)), int64Of(st.ConversationShortID)
+	app, conv := int32Of(st.AppID), int64Of(st.ConversationShortID)
 	ids, operator, err := readWhitelistUsers(op.ctx, op.client, app, conv)
 	if isAPICode(err, imclient.CodeConversationNotFound) || err == nil && len(ids) == 0 {
 		if c, lerr := lookupConversation(op.ctx, op.client, app, conv); lerr == nil && c == nil {
@@ -203,7 +203,7 @@ func (r *whitelistResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	defer op.stop()
-	if !lookupLiveGroup(op.ctx, op.client, int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID), &resp.Diagnostics) {
+	if !lookupLiveGroup(op.ctx, op.client, int32Of(plan.AppID), int64Of(plan.ConversationShortID), &resp.Diagnostics) {
 		return
 	}
 	r.apply(ctx, op.ctx, op.client, plan, true, &resp.State, &resp.Diagnostics)
@@ -225,7 +225,7 @@ func (r *whitelistResource) Update(ctx context.Context, req resource.UpdateReque
 // waiting for a lagging read. The state records the read-back.
 func (r *whitelistResource) apply(ctx, callCtx context.Context, client *imclient.Client, plan whitelistModel, creating bool,
 	st *tfsdk.State, diags *diag.Diagnostics) {
-	app, conv := int32(int64Of(plan.AppID)), int64Of(plan.ConversationShortID)
+	app, conv := int32Of(plan.AppID), int64Of(plan.ConversationShortID)
 	operator := int64Of(plan.OperatorUserID)
 	want := idsOfSet(plan.UserIDs)
 	have, err := readWhitelistIDs(callCtx, client, app, conv)
@@ -258,7 +258,7 @@ func (r *whitelistResource) apply(ctx, callCtx context.Context, client *imclient
 	}
 	readCtx := context.WithoutCancel(callCtx)
 	var back []int64
-	_, err = awaitShown(readCtx, func() (bool, error) {
+	_, err = awaitShown(readCtx, client.Clock(), func() (bool, error) {
 		var err error
 		back, err = readWhitelistIDs(readCtx, client, app, conv)
 		return err != nil || failed || slices.Equal(back, want), err
@@ -286,7 +286,7 @@ func (r *whitelistResource) Delete(ctx context.Context, req resource.DeleteReque
 		return
 	}
 	defer op.stop()
-	app, conv := int32(int64Of(st.AppID)), int64Of(st.ConversationShortID)
+	app, conv := int32Of(st.AppID), int64Of(st.ConversationShortID)
 	c, err := lookupConversation(op.ctx, op.client, app, conv)
 	if err != nil {
 		resp.Diagnostics.Append(errorDiagnostic(err))

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -131,15 +132,7 @@ func apiCode(err error) string {
 // isAPICode reports whether err is the API refusing with one of codes.
 func isAPICode(err error, codes ...string) bool {
 	code := apiCode(err)
-	if code == "" {
-		return false
-	}
-	for _, c := range codes {
-		if code == c {
-			return true
-		}
-	}
-	return false
+	return code != "" && slices.Contains(codes, code)
 }
 
 // importPart is one slash-separated part of an import ID: its name in

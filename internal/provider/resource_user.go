@@ -163,11 +163,7 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 	protected := prior.DeletionProtection.IsNull() || prior.DeletionProtection.ValueBool()
 	if req.Plan.Raw.IsNull() {
 		if protected {
-			resp.Diagnostics.AddAttributeError(path.Root("deletion_protection"), "Deletion protection is on",
-				fmt.Sprintf("User %s has deletion_protection = true, so it is not unregistered and nothing was called. To "+
-					"unregister it, set deletion_protection = false, apply, then destroy. To stop managing it without "+
-					"unregistering it, use a removed block with destroy = false (Terraform 1.7+) or terraform state rm.",
-					prior.ID.ValueString()))
+			resp.Diagnostics.Append(protectedUser.destroyRefused(prior.ID.ValueString()))
 		}
 		return
 	}
@@ -185,11 +181,7 @@ func (r *userResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRe
 		}
 	}
 	if len(replacing) > 0 && protected {
-		resp.Diagnostics.AddAttributeError(path.Root(replacing[0]), "Deletion protection is on",
-			fmt.Sprintf("Changing %s replaces user %s: it would be unregistered and another registered. It has "+
-				"deletion_protection = true, so the plan stops here and nothing was called. To replace it, set "+
-				"deletion_protection = false alone and apply, then make this change; or undo the change.",
-				replacing[0], prior.ID.ValueString()))
+		resp.Diagnostics.Append(protectedUser.replaceRefused(prior.ID.ValueString(), replacing))
 		return
 	}
 	if len(replacing) > 0 {
@@ -518,10 +510,7 @@ func (r *userResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 	if prior.DeletionProtection.IsNull() || prior.DeletionProtection.ValueBool() {
 		// The plan refuses this already; a tainted user being replaced
 		// reaches here, and so would an older plan.
-		resp.Diagnostics.AddAttributeError(path.Root("deletion_protection"), "Deletion protection is on",
-			fmt.Sprintf("User %s has deletion_protection = true, so it was not unregistered and nothing was called. If "+
-				"Terraform is replacing it because it is tainted, run terraform untaint on it instead. To unregister it, set "+
-				"deletion_protection = false, apply, then destroy.", prior.ID.ValueString()))
+		resp.Diagnostics.Append(protectedUser.deleteRefused(prior.ID.ValueString()))
 		return
 	}
 	op := r.startWrite(ctx, "unregistering the user", &resp.Diagnostics)

@@ -12,7 +12,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
@@ -46,7 +45,7 @@ type userIdentity struct {
 	UserID types.Int64 `tfsdk:"user_id"`
 }
 
-func (m userModel) app() int32            { return int32(int64Of(m.AppID)) }
+func (m userModel) app() int32            { return int32Of(m.AppID) }
 func (m userModel) user() int64           { return int64Of(m.UserID) }
 func userID(app int32, user int64) string { return fmt.Sprintf("%d/%d", app, user) }
 
@@ -84,15 +83,6 @@ func (m userModel) profile(current imclient.User) imclient.UserProfile {
 	// The system's own keys are never sent: the API refuses them.
 	p.Ext = withoutSystemExt(p.Ext)
 	return p
-}
-
-func known(v attr.Value) bool { return !v.IsNull() && !v.IsUnknown() }
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 // withUser is m with the API's user u: what only Terraform knows
@@ -180,7 +170,7 @@ func readUser(ctx context.Context, client *imclient.Client, app int32, user int6
 // returns the last read, and whether done accepted it.
 func readUntil(ctx context.Context, client *imclient.Client, app int32, user int64, done func(*imclient.User) bool) (*imclient.User, bool, error) {
 	var u *imclient.User
-	shown, err := awaitShown(ctx, func() (bool, error) {
+	shown, err := awaitShown(ctx, client.Clock(), func() (bool, error) {
 		var err error
 		u, err = readUser(ctx, client, app, user)
 		return err == nil && done(u), err
@@ -203,65 +193,6 @@ func failedInfoText(res imclient.WriteResult) string {
 		fmt.Fprintf(&b, "\n  user %d: %s", id, why)
 	}
 	return b.String()
-}
-
-// maxBytes refuses a string longer than n bytes (the API counts bytes,
-// not characters).
-type maxBytes struct{ n int }
-
-func (v maxBytes) Description(context.Context) string {
-	return fmt.Sprintf("at most %d bytes (UTF-8)", v.n)
-}
-
-func (v maxBytes) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v maxBytes) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if !known(req.ConfigValue) {
-		return
-	}
-	if l := len(req.ConfigValue.ValueString()); l > v.n {
-		resp.Diagnostics.AddAttributeError(req.Path, "Value too long",
-			fmt.Sprintf("%s is %d bytes (UTF-8); the API takes at most %d. Shorten it.", req.Path, l, v.n))
-	}
-}
-
-// userExtLimits checks a user's ext against the API's documented limits.
-type userExtLimits struct{}
-
-func (userExtLimits) Description(context.Context) string {
-	return fmt.Sprintf("at most %d keys; keys at most %d bytes, not starting with %q; values at most %d bytes",
-		imclient.MaxExtKeys, imclient.MaxExtKeyBytes, imclient.ReservedExtPrefix, imclient.MaxExtValueBytes)
-}
-
-func (v userExtLimits) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (userExtLimits) ValidateMap(_ context.Context, req validator.MapRequest, resp *validator.MapResponse) {
-	if !known(req.ConfigValue) {
-		return
-	}
-	elems := req.ConfigValue.Elements()
-	if len(elems) > imclient.MaxExtKeys {
-		resp.Diagnostics.AddAttributeError(req.Path, "Too many extension fields",
-			fmt.Sprintf("%s has %d keys; the API takes at most %d. Remove some.", req.Path, len(elems), imclient.MaxExtKeys))
-	}
-	for _, k := range slices.Sorted(maps.Keys(elems)) {
-		at := req.Path.AtMapKey(k)
-		switch {
-		case k == "":
-			resp.Diagnostics.AddAttributeError(at, "Invalid extension field", "Every extension field needs a name: the key is empty.")
-		case len(k) > imclient.MaxExtKeyBytes:
-			resp.Diagnostics.AddAttributeError(at, "Extension field name too long",
-				fmt.Sprintf("The key %q is %d bytes (UTF-8); the API takes at most %d.", k, len(k), imclient.MaxExtKeyBytes))
-		case strings.HasPrefix(k, imclient.ReservedExtPrefix):
-			resp.Diagnostics.AddAttributeError(at, "Reserved extension field name",
-				fmt.Sprintf("The key %q starts with %q, which the API keeps for the system's own fields. Choose another name.",
-					k, imclient.ReservedExtPrefix))
-		}
-		if s, ok := elems[k].(types.String); ok && known(s) && len(s.ValueString()) > imclient.MaxExtValueBytes {
-			resp.Diagnostics.AddAttributeError(at, "Extension field value too long",
-				fmt.Sprintf("The value of %q is %d bytes (UTF-8); the API takes at most %d.", k, len(s.ValueString()), imclient.MaxExtValueBytes))
-		}
-	}
 }
 
 // userGoneWarning is the warning for a user who is no longer registered.

@@ -6,6 +6,8 @@ package provider
 import (
 	"context"
 	"time"
+
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
 
 // Nothing in the API promises that a read shows a write at once. A
@@ -21,25 +23,25 @@ var readLagPatience = 5 * time.Second
 
 // awaitShown calls read until it reports that the API shows the write,
 // the patience runs out or ctx ends; it returns read's last answer. read
-// is called at once, then after 200 ms, 400 ms, 800 ms and every second.
-func awaitShown(ctx context.Context, read func() (shown bool, err error)) (bool, error) {
-	deadline := time.Now().Add(readLagPatience)
+// is called at once, then after 200 ms, 400 ms, 800 ms and every second,
+// on clock (the client's: a test's fake clock moves it too).
+func awaitShown(ctx context.Context, clock imclient.Clock, read func() (shown bool, err error)) (bool, error) {
+	deadline := clock.Now().Add(readLagPatience)
 	wait := 200 * time.Millisecond
 	for {
 		shown, err := read()
 		if shown || err != nil || ctx.Err() != nil {
 			return shown, err
 		}
-		left := time.Until(deadline)
+		left := deadline.Sub(clock.Now())
 		if left <= 0 {
 			return false, nil
 		}
-		t := time.NewTimer(min(wait, left))
+		_ = clock.Sleep(ctx, min(wait, left)) // an error is ctx's end, seen here
 		select {
 		case <-ctx.Done():
-			t.Stop()
 			return false, nil
-		case <-t.C:
+		default:
 		}
 		wait = min(2*wait, time.Second)
 	}

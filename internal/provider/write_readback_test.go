@@ -4,7 +4,9 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -47,6 +49,10 @@ func TestAccConversationMembers_laggingReadOnUpdate(t *testing.T) {
 // membersDestroyed checks that conv holds nobody but its owner.
 func membersDestroyed(emu *emulator.Server, conv int64) resource.TestCheckFunc {
 	return func(*terraform.State) error {
+		// A conversation that is not there holds nobody: that proves nothing.
+		if _, ok := emu.Members(emulator.SampleAppID, conv); !ok {
+			return fmt.Errorf("conversation %d is not in the emulator: nothing was destroyed from it", conv)
+		}
 		if got := memberSummary(emu, conv); got != "" {
 			return fmt.Errorf("after destroy conversation %d still holds:\n%s", conv, got)
 		}
@@ -110,4 +116,36 @@ func TestAccConversationMembers_lagBeyondPatience(t *testing.T) {
 			},
 		},
 	})
+}
+
+// stepClock is a fake clock whose Sleep moves it at once and notes how long.
+type stepClock struct {
+	now   time.Time
+	slept []time.Duration
+}
+
+func (c *stepClock) Now() time.Time { return c.now }
+
+func (c *stepClock) Sleep(_ context.Context, d time.Duration) error {
+	c.slept = append(c.slept, d)
+	c.now = c.now.Add(d)
+	return nil
+}
+
+// TestAwaitShownWaitsOnTheClientsClock: the read-back's patience runs on
+// the clock it is given, not the wall clock, with the backoff DESIGN.md
+// and readLagPatience describe.
+func TestAwaitShownWaitsOnTheClientsClock(t *testing.T) {
+	t.Parallel()
+	clock := &stepClock{now: time.Unix(1_700_000_000, 0)}
+	reads := 0
+	shown, err := awaitShown(context.Background(), clock, func() (bool, error) { reads++; return false, nil })
+	if shown || err != nil {
+		t.Fatalf("awaitShown = %v, %v; want false, nil", shown, err)
+	}
+	ms := time.Millisecond
+	want := []time.Duration{200 * ms, 400 * ms, 800 * ms, time.Second, time.Second, time.Second, 600 * ms}
+	if !slices.Equal(clock.slept, want) || reads != len(want)+1 {
+		t.Errorf("slept %v in %d reads; want %v in %d", clock.slept, reads, want, len(want)+1)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/volcrtc/terraform-provider-volcrtc/internal/imclient"
 )
 
 // untilType is the string type of a ban's end (RFC 3339). Two ends are
@@ -77,3 +78,16 @@ func (v untilValue) StringSemanticEquals(_ context.Context, prior basetypes.Stri
 func untilOf(s string) untilValue { return untilValue{basetypes.NewStringValue(s)} }
 
 func untilNull() untilValue { return untilValue{basetypes.NewStringNull()} }
+
+// blockLists maps list to BatchGetBlockParticipants' BlockAction.
+var blockLists = map[string]int32{"muted": imclient.BlockListMuted, "blocked": imclient.BlockListBlocked}
+
+// The API takes a duration and answers an absolute end: the end it
+// records is the one asked for plus the call's own delay (its retries and
+// throttled waits, at most imclient.ThrottleDeadline) and minus any skew
+// between this machine's clock and the API's. A listed end within these
+// bounds of until is until.
+const (
+	blockEarly = 60 * time.Second
+	blockLate  = imclient.ThrottleDeadline + 3*time.Minute
+)
