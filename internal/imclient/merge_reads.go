@@ -28,7 +28,8 @@ func (c *Client) mergedConversations(ctx context.Context, in BatchGetConversatio
 		ids := unionIDs(reqs)
 		count := false
 		for _, r := range reqs {
-			count = count || r.arg.(bool)
+			want, _ := r.arg.(bool)
+			count = count || want
 		}
 		body := batchGetConversationsBody{AppID: in.AppID, ConversationShortIDs: ids, SkipMemberCount: !count}
 		var res batchGetConversationsResult
@@ -38,7 +39,8 @@ func (c *Client) mergedConversations(ctx context.Context, in BatchGetConversatio
 		}
 		bs.worked(len(ids))
 		for _, r := range reqs {
-			r.out = conversationsOf(res.ConversationCoreInfos, r.ids, len(reqs) == 1, r.arg.(bool))
+			want, _ := r.arg.(bool)
+			r.out = conversationsOf(res.ConversationCoreInfos, r.ids, len(reqs) == 1, want)
 		}
 		return nil
 	})

@@ -31,7 +31,8 @@ func (c *Client) mergedWrite(ctx context.Context, action string, documented int,
 		} else {
 			profiles := make(map[int64]UserProfile, len(all))
 			for _, r := range reqs {
-				for id, p := range r.arg.(map[int64]UserProfile) {
+				own, _ := r.arg.(map[int64]UserProfile)
+				for id, p := range own {
 					profiles[id] = p
 				}
 			}
@@ -51,7 +52,8 @@ func (c *Client) mergedWrite(ctx context.Context, action string, documented int,
 		return WriteResult{NotSent: append([]int64(nil), ids...)},
 			&WriteError{Action: action, Total: len(ids), Result: WriteResult{NotSent: ids}, Err: err}
 	}
-	return out.(WriteResult), err
+	res, _ := out.(WriteResult)
+	return res, err
 }
 
 // only is the part of r that names ids.

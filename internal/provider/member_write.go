@@ -31,22 +31,6 @@ func checkOwnerNotListed(group *imclient.Conversation, members map[int64]memberM
 	}
 }
 
-// currentMembers reads every member of the group but its owner and those
-// who left, with the scan's warnings.
-func currentMembers(ctx context.Context, client *imclient.Client, app int32, conv, owner int64, diags *diag.Diagnostics) map[int64]memberFields {
-	st := scanAll(ctx, client, imclient.BatchGetParticipantsInput{AppID: app, ConversationShortID: conv}, diags)
-	if diags.HasError() {
-		return nil
-	}
-	out := make(map[int64]memberFields, len(st.members))
-	for _, p := range st.members {
-		if isCurrent(p) && *p.ParticipantUserID != owner {
-			out[*p.ParticipantUserID] = fieldsFromAPI(p)
-		}
-	}
-	return out
-}
-
 // Writing members. A write never loses track: every change goes in
 // calls of the client's batch writes (which account for every user ID:
 // done, failed, unknown or not sent), then every user ID the diff touched

@@ -42,9 +42,9 @@ resource "volcrtc_conversation_block_list" "test" {
 
 // expectBlocked checks the emulator's list: each user with the Unix end
 // wanted (give or take the call's own second), nobody else.
-func expectBlocked(emu *emulator.Server, conv int64, list int32, want map[int64]time.Time) resource.TestCheckFunc {
+func expectBlocked(emu *emulator.Server, list int32, want map[int64]time.Time) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		got := emu.BlockList(emulator.SampleAppID, conv, list)
+		got := emu.BlockList(emulator.SampleAppID, liveGroup, list)
 		if len(got) != len(want) {
 			return fmt.Errorf("the list holds %d users, want %d: %+v", len(got), len(want), got)
 		}
@@ -83,12 +83,12 @@ func TestAccBlockList_lifecycle(t *testing.T) {
 	id := fmt.Sprintf("%d/%d/blocked", emulator.SampleAppID, liveGroup)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
-		CheckDestroy:             expectBlocked(emu, liveGroup, 1, map[int64]time.Time{}),
+		CheckDestroy:             expectBlocked(emu, 1, map[int64]time.Time{}),
 		Steps: []resource.TestStep{
 			{
 				Config: blockListHCL(liveGroup, "blocked", map[int64]string{11: rfc(h1), 12: rfc(h2)}),
 				Check: resource.ComposeTestCheckFunc(
-					expectBlocked(emu, liveGroup, 1, map[int64]time.Time{11: h1, 12: h2}),
+					expectBlocked(emu, 1, map[int64]time.Time{11: h1, 12: h2}),
 					resource.TestCheckResourceAttr(blockListAddr, "id", id),
 					resource.TestCheckResourceAttr(blockListAddr, "participants.11.until", rfc(h1)),
 				),
@@ -116,7 +116,7 @@ func TestAccBlockList_lifecycle(t *testing.T) {
 					plancheck.ExpectResourceAction(blockListAddr, plancheck.ResourceActionUpdate),
 				}},
 				Check: resource.ComposeTestCheckFunc(
-					expectBlocked(emu, liveGroup, 1, map[int64]time.Time{11: h1, 12: h3}),
+					expectBlocked(emu, 1, map[int64]time.Time{11: h1, 12: h3}),
 					func(*terraform.State) error {
 						if a, d := callsOf(emu, emulator.ActionAddBlock), callsOf(emu, emulator.ActionRemoveBlock); a != 1 || d != 1 {
 							return fmt.Errorf("%d adds and %d removals, want one each", a, d)
@@ -176,7 +176,7 @@ func TestAccBlockList_faults(t *testing.T) {
 				},
 				Config:      blockListHCL(liveGroup, "muted", first),
 				ExpectError: wrapped(`(?s)Cannot add users to the muted list of conversation 600 .* failed: 22.*untaint`),
-				Check:       expectBlocked(emu, liveGroup, 0, map[int64]time.Time{21: h1}),
+				Check:       expectBlocked(emu, 0, map[int64]time.Time{21: h1}),
 			},
 			{
 				PreConfig: func() {
@@ -193,12 +193,12 @@ func TestAccBlockList_faults(t *testing.T) {
 					// tainted by the failed create
 					plancheck.ExpectResourceAction(blockListAddr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
-				Check: expectBlocked(emu, liveGroup, 0, map[int64]time.Time{21: h1, 22: h2}),
+				Check: expectBlocked(emu, 0, map[int64]time.Time{21: h1, 22: h2}),
 			},
 			{
 				Config:      blockListHCL(liveGroup, "muted", map[int64]string{21: rfc(h1), 22: rfc(h2), 23: rfc(tooLong)}),
 				ExpectError: wrapped(`(?s)Cannot add users to the muted list of conversation 600: InvalidParam .* 23`),
-				Check:       expectBlocked(emu, liveGroup, 0, map[int64]time.Time{21: h1, 22: h2}),
+				Check:       expectBlocked(emu, 0, map[int64]time.Time{21: h1, 22: h2}),
 			},
 			{
 				PreConfig: func() {

@@ -33,9 +33,9 @@ resource "volcrtc_conversation_whitelist" "test" {
 `, emulator.SampleAppID, conv, strings.Join(parts, ", "))
 }
 
-func expectWhitelist(emu *emulator.Server, conv int64, want ...int64) resource.TestCheckFunc {
+func expectWhitelist(emu *emulator.Server, want ...int64) resource.TestCheckFunc {
 	return func(*terraform.State) error {
-		got := slices.Sorted(slices.Values(emu.Whitelist(emulator.SampleAppID, conv)))
+		got := slices.Sorted(slices.Values(emu.Whitelist(emulator.SampleAppID, liveGroup)))
 		if !slices.Equal(got, want) {
 			return fmt.Errorf("the whitelist holds %v, want %v", got, want)
 		}
@@ -61,7 +61,7 @@ func TestAccWhitelist(t *testing.T) {
 	id := fmt.Sprintf("%d/%d", emulator.SampleAppID, liveGroup)
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: factories(sampleEnv(url)),
-		CheckDestroy:             expectWhitelist(emu, liveGroup),
+		CheckDestroy:             expectWhitelist(emu),
 		Steps: []resource.TestStep{
 			{
 				Config:      whitelistHCL(groupA, 5),
@@ -85,12 +85,12 @@ func TestAccWhitelist(t *testing.T) {
 				},
 				Config:      whitelistHCL(liveGroup, users...),
 				ExpectError: wrapped(`(?s)Cannot add users to the whitelist of conversation 600 .* failed: 124`),
-				Check:       expectWhitelist(emu, liveGroup, users[:24]...),
+				Check:       expectWhitelist(emu, users[:24]...),
 			},
 			{
 				PreConfig: func() { emu.FailUsers(emulator.ActionAddWhitelist) },
 				Config:    whitelistHCL(liveGroup, users...),
-				Check:     expectWhitelist(emu, liveGroup, users...),
+				Check:     expectWhitelist(emu, users...),
 			},
 			{
 				ResourceName:      whitelistAddr,
@@ -120,7 +120,7 @@ data "volcrtc_conversation_whitelist" "test" {
 					plancheck.ExpectResourceAction(whitelistAddr, plancheck.ResourceActionUpdate),
 				}},
 				Check: resource.ComposeTestCheckFunc(
-					expectWhitelist(emu, liveGroup, users...),
+					expectWhitelist(emu, users...),
 					resource.TestCheckResourceAttr("data.volcrtc_conversation_whitelist.test", "participants.#", "25"),
 					resource.TestCheckResourceAttr("data.volcrtc_conversation_whitelist.test", "participants.24.participant_user_id", "124"),
 				),
