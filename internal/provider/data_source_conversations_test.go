@@ -134,9 +134,13 @@ func init() {
 		states: func(t *testing.T, record string) []state {
 			var c imclient.Conversation
 			decodeJSON(t, record, &c)
+			mc := markedConv{Conversation: c}
+			if c.ConversationShortID != nil {
+				mc.marks = []string{"official"}
+			}
 			return []state{{
 				"app_id": int64(1), "conversation_short_ids": []int64{7, 8}, "include_member_count": true,
-				"conversations": listOf(conversationFields, []imclient.Conversation{c}), "missing_conversation_short_ids": []int64{8},
+				"conversations": listOf(markedConversationFields, []markedConv{mc}), "missing_conversation_short_ids": []int64{8},
 			}}
 		},
 		reads: []sampleRead{{name: "with a missing ID", args: map[string]tftypes.Value{
