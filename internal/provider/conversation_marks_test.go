@@ -256,6 +256,18 @@ func TestAccConversation_marks(t *testing.T) {
 				},
 			},
 			{
+				// Without retries the lost answer is an error of the call:
+				// the read-back shows the mark, so the apply succeeds and
+				// nothing is sent again.
+				PreConfig: func() {
+					emu.ResetRequests()
+					emu.LoseAnswers("MarkConversation", 1, emulator.FaultUnavailable)
+				},
+				Config:            "provider \"volcrtc\" {\n  max_retries = 0\n}\n" + markedConfig(`marks = ["official", "announcements", "lost", "again"]`),
+				ConfigStateChecks: marksAre("again", "announcements", "lost", "official"),
+				Check:             wantMarks(emu, &id, []string{"again", "announcements", "lost", "official"}, markCall{1, []string{"again"}}),
+			},
+			{
 				// Marks dropped from the configuration are left alone.
 				PreConfig: emu.ResetRequests,
 				Config:    markedConfig(""),
@@ -263,8 +275,8 @@ func TestAccConversation_marks(t *testing.T) {
 					if n := len(markCalls(emu)); n != 0 {
 						return fmt.Errorf("%d MarkConversation calls after marks left the configuration", n)
 					}
-					if got := emu.Marks(emulator.SampleAppID, idOf(stateAttr(s, "id"))); len(got) != 3 {
-						return fmt.Errorf("marks %q, want the three kept", got)
+					if got := emu.Marks(emulator.SampleAppID, idOf(stateAttr(s, "id"))); len(got) != 4 {
+						return fmt.Errorf("marks %q, want the four kept", got)
 					}
 					return nil
 				},
@@ -308,5 +320,35 @@ data "volcrtc_conversations" "test" {
 				return nil
 			},
 		}},
+	})
+}
+
+// A set over the API's cap is refused by the API: the apply fails with
+// its code and the state records the marks the API holds, so the next
+// plan still shows the change.
+func TestAccConversation_marksOverTheCap(t *testing.T) {
+	emu, url := newConvEmulator(t, emulator.Options{MaxMarks: 2})
+	var id string
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: factories(sampleEnv(url)),
+		CheckDestroy:             conversationsDissolved(emu, emulator.SampleAppID),
+		Steps: []resource.TestStep{
+			{
+				Config: markedConfig(`marks = ["a", "b"]`),
+				Check:  wantMarks(emu, &id, []string{"a", "b"}, markCall{1, []string{"a", "b"}}),
+			},
+			{
+				PreConfig:   emu.ResetRequests,
+				Config:      markedConfig(`marks = ["a", "b", "c"]`),
+				ExpectError: wrapped(`ConversationMarkTypeMoreThanLimit`),
+			},
+			{
+				// The state holds what the API holds: ["a", "b"].
+				Config: markedConfig(`marks = ["a", "b"]`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(convAddr, plancheck.ResourceActionNoop),
+				}},
+			},
+		},
 	})
 }
