@@ -170,7 +170,7 @@ func syncMarks(c *call, app int32, conv, operator int64, want types.Set, have []
 	var rerr error
 	read := func() (bool, error) {
 		got, rerr = c.client.GetConversationMarks(c.ctx, app, conv)
-		return rerr != nil || sameMarks(wanted, got), nil
+		return rerr == nil && sameMarks(wanted, got), rerr // an error ends the wait
 	}
 	if werr != nil {
 		_, _ = read()
