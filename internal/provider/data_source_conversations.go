@@ -30,8 +30,10 @@ var conversationsSpec = spec{
 			Validators:  idListValidators("conversation ID"),
 		},
 		"include_member_count": includeMemberCountAttribute(),
-		"conversations": conversationFields.list("The conversations found, in the order of `conversation_short_ids`. " +
-			"Fields the API leaves out are null, not zero."),
+		"conversations": markedConversationFields.list("The conversations found, in the order of " +
+			"`conversation_short_ids`. Fields the API leaves out are null, not zero. Each conversation's `marks` cost one " +
+			"`GetConversationMarks` call (a read, paced at 100 calls per second with the others), so a read of N " +
+			"conversations makes N such calls after its `BatchGetConversations`."),
 		"missing_conversation_short_ids": schema.ListAttribute{
 			MarkdownDescription: "Requested conversation IDs the API did not return (unknown, or dissolved), in " +
 				"request order. Empty when every requested conversation was found.",
@@ -61,10 +63,14 @@ func readConversations(ctx context.Context, client *imclient.Client, a args) (st
 	byID, ignored := indexConversations(in, found)
 	warnIgnored(ctx, &diags, "conversations", ignored...)
 	convs, missing := inRequestOrder(in.ConversationShortIDs, byID, nil)
+	marked, d := withMarks(ctx, client, in.AppID, memberCounts(convs, in.IncludeMemberCount))
+	if diags.Append(d...); diags.HasError() {
+		return nil, diags
+	}
 	return state{
 		"app_id":                         int64(in.AppID),
 		"conversation_short_ids":         in.ConversationShortIDs,
-		"conversations":                  listOf(conversationFields, memberCounts(convs, in.IncludeMemberCount)),
+		"conversations":                  listOf(markedConversationFields, marked),
 		"include_member_count":           orNull(include),
 		"missing_conversation_short_ids": missing,
 	}, diags

@@ -109,7 +109,7 @@ func TestStateMatchesSchema(t *testing.T) {
 func TestMemberCountOnlyWhenAsked(t *testing.T) {
 	var c imclient.Conversation
 	decodeJSON(t, fullConversation, &c)
-	objs := nestedObjects(t, decodeState(t, conversationsSpec, state{"conversations": listOf(conversationFields, memberCounts([]imclient.Conversation{c}, false))}))["conversations"]
+	objs := nestedObjects(t, decodeState(t, userConversationsSpec, state{"conversations": listOf(conversationFields, memberCounts([]imclient.Conversation{c}, false))}))["conversations"]
 	if !objs[0]["member_count"].IsNull() || objs[0]["name"].IsNull() {
 		t.Fatalf("member_count %v", objs[0]["member_count"])
 	}

@@ -66,6 +66,7 @@ type conversationModel struct {
 	CreatorUserID        types.Number `tfsdk:"creator_user_id"`
 	CreateTime           types.Number `tfsdk:"create_time"`
 	CreateTimeRFC3339    types.String `tfsdk:"create_time_rfc3339"`
+	Marks                types.Set    `tfsdk:"marks"`
 }
 
 func (r *conversationResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -126,6 +127,7 @@ func (r *conversationResource) Schema(_ context.Context, _ resource.SchemaReques
 				ElementType: types.StringType,
 				Validators:  []validator.Map{noEmptyKey{}},
 			},
+			"marks": marksAttribute(),
 			"inbox_type": schema.NumberAttribute{
 				MarkdownDescription: "Inbox, the API's logical partition of conversations (a whole number, 0 to 2147483647; " +
 					"default 0). Changing it replaces the conversation.",
@@ -338,6 +340,7 @@ func (r *conversationResource) Create(ctx context.Context, req resource.CreateRe
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		return
 	}
+	createMarks(c, &plan, out.Exist, &resp.Diagnostics)
 	r.settle(ctx, plan, got, &resp.State, &resp.Diagnostics)
 }
 
@@ -376,6 +379,7 @@ func fillUnknown(m *conversationModel) {
 	if m.CreateTimeRFC3339.IsUnknown() {
 		m.CreateTimeRFC3339 = types.StringNull()
 	}
+	m.Marks = types.SetNull(types.StringType) // not sent yet
 }
 
 func (r *conversationResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -400,6 +404,9 @@ func (r *conversationResource) Read(ctx context.Context, req resource.ReadReques
 	}
 	m, diags := fromAPI(got, prior)
 	if resp.Diagnostics.Append(diags...); diags.HasError() {
+		return
+	}
+	if readMarks(c, &m, importedMarks(ctx, req, resp), &resp.Diagnostics); resp.Diagnostics.HasError() {
 		return
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, m)...)
@@ -428,6 +435,7 @@ func (r *conversationResource) Update(ctx context.Context, req resource.UpdateRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	defer r.updateMarks(ctx, plan, prior, resp)
 	mod, changed := modifyInput(plan, prior)
 	if !changed {
 		// Only what lives in Terraform alone changed (deletion_protection).
@@ -566,6 +574,7 @@ func (r *conversationResource) Delete(ctx context.Context, req resource.DeleteRe
 func (r *conversationResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if conversationIdentity.importState(ctx, req, resp) != nil {
 		resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("deletion_protection"), true)...)
+		noteImport(ctx, resp)
 	}
 }
 

@@ -8,6 +8,7 @@ resource "volcrtc_conversation" "incident" {
   description   = "Open during an incident"
   notice        = "Status updates every 30 minutes"
   ext           = { team = "platform", severity = "sev2" }
+  marks         = ["official"] # authoritative; leave it out to leave marks alone
 
   # Optional: a key of your own makes even an apply repeated after a crash
   # find the conversation the first one created, instead of creating another.
