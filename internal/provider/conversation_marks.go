@@ -175,7 +175,7 @@ func syncMarks(c *call, app int32, conv, operator int64, want types.Set, have []
 	if werr != nil {
 		_, _ = read()
 	} else {
-		_, _ = awaitShown(c.ctx, read)
+		_, _ = awaitShown(c.ctx, c.client.Clock(), read)
 	}
 	switch {
 	case werr != nil && rerr != nil:
