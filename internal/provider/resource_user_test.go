@@ -333,13 +333,19 @@ func TestAccUserPlanLimits(t *testing.T) {
 	} {
 		steps = append(steps, resource.TestStep{Config: userHCL(7050, tc.extra), PlanOnly: true, ExpectError: wrapped(tc.want)})
 	}
-	for _, id := range []string{"0", "-1", "9223372036854775808", "1.5"} {
-		steps = append(steps, resource.TestStep{PlanOnly: true, ExpectError: wrapped(`(?s)user_id`), Config: fmt.Sprintf(`
+	// Each bad ID has its own message, on user_id, naming the value.
+	for _, tc := range []struct{ id, want string }{
+		{"0", `(?s)Attribute user_id value must be at least 1, got: 0\b`},
+		{"-1", `(?s)Attribute user_id value must be at least 1, got: -1\b`},
+		{"9223372036854775808", `(?s)Attribute user_id value must be at most 9223372036854775807, the largest 64-bit ID, got: 9223372036854775808`},
+		{"1.5", `(?s)Attribute user_id value must be a whole number at least 1 \(no fraction\), got: 1\.5`},
+	} {
+		steps = append(steps, resource.TestStep{PlanOnly: true, ExpectError: wrapped(tc.want), Config: fmt.Sprintf(`
 resource "volcrtc_user" "test" {
   app_id  = %d
   user_id = %s
 }
-`, emulator.SampleAppID, id)})
+`, emulator.SampleAppID, tc.id)})
 	}
 	resource.Test(t, resource.TestCase{ProtoV6ProviderFactories: factories(sampleEnv(url)), Steps: steps})
 	expectNoRequest(t, emu)()

@@ -38,6 +38,7 @@ mock_provider "volcrtc" {
         member_count          = null
         online_count          = null
         ext                   = null
+        marks                 = []
       }]
       missing_conversation_short_ids = []
     }
